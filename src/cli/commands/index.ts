@@ -1,0 +1,11 @@
+// Every command registers itself here. Each command module lazy-loads its heavy dependencies
+// inside its action so `review` and `--help` never load the SDKs or mysql2.
+import type { Command } from 'commander';
+import type { CliIO } from '../io.js';
+
+export type CommandRunner = (exitCode: Promise<number>) => void;
+
+/** Registers commands on `program`; each action reports its exit code through `done`. */
+export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
+
+export const registrars: CommandRegistrar[] = [];

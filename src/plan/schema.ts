@@ -1,0 +1,226 @@
+// The plan file's schema (plans/NAME.yaml, `version: 1`). The zod schema is the source of truth;
+// the TypeScript types are inferred from it. Documented field by field in plans/README.md.
+import { z } from 'zod';
+
+/** Where a cluster is; never a password (that comes from `passwordEnv` at run time). */
+export const ClusterRefSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().min(1),
+  /** Environment variable holding the password. */
+  passwordEnv: z.string().min(1),
+  tls: z.boolean().default(false),
+  /** Doris version seen when planning, e.g. `2.1.7`, and whether it runs in cloud mode. */
+  version: z.string(),
+  cloud: z.boolean().default(false),
+});
+export type ClusterRef = z.infer<typeof ClusterRefSchema>;
+
+export const S3SettingsSchema = z.object({
+  backend: z.literal('s3'),
+  /** `s3://bucket/prefix` */
+  location: z.string().startsWith('s3://'),
+  endpoint: z.string().min(1),
+  region: z.string().min(1),
+  pathStyle: z.boolean(),
+  /** Provider preset the settings came from (aws, minio, oss, cos, gcs, other). */
+  provider: z.string().default('other'),
+  accessKeyEnv: z.string().default('AWS_ACCESS_KEY_ID'),
+  secretKeyEnv: z.string().default('AWS_SECRET_ACCESS_KEY'),
+  sessionTokenEnv: z.string().default('AWS_SESSION_TOKEN'),
+});
+export const AzureSettingsSchema = z.object({
+  backend: z.literal('azure'),
+  /** `azure://account/container/prefix` */
+  location: z.string().startsWith('azure://'),
+  /** Blob endpoint, e.g. `https://acct.blob.core.windows.net` or Azurite's URL. */
+  endpoint: z.string().min(1),
+  accountKeyEnv: z.string().default('AZURE_STORAGE_KEY'),
+});
+export const HdfsSettingsSchema = z.object({
+  backend: z.literal('hdfs'),
+  /** `hdfs://namenode:port/path` */
+  location: z.string().startsWith('hdfs://'),
+  user: z.string().optional(),
+  /** WebHDFS URL for the preflight reachability check, if any. */
+  webhdfs: z.string().optional(),
+  /** Extra `hadoop.*` / `dfs.*` properties passed through (Kerberos, HA). No secrets. */
+  properties: z.record(z.string(), z.string()).default({}),
+});
+export const RepositorySettingsSchema = z.discriminatedUnion('backend', [
+  S3SettingsSchema,
+  AzureSettingsSchema,
+  HdfsSettingsSchema,
+]);
+export type RepositorySettings = z.infer<typeof RepositorySettingsSchema>;
+
+export const RepositorySchema = z.object({
+  /** Repository name on both clusters (Doris: `^[a-zA-Z][a-zA-Z0-9-_]{0,63}$`). */
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/),
+  settings: RepositorySettingsSchema,
+});
+export type Repository = z.infer<typeof RepositorySchema>;
+
+/** How to treat a table that already exists on the target. */
+export const ConflictPolicySchema = z.enum(['refuse', 'skip', 'alias', 'atomic-replace']);
+export type ConflictPolicy = z.infer<typeof ConflictPolicySchema>;
+
+export const ReplicationSchema = z.union([
+  z.object({ num: z.number().int().min(1).max(32767) }),
+  z.object({ allocation: z.string().min(1) }),
+  z.object({ reserve: z.literal(true) }),
+]);
+export type Replication = z.infer<typeof ReplicationSchema>;
+
+export const OptionsSchema = z.object({
+  labelPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,24}$/),
+  concurrency: z.object({ source: z.number().int().min(1), target: z.number().int().min(1) }),
+  /** Bytes one backup job should carry at most before the planner starts another batch. */
+  batchBytes: z.number().int().positive(),
+  jobTimeoutSeconds: z.number().int().min(600),
+  replication: ReplicationSchema,
+  conflicts: ConflictPolicySchema,
+  /** Retries of a cancelled/failed job under a new attempt label before the step fails. */
+  maxAttempts: z.number().int().min(1).default(3),
+});
+export type PlanOptions = z.infer<typeof OptionsSchema>;
+
+const StepBase = {
+  /** Stable id, unique in the plan; the state file is keyed by it. */
+  id: z.string().min(1),
+  dependsOn: z.array(z.string()).default([]),
+  /** One line for humans. */
+  title: z.string(),
+};
+
+export const TableRefSchema = z.object({
+  name: z.string(),
+  /** Only these partitions (a table split across several jobs). */
+  partitions: z.array(z.string()).optional(),
+  /** Restore under this name on the target (conflict policy `alias`). */
+  alias: z.string().optional(),
+});
+export type TableRef = z.infer<typeof TableRefSchema>;
+
+export const PreflightStepSchema = z.object({ ...StepBase, kind: z.literal('preflight') });
+export const CreateRepositoryStepSchema = z.object({
+  ...StepBase,
+  kind: z.literal('create-repository'),
+  cluster: z.enum(['source', 'target']),
+  readOnly: z.boolean(),
+});
+export const CreateDatabaseStepSchema = z.object({
+  ...StepBase,
+  kind: z.literal('create-database'),
+  cluster: z.literal('target'),
+  database: z.string(),
+  properties: z.record(z.string(), z.string()).default({}),
+});
+export const BackupStepSchema = z.object({
+  ...StepBase,
+  kind: z.literal('backup'),
+  cluster: z.literal('source'),
+  database: z.string(),
+  /** Label without the attempt suffix; the run appends `_aN` (labels are unique per repository). */
+  label: z.string().regex(/^[A-Za-z0-9_:-]{1,120}$/),
+  tables: z.array(TableRefSchema).min(1),
+  bytes: z.number().int().nonnegative(),
+  timeoutSeconds: z.number().int().min(600),
+});
+export const RestoreStepSchema = z.object({
+  ...StepBase,
+  kind: z.literal('restore'),
+  cluster: z.literal('target'),
+  /** Target database (may be renamed from the source). */
+  database: z.string(),
+  sourceDatabase: z.string(),
+  /** The backup step whose snapshot this restores. */
+  backupStep: z.string(),
+  tables: z.array(TableRefSchema).min(1),
+  /** RESTORE properties other than backup_timestamp (added at run time from SHOW SNAPSHOT). */
+  properties: z.record(z.string(), z.string()),
+  bytes: z.number().int().nonnegative(),
+  timeoutSeconds: z.number().int().min(600),
+});
+export const FollowUpStepSchema = z.object({
+  ...StepBase,
+  kind: z.enum(['colocate', 'dynamic-partition', 'mtmv']),
+  cluster: z.literal('target'),
+  database: z.string(),
+  /** Table or MV the follow-up is about. */
+  object: z.string(),
+  /** Statements to run, in order; rendered by doris/sql.ts builders at plan time. */
+  sql: z.array(z.string()).min(1),
+  /** Run by `apply` on its own (true), or only after `apply --followups` / a confirmation. */
+  automatic: z.boolean(),
+});
+export const ManualStepSchema = z.object({
+  ...StepBase,
+  kind: z.literal('manual'),
+  /** What a person must do, and why Doris cannot. */
+  instructions: z.string(),
+  sql: z.array(z.string()).default([]),
+});
+export const VerifyStepSchema = z.object({ ...StepBase, kind: z.literal('verify') });
+
+export const StepSchema = z.discriminatedUnion('kind', [
+  PreflightStepSchema,
+  CreateRepositoryStepSchema,
+  CreateDatabaseStepSchema,
+  BackupStepSchema,
+  RestoreStepSchema,
+  FollowUpStepSchema,
+  ManualStepSchema,
+  VerifyStepSchema,
+]);
+export type Step = z.infer<typeof StepSchema>;
+export type BackupStep = z.infer<typeof BackupStepSchema>;
+export type RestoreStep = z.infer<typeof RestoreStepSchema>;
+export type FollowUpStep = z.infer<typeof FollowUpStepSchema>;
+export type StepKind = Step['kind'];
+
+/** Something the plan leaves out, with why and what to do about it. */
+export const ExclusionSchema = z.object({
+  /** `db`, `db.table`, `db.table.partition` or `catalog:<name>`. */
+  object: z.string(),
+  kind: z.enum([
+    'system-database',
+    'external-catalog',
+    'async-mv',
+    'storage-policy',
+    'non-olap',
+    'temp-partition',
+    'conflict',
+    'user-excluded',
+  ]),
+  reason: z.string(),
+  remedy: z.string(),
+});
+export type Exclusion = z.infer<typeof ExclusionSchema>;
+
+export const DatabaseSummarySchema = z.object({
+  source: z.string(),
+  target: z.string(),
+  tables: z.number().int().nonnegative(),
+  partitions: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  rows: z.number().int().nonnegative(),
+});
+
+export const PlanSchema = z.object({
+  version: z.literal(1),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+  /** ISO time the plan was made (passed in; the planner reads no clock). */
+  createdAt: z.string(),
+  source: ClusterRefSchema,
+  target: ClusterRefSchema,
+  repository: RepositorySchema,
+  options: OptionsSchema,
+  databases: z.array(DatabaseSummarySchema),
+  steps: z.array(StepSchema),
+  excluded: z.array(ExclusionSchema).default([]),
+  warnings: z.array(z.string()).default([]),
+  /** sha256 of the canonical plan without this field (plan/fingerprint.ts). */
+  fingerprint: z.string(),
+});
+export type Plan = z.infer<typeof PlanSchema>;

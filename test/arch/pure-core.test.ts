@@ -1,0 +1,63 @@
+// The pure core must import nothing with side effects, and product code never imports the sandbox.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const src = join(root, 'src');
+
+/** Files that must stay pure: data in, data out. */
+const PURE = [
+  'src/catalog/model.ts',
+  'src/plan/',
+  'src/doris/sql.ts',
+  'src/doris/quote.ts',
+  'src/doris/capabilities.ts',
+  'src/doris/parse-',
+  'src/run/scheduler.ts',
+  'src/run/reconcile.ts',
+  'src/run/state-model.ts',
+  'src/storage/location.ts',
+  'src/storage/properties.ts',
+  'src/verify/compare.ts',
+];
+
+const IMPURE_IMPORT =
+  /from\s+['"](node:)?(fs|fs\/promises|net|tls|http|https|child_process|os|dgram|worker_threads)['"]|from\s+['"](mysql2[^'"]*|@aws-sdk\/[^'"]+|@azure\/[^'"]+|listr2|@inquirer\/[^'"]+|inquirer)['"]/;
+const IMPURE_GLOBAL = /\bprocess\.|\bDate\.now\(|new Date\(\)|Math\.random\(/;
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const files = walk(src).map((f) => relative(root, f));
+const isPure = (f: string): boolean => PURE.some((p) => (p.endsWith('.ts') ? f === p : f.startsWith(p)));
+
+describe('architecture', () => {
+  it('pure modules import nothing with side effects', () => {
+    const offenders = files
+      .filter(isPure)
+      .filter((f) => {
+        const text = readFileSync(join(root, f), 'utf8');
+        return IMPURE_IMPORT.test(text) || IMPURE_GLOBAL.test(text);
+      });
+    expect(offenders).toEqual([]);
+  });
+
+  it('product code never imports the sandbox, and the sandbox never imports product code', () => {
+    const offenders = files.filter((f) => {
+      const text = readFileSync(join(root, f), 'utf8');
+      if (f.startsWith('src/sandbox/')) return /from\s+['"]\.\.\/\.\.\/(?!sandbox)|from\s+['"]\.\.\/(cli|run|plan|doris|catalog|storage|verify|errors)/.test(text);
+      if (f.startsWith('src/cli/commands/demo') || f.startsWith('src/cli/commands/sandbox')) return false;
+      return /sandbox\//.test(text) && /from\s+['"][^'"]*sandbox\//.test(text);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds the source tree', () => {
+    expect(files.length).toBeGreaterThan(3);
+  });
+});
