@@ -1,0 +1,133 @@
+// The simulated FE: the world, the clock, the statement registry and the privilege rules.
+// Wire handling lives in server.ts; statements live in exec/ and register themselves here.
+import { SimClock } from './clock.js';
+import { codedError, dorisError, noDatabaseSelected, unknownDatabase, unknownTable, type DorisError } from './errors.js';
+import type { Persistence } from './persist.js';
+import { Cursor } from './sql/cursor.js';
+import type { Cell, Privilege, SimDatabase, SimTable, SimUser, SimWorld } from './store.js';
+import { capabilities, type Capabilities, type SimVersion } from './version.js';
+
+/** One client connection's state. */
+export interface Session {
+  id: number;
+  user: SimUser;
+  db: string | undefined;
+  vars: Record<string, string>;
+}
+
+/** What a statement returns: an OK packet or a text result set. */
+export type Result =
+  | { kind: 'ok'; affectedRows?: number }
+  | { kind: 'rows'; columns: string[]; rows: Cell[][] };
+
+export const ok = (affectedRows = 0): Result => ({ kind: 'ok', affectedRows });
+export const rows = (columns: string[], data: Cell[][]): Result => ({ kind: 'rows', columns, rows: data });
+
+export interface Ctx {
+  sim: Engine;
+  session: Session;
+}
+
+/** A statement the simulator understands: `match` looks at the leading tokens without consuming. */
+export interface StatementHandler {
+  name: string;
+  match(c: Cursor): boolean;
+  run(c: Cursor, ctx: Ctx): Result | Promise<Result>;
+}
+
+export class Engine {
+  readonly caps: Capabilities;
+  private readonly handlers: StatementHandler[] = [];
+  /** Called after each statement that changed the world. */
+  persistence: Persistence | undefined;
+  /** Extension points for rules that span features (e.g. a running backup blocks TRUNCATE). */
+  readonly hooks: { beforeTruncate?: (db: string) => void } = {};
+  /** Extra `ADMIN SIM` statements from extensions; each returns undefined when it does not match. */
+  readonly adminSimExtensions: ((c: Cursor, ctx: Ctx) => Result | Promise<Result> | undefined)[] = [];
+  /** The wire layer's fault switches, set once the server listens. */
+  wire: { dropConnections(): void; refuseUntil(realMs: number): void } | undefined;
+
+  constructor(
+    readonly version: SimVersion,
+    public world: SimWorld,
+    readonly clock: SimClock,
+  ) {
+    this.caps = capabilities(version);
+  }
+
+  register(...handlers: StatementHandler[]): void {
+    this.handlers.push(...handlers);
+  }
+
+  /** Runs one statement for a session. Throws DorisError for anything the client should see. */
+  async execute(sql: string, session: Session): Promise<Result> {
+    let c: Cursor;
+    try {
+      c = new Cursor(sql);
+    } catch (e) {
+      throw dorisError(`Syntax error: ${(e as Error).message}`);
+    }
+    if (c.done) return ok();
+    const handler = this.handlers.find((h) => h.match(c));
+    if (!handler) throw c.error();
+    return handler.run(c, { sim: this, session });
+  }
+
+  changed(): void {
+    this.persistence?.markDirty();
+  }
+
+  // --- names ---------------------------------------------------------------------------------
+
+  database(name: string | undefined, session: Session): SimDatabase {
+    const dbName = name ?? session.db;
+    if (!dbName) throw noDatabaseSelected();
+    const db = this.world.databases[dbName];
+    if (!db) throw unknownDatabase(dbName);
+    return db;
+  }
+
+  /** `[t]` or `[db, t]` (or `[internal, db, t]`) to a table. */
+  table(parts: string[], session: Session): { db: SimDatabase; table: SimTable } {
+    const names = parts.length === 3 && parts[0] === 'internal' ? parts.slice(1) : parts;
+    const db = this.database(names.length > 1 ? names[0] : undefined, session);
+    const tableName = names[names.length - 1]!;
+    const table = db.tables[tableName];
+    if (!table) throw unknownTable(tableName);
+    return { db, table };
+  }
+
+  // --- privileges ----------------------------------------------------------------------------
+
+  isAdmin(user: SimUser): boolean {
+    return user.global.includes('ADMIN') || user.roles.includes('admin') || user.roles.includes('operator');
+  }
+
+  hasDbPriv(user: SimUser, db: string, priv: Privilege): boolean {
+    if (this.isAdmin(user) || user.global.includes(priv)) return true;
+    return user.databases[db]?.includes(priv) ?? false;
+  }
+
+  /** Whether the user may see a database at all (SHOW DATABASES, information_schema rows). */
+  canSee(user: SimUser, db: string): boolean {
+    return this.isAdmin(user) || user.global.length > 0 || (user.databases[db]?.length ?? 0) > 0;
+  }
+
+  accessDenied(privilege: string): DorisError {
+    const p = this.caps.accessDeniedParens ? `(${privilege})` : privilege;
+    return codedError(1227, '42000', `Access denied; you need (at least one of) the ${p} privilege(s) for this operation`);
+  }
+
+  requireAdmin(session: Session, shown = 'ADMIN'): void {
+    if (!this.isAdmin(session.user)) throw this.accessDenied(shown);
+  }
+
+  requireDbPriv(session: Session, db: string, priv: Privilege): void {
+    if (!this.hasDbPriv(session.user, db, priv)) throw this.accessDenied(priv);
+  }
+
+  /** 1044, used by SHOW BACKUP / SHOW RESTORE. */
+  dbAccessDenied(session: Session, db: string): DorisError {
+    return codedError(1044, '42000', `Access denied for user '${session.user.name}' to database '${db}'`);
+  }
+}

@@ -1,0 +1,123 @@
+// information_schema tables as virtual tables, version-gated (doris-facts.md Part A §1).
+import type { Engine, Session } from '../engine.js';
+import { codedError } from '../errors.js';
+import { formatDateTime, rangeText } from '../format.js';
+import { partitionBytes, replicaCount, tableBytes, tableRows, type Cell, type SimColumn, type SimDatabase, type SimTable } from '../store.js';
+
+export interface VTable {
+  columns: string[];
+  rows: Cell[][];
+}
+
+const TABLES_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE', 'ENGINE', 'VERSION', 'ROW_FORMAT', 'TABLE_ROWS', 'AVG_ROW_LENGTH', 'DATA_LENGTH', 'MAX_DATA_LENGTH', 'INDEX_LENGTH', 'DATA_FREE', 'AUTO_INCREMENT', 'CREATE_TIME', 'UPDATE_TIME', 'CHECK_TIME', 'TABLE_COLLATION', 'CHECKSUM', 'CREATE_OPTIONS', 'TABLE_COMMENT'];
+const COLUMNS_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'ORDINAL_POSITION', 'COLUMN_DEFAULT', 'IS_NULLABLE', 'DATA_TYPE', 'CHARACTER_MAXIMUM_LENGTH', 'CHARACTER_OCTET_LENGTH', 'NUMERIC_PRECISION', 'NUMERIC_SCALE', 'DATETIME_PRECISION', 'CHARACTER_SET_NAME', 'COLLATION_NAME', 'COLUMN_TYPE', 'COLUMN_KEY', 'EXTRA', 'PRIVILEGES', 'COLUMN_COMMENT', 'COLUMN_SIZE', 'DECIMAL_DIGITS', 'GENERATION_EXPRESSION', 'SRS_ID'];
+const PARTITIONS_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PARTITION_NAME', 'SUBPARTITION_NAME', 'PARTITION_ORDINAL_POSITION', 'SUBPARTITION_ORDINAL_POSITION', 'PARTITION_METHOD', 'SUBPARTITION_METHOD', 'PARTITION_EXPRESSION', 'SUBPARTITION_EXPRESSION', 'PARTITION_DESCRIPTION', 'TABLE_ROWS', 'AVG_ROW_LENGTH', 'DATA_LENGTH', 'MAX_DATA_LENGTH', 'INDEX_LENGTH', 'DATA_FREE', 'CREATE_TIME', 'UPDATE_TIME', 'CHECK_TIME', 'CHECKSUM', 'PARTITION_COMMENT', 'NODEGROUP', 'TABLESPACE_NAME'];
+const PARTITIONS_WIDE_EXTRA = ['LOCAL_DATA_SIZE', 'REMOTE_DATA_SIZE', 'STATE', 'REPLICA_ALLOCATION', 'REPLICA_NUM', 'STORAGE_POLICY', 'STORAGE_MEDIUM', 'COOLDOWN_TIME_MS', 'LAST_CONSISTENCY_CHECK_TIME', 'BUCKET_NUM', 'COMMITTED_VERSION', 'VISIBLE_VERSION', 'PARTITION_KEY', 'RANGE', 'DISTRIBUTION'];
+/** System views listed in information_schema.tables with TABLE_TYPE `SYSTEM VIEW`. */
+const SYSTEM_VIEWS = ['tables', 'columns', 'schemata', 'partitions', 'table_properties', 'table_options'];
+
+export const ENGINE_NAME: Record<SimTable['type'], string | null> = {
+  OLAP: 'Doris', VIEW: 'View', MATERIALIZED_VIEW: null, MYSQL: 'MySQL', ODBC: 'Odbc', BROKER: 'Broker', ELASTICSEARCH: 'ElasticSearch', HIVE: 'Hive', JDBC: 'jdbc',
+};
+export const tableType = (t: SimTable): string => (t.type === 'VIEW' ? 'VIEW' : 'BASE TABLE');
+const KEY_MARK = { DUP_KEYS: 'DUP', UNIQUE_KEYS: 'UNI', AGG_KEYS: 'AGG' } as const;
+const MODEL = { DUP_KEYS: 'DUP', UNIQUE_KEYS: 'UNI', AGG_KEYS: 'AGG' } as const;
+
+function* visibleTables(sim: Engine, session: Session): Generator<[SimDatabase, SimTable]> {
+  for (const db of Object.values(sim.world.databases)) {
+    if (!sim.canSee(session.user, db.name)) continue;
+    for (const t of Object.values(db.tables)) yield [db, t];
+  }
+}
+
+function columnRow(db: SimDatabase, t: SimTable, col: SimColumn, i: number): Cell[] {
+  const base = col.type.replace(/\(.*$/, '').replace(/<.*$/, '');
+  const args = /\(([^)]*)\)/.exec(col.type)?.[1]?.split(',').map(Number) ?? [];
+  const isChar = ['varchar', 'char', 'string'].includes(base);
+  const isNum = ['tinyint', 'smallint', 'int', 'bigint', 'largeint', 'decimal', 'decimalv3', 'float', 'double'].includes(base);
+  const len = isChar ? String(args[0] ?? 2147483643) : null;
+  return [
+    'internal', db.name, t.name, col.name, String(i + 1), col.defaultValue ?? null, col.nullable ? 'YES' : 'NO', base,
+    len, len, isNum ? String(args[0] ?? { tinyint: 3, smallint: 5, int: 10, bigint: 19, largeint: 39, float: 7, double: 15 }[base] ?? 9) : null,
+    isNum ? String(args[1] ?? 0) : null, base.startsWith('datetime') ? String(args[0] ?? 0) : null, null, null,
+    col.type, col.isKey ? KEY_MARK[t.keysType] : '', '', 'SELECT', col.comment, len, null, null, null,
+  ];
+}
+
+function partitionRows(sim: Engine, db: SimDatabase, t: SimTable): Cell[][] {
+  const cols = t.partitionColumns.map((n) => t.columns.find((c) => c.name === n)!).filter(Boolean);
+  return t.partitions.map((p, i) => {
+    const bytes = partitionBytes(p) * replicaCount(p.replicationAllocation);
+    const base: Cell[] = [
+      'internal', db.name, t.name, p.name, null, String(i + 1), null, t.partitionType, null, t.partitionColumns.join(', ') || null, null, rangeText(p.item, cols) || null,
+      String(p.rows.length), String(p.rows.length ? Math.floor(bytes / p.rows.length) : 0), String(bytes), '0', '0', '0',
+      formatDateTime(t.createTime), formatDateTime(p.visibleVersionTime), null, null, '', null, null,
+    ];
+    if (!sim.caps.partitionsWide) return base;
+    return [
+      String(p.id), ...base, String(bytes), '0', 'NORMAL', p.replicationAllocation, String(replicaCount(p.replicationAllocation)), p.storagePolicy, 'HDD',
+      '253402271999000', null, String(p.buckets), String(p.visibleVersion), String(p.visibleVersion), t.partitionColumns.join(', '), rangeText(p.item, cols),
+      t.distribution.type === 'HASH' ? `HASH(${t.distribution.columns.join(', ')})` : 'RANDOM',
+    ];
+  });
+}
+
+/** The virtual table `information_schema.<name>`, or an Unknown-table error where the version lacks it. */
+export function infoSchemaTable(sim: Engine, session: Session, name: string): VTable {
+  const lower = name.toLowerCase();
+  switch (lower) {
+    case 'tables': {
+      const out: Cell[][] = SYSTEM_VIEWS.map((v) => ['internal', 'information_schema', v, 'SYSTEM VIEW', 'SYSTEM VIEW', '10', 'Dynamic', '0', '0', '0', '0', '0', null, null, null, null, null, 'utf-8', null, '', '']);
+      for (const [db, t] of visibleTables(sim, session)) {
+        const rowsN = tableRows(t);
+        const bytes = tableBytes(t);
+        out.push([
+          'internal', db.name, t.name, tableType(t), ENGINE_NAME[t.type], '10', 'Dynamic', String(rowsN), String(rowsN ? Math.floor(bytes / rowsN) : 0), String(bytes),
+          '0', '0', null, null, formatDateTime(t.createTime), formatDateTime(t.updateTime), null, 'utf-8', null, '', t.comment,
+        ]);
+      }
+      return { columns: TABLES_COLUMNS, rows: out };
+    }
+    case 'columns': {
+      const out: Cell[][] = [];
+      for (const [db, t] of visibleTables(sim, session)) t.columns.forEach((col, i) => out.push(columnRow(db, t, col, i)));
+      return { columns: COLUMNS_COLUMNS, rows: out };
+    }
+    case 'schemata':
+      return {
+        columns: ['CATALOG_NAME', 'SCHEMA_NAME', 'DEFAULT_CHARACTER_SET_NAME', 'DEFAULT_COLLATION_NAME', 'SQL_PATH', 'DEFAULT_ENCRYPTION'],
+        rows: Object.values(sim.world.databases).filter((d) => sim.canSee(session.user, d.name)).map((d) => ['internal', d.name, 'utf8', 'utf8_general_ci', null, 'NO']),
+      };
+    case 'partitions': {
+      const columns = sim.caps.partitionsWide ? ['PARTITION_ID', ...PARTITIONS_COLUMNS, ...PARTITIONS_WIDE_EXTRA] : PARTITIONS_COLUMNS;
+      const out: Cell[][] = [];
+      if (sim.caps.partitionsPopulated)
+        for (const [db, t] of visibleTables(sim, session)) if (t.type === 'OLAP') out.push(...partitionRows(sim, db, t));
+      return { columns, rows: out };
+    }
+    case 'table_properties': {
+      if (!sim.caps.tableProperties) break;
+      const out: Cell[][] = [];
+      for (const [db, t] of visibleTables(sim, session)) {
+        if (t.type !== 'OLAP' && t.type !== 'MATERIALIZED_VIEW') continue;
+        for (const key of Object.keys(t.properties).sort())
+          if (key !== 'replication_allocation' && key !== 'colocate_with') out.push(['internal', db.name, t.name, key, t.properties[key]!]);
+      }
+      return { columns: ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], rows: out };
+    }
+    case 'table_options': {
+      if (!sim.caps.tableOptions) break;
+      const wide = sim.caps.partitionsWide;
+      const columns = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM', 'PARTITION_NUM', ...(wide ? ['PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_KEY', 'RANGE'] : [])];
+      const out: Cell[][] = [];
+      for (const [db, t] of visibleTables(sim, session)) {
+        if (t.type !== 'OLAP') continue;
+        const row: Cell[] = ['internal', db.name, t.name, MODEL[t.keysType], t.keyColumns.join(','), t.distribution.type === 'HASH' ? t.distribution.columns.join(',') : 'RANDOM', t.distribution.type, String(t.distribution.buckets), String(t.partitions.length)];
+        if (wide) row.push(t.partitionType, t.partitionColumns.join(', '), t.partitionColumns.join(', '), '');
+        out.push(row);
+      }
+      return { columns, rows: out };
+    }
+  }
+  throw codedError(1051, '42S02', `Unknown table '${name}'`);
+}

@@ -1,0 +1,64 @@
+// INSERT INTO ... VALUES: rows are routed to partitions by range or list; each insert is one
+// load transaction, so every partition it touched gets a new visible version.
+import { ok, type StatementHandler } from '../engine.js';
+import { dorisError } from '../errors.js';
+import type { Cell, SimPartition, SimTable } from '../store.js';
+import { compareTuple } from './table-build.js';
+
+function route(table: SimTable, row: Cell[], partitions: SimPartition[]): SimPartition | undefined {
+  if (table.partitionType === 'UNPARTITIONED') return partitions[0];
+  const key = table.partitionColumns.map((n) => row[table.columns.findIndex((c) => c.name === n)] ?? '');
+  return partitions.find((p) => {
+    if (p.item.kind === 'range') return compareTuple(key as string[], p.item.lower) >= 0 && (p.item.upper === 'MAXVALUE' || compareTuple(key as string[], p.item.upper) < 0);
+    if (p.item.kind === 'list') return p.item.values.some((v) => compareTuple(key as string[], v) === 0);
+    return false;
+  });
+}
+
+export const insert: StatementHandler = {
+  name: 'INSERT',
+  match: (c) => c.at('INSERT'),
+  run(c, { sim, session }) {
+    c.expect('INSERT');
+    if (!c.accept('INTO')) c.expect('OVERWRITE', 'TABLE');
+    const { db, table } = sim.table(c.qualified(), session);
+    sim.requireDbPriv(session, db.name, 'LOAD');
+    if (table.type !== 'OLAP') throw dorisError(`Only support insert into olap table: ${table.name}`);
+    if (table.state !== 'NORMAL') throw dorisError(`Table[${table.name}]'s state is ${table.state}, cannot load`);
+    let target = table.partitions;
+    if (c.accept('PARTITION')) {
+      const names = c.list(() => c.ident());
+      target = table.partitions.filter((p) => names.includes(p.name));
+    }
+    const columns = c.atPunct('(') ? c.list(() => c.ident()) : table.columns.map((col) => col.name);
+    c.expect('VALUES');
+    const valueRows: Cell[][] = [];
+    do valueRows.push(c.list(() => (c.accept('NULL') ? null : c.literal())));
+    while (c.acceptPunct(','));
+    c.end();
+    const touched = new Set<SimPartition>();
+    const routed: [SimPartition, Cell[]][] = [];
+    for (const values of valueRows) {
+      if (values.length !== columns.length) throw dorisError(`Column count doesn't match value count`);
+      const row: Cell[] = table.columns.map((col) => {
+        const i = columns.indexOf(col.name);
+        return i >= 0 ? values[i]! : (col.defaultValue ?? null);
+      });
+      const p = route(table, row, target);
+      if (!p) throw dorisError(`Insert has filtered data in strict mode. Reason: no partition for this tuple. tuple=${JSON.stringify(row)}`);
+      routed.push([p, row]);
+    }
+    const now = sim.clock.now();
+    for (const [p, row] of routed) {
+      p.rows.push(row);
+      touched.add(p);
+    }
+    for (const p of touched) {
+      p.visibleVersion++;
+      p.visibleVersionTime = now;
+    }
+    table.updateTime = now;
+    sim.changed();
+    return ok(routed.length);
+  },
+};

@@ -1,0 +1,136 @@
+// SELECT over virtual tables: information_schema, mv_infos(), user tables (rows), and
+// FROM-less selects (@@version_comment, VERSION(), DATABASE()).
+import { rows, type Ctx, type Result, type StatementHandler } from '../engine.js';
+import { dorisError } from '../errors.js';
+import { formatDateTime } from '../format.js';
+import type { Cursor } from '../sql/cursor.js';
+import { compareCells, evaluate, orExpr, type Expr } from '../sql/expr.js';
+import type { Cell } from '../store.js';
+import { versionComment } from '../version.js';
+import { infoSchemaTable, type VTable } from './info-schema.js';
+
+type Item = { kind: 'star' } | { kind: 'count'; label: string } | { kind: 'col'; name: string; label: string } | { kind: 'value'; value: Cell; label: string };
+
+function item(c: Cursor, ctx: Ctx): Item {
+  if (c.acceptPunct('*')) return { kind: 'star' };
+  const start = c.offset;
+  let it: Item;
+  if (c.at('COUNT') && c.peekAt(1).value === '(') {
+    c.next();
+    c.skipParens();
+    it = { kind: 'count', label: c.sql.slice(start, c.offset).trim() };
+  } else if (c.peek.kind === 'word' && c.peek.value.startsWith('@@')) {
+    const name = c.next().value.replace(/^@@(session\.|global\.)?/i, '').toLowerCase();
+    const value = name === 'version_comment' ? versionComment(ctx.sim.version) : name === 'version' ? '5.7.99' : (ctx.session.vars[name] ?? (name === 'time_zone' ? 'Asia/Shanghai' : null));
+    it = { kind: 'value', value, label: c.sql.slice(start, c.offset) };
+  } else if (c.peek.kind === 'word' && c.peekAt(1).value === '(' && ['VERSION', 'DATABASE', 'CURRENT_USER', 'USER', 'NOW', 'CONNECTION_ID'].includes(c.peek.upper)) {
+    const fn = c.next().upper;
+    c.skipParens();
+    const s = ctx.session;
+    const value = fn === 'VERSION' ? '5.7.99' : fn === 'DATABASE' ? (s.db ?? null) : fn === 'NOW' ? formatDateTime(ctx.sim.clock.now()) : fn === 'CONNECTION_ID' ? String(s.id) : `'${s.user.name}'@'%'`;
+    it = { kind: 'value', value, label: c.sql.slice(start, c.offset) };
+  } else if (c.peek.kind === 'string' || c.peek.kind === 'number') {
+    const value = c.literal();
+    it = { kind: 'value', value, label: value };
+  } else {
+    const parts = c.qualified();
+    const name = parts[parts.length - 1]!;
+    it = { kind: 'col', name, label: name };
+  }
+  if (c.accept('AS') || c.peek.kind === 'ident') it = { ...it, label: c.peek.kind === 'string' ? c.string() : c.ident() } as Item;
+  return it;
+}
+
+function source(c: Cursor, ctx: Ctx): { table: VTable; partitions?: string[] } {
+  const { sim, session } = ctx;
+  if (c.at('MV_INFOS') && c.peekAt(1).value === '(') {
+    c.next();
+    const props = c.properties();
+    return { table: mvInfos(ctx, props) };
+  }
+  const parts = c.qualified();
+  const names = parts[0] === 'internal' ? parts.slice(1) : parts;
+  if (names.length === 2 && names[0]!.toLowerCase() === 'information_schema') return { table: infoSchemaTable(sim, session, names[1]!) };
+  if (names.length === 1 && session.db === 'information_schema') return { table: infoSchemaTable(sim, session, names[0]!) };
+  const { db, table } = sim.table(names, session);
+  if (!sim.hasDbPriv(session.user, db.name, 'SELECT') && !sim.hasDbPriv(session.user, db.name, 'LOAD')) throw sim.accessDenied('SELECT');
+  if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') throw dorisError(`Querying ${table.type} table ${table.name} is not supported by the simulator`);
+  let partitions: string[] | undefined;
+  if (c.accept('PARTITION') || c.accept('PARTITIONS')) partitions = c.atPunct('(') ? c.list(() => c.ident()) : [c.ident()];
+  const data: Cell[][] = [];
+  for (const p of table.partitions) {
+    if (partitions && !partitions.includes(p.name)) continue;
+    data.push(...p.rows);
+  }
+  return { table: { columns: table.columns.map((col) => col.name), rows: data }, partitions };
+}
+
+function mvInfos(ctx: Ctx, props: Record<string, string>): VTable {
+  const { sim, session } = ctx;
+  for (const k of Object.keys(props)) if (k !== 'database') throw dorisError(`'${k}' is invalid property`);
+  if (!props.database) throw dorisError('Invalid async materialized view metadata query');
+  if (!sim.caps.asyncMv) throw dorisError('Unknown table function mv_infos');
+  const db = sim.database(props.database, session);
+  const envInfo = sim.caps.mvInfosEnvInfo;
+  const columns = ['Id', 'Name', 'JobName', 'State', 'SchemaChangeDetail', 'RefreshState', 'RefreshInfo', 'QuerySql', ...(envInfo ? ['EnvInfo'] : []), 'MvProperties', 'MvPartitionInfo', 'SyncWithBaseTables'];
+  const out = Object.values(db.tables)
+    .filter((t) => t.type === 'MATERIALIZED_VIEW')
+    .map((t): Cell[] => {
+      const refresh = /REFRESH\s+(.*?)(?=\s+(DUPLICATE|DISTRIBUTED|PARTITION|PROPERTIES|COMMENT)\b|$)/is.exec(t.mvClauses ?? '')?.[1]?.trim() ?? 'AUTO ON MANUAL';
+      const build = /BUILD\s+(\w+)/i.exec(t.mvClauses ?? '')?.[1]?.toUpperCase() ?? 'IMMEDIATE';
+      const row: Cell[] = [String(t.id), t.name, `inner_mtmv_${t.id}`, 'NORMAL', '', 'SUCCESS', `BUILD ${build} REFRESH ${refresh}`, t.query ?? ''];
+      if (envInfo) row.push('EnvInfo{ctlId=\'0\', dbId=\'' + db.id + '\'}');
+      row.push('{}', 'MTMVPartitionInfo{partitionType=SELF_MANAGE}', '1');
+      return row;
+    });
+  return { columns, rows: out };
+}
+
+function select(c: Cursor, ctx: Ctx): Result {
+  c.expect('SELECT');
+  const items: Item[] = [];
+  do items.push(item(c, ctx));
+  while (c.acceptPunct(','));
+  let table: VTable = { columns: [], rows: [[]] };
+  if (c.accept('FROM')) table = source(c, ctx).table;
+  let where: Expr | undefined;
+  if (c.accept('WHERE')) where = orExpr(c);
+  const index = new Map(table.columns.map((n, i) => [n.toLowerCase(), i]));
+  const col = (name: string): number => {
+    const i = index.get(name.toLowerCase());
+    if (i === undefined) throw dorisError(`Unknown column '${name}' in 'table list'`);
+    return i;
+  };
+  let data = where ? table.rows.filter((r) => evaluate(where, (n) => r[col(n)] ?? null)) : table.rows;
+  if (c.accept('ORDER', 'BY')) {
+    const keys: { i: number; desc: boolean }[] = [];
+    do {
+      const parts = c.qualified();
+      keys.push({ i: col(parts[parts.length - 1]!), desc: c.accept('DESC') ? true : (c.accept('ASC'), false) });
+    } while (c.acceptPunct(','));
+    data = [...data].sort((a, b) => {
+      for (const k of keys) {
+        const x = a[k.i] ?? null;
+        const y = b[k.i] ?? null;
+        const d = x === y ? 0 : x === null ? -1 : y === null ? 1 : compareCells(x, y);
+        if (d !== 0) return k.desc ? -d : d;
+      }
+      return 0;
+    });
+  }
+  if (c.accept('LIMIT')) data = data.slice(0, c.number());
+  c.end();
+  if (items.some((i) => i.kind === 'count')) {
+    return rows(items.map((i) => (i.kind === 'star' ? '*' : i.label)), [items.map((i) => (i.kind === 'count' ? String(data.length) : i.kind === 'value' ? i.value : i.kind === 'col' ? (data[0]?.[col(i.name)] ?? null) : null))]);
+  }
+  const columns: string[] = [];
+  const pick: ((r: Cell[]) => Cell)[] = [];
+  for (const it of items) {
+    if (it.kind === 'star') table.columns.forEach((n, i) => { columns.push(n); pick.push((r) => r[i] ?? null); });
+    else if (it.kind === 'col') { const i = col(it.name); columns.push(it.label); pick.push((r) => r[i] ?? null); }
+    else if (it.kind === 'value') { columns.push(it.label); pick.push(() => it.value); }
+  }
+  return rows(columns, data.map((r) => pick.map((f) => f(r))));
+}
+
+export const selectStatement: StatementHandler = { name: 'SELECT', match: (c) => c.at('SELECT'), run: select };

@@ -1,0 +1,159 @@
+// CREATE VIEW; CREATE MATERIALIZED VIEW (async MTMV on 2.1+, or a synchronous rollup on one table);
+// DROP TABLE / VIEW / MATERIALIZED VIEW.
+import { ok, type Ctx, type Result, type StatementHandler } from '../engine.js';
+import { dorisError, unknownTable } from '../errors.js';
+import type { Cursor } from '../sql/cursor.js';
+import { allocId, type SimColumn } from '../store.js';
+import { baseTable } from './create-table.js';
+
+function target(c: Cursor, ctx: Ctx) {
+  const parts = c.qualified();
+  const db = ctx.sim.database(parts.length > 1 ? parts[parts.length - 2] : undefined, ctx.session);
+  return { db, name: parts[parts.length - 1]! };
+}
+
+/** Output column names of `SELECT a, b AS x, f(c) y FROM ...`: aliases or last identifiers. */
+export function selectColumns(query: string): string[] {
+  const m = /^\s*select\s+(.*?)\s+from\s/is.exec(query);
+  if (!m) return [];
+  const items: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of m[1]!) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      items.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  items.push(cur);
+  return items.map((item, i) => {
+    const alias = /(?:\bas\s+)?`?([\p{L}\p{N}_]+)`?\s*$/iu.exec(item.trim());
+    return alias?.[1] ?? `_c${i}`;
+  });
+}
+
+export const createView: StatementHandler = {
+  name: 'CREATE VIEW',
+  match: (c) => c.at('CREATE', 'VIEW') || c.at('CREATE', 'OR', 'REPLACE', 'VIEW'),
+  run(c, ctx) {
+    c.expect('CREATE');
+    const replace = c.accept('OR', 'REPLACE');
+    c.expect('VIEW');
+    const ifNotExists = c.accept('IF', 'NOT', 'EXISTS');
+    const { db, name } = target(c, ctx);
+    ctx.sim.requireDbPriv(ctx.session, db.name, 'CREATE');
+    const explicit = c.atPunct('(') ? c.list(() => { const n = c.ident(); if (c.accept('COMMENT')) c.string(); return n; }) : undefined;
+    if (c.accept('COMMENT')) c.string();
+    c.expect('AS');
+    const query = c.rest().replace(/;\s*$/, '');
+    if (db.tables[name] && !replace) {
+      if (ifNotExists) return ok();
+      throw dorisError(`Table '${name}' already exists`);
+    }
+    const now = ctx.sim.clock.now();
+    const columns: SimColumn[] = (explicit ?? selectColumns(query)).map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
+    db.tables[name] = { ...baseTable(allocId(ctx.sim.world), name, 'VIEW', columns, now), query };
+    ctx.sim.changed();
+    return ok();
+  },
+};
+
+const ASYNC_MARKERS = /\b(BUILD|REFRESH|DISTRIBUTED|PROPERTIES|DUPLICATE|PARTITION)\b/i;
+
+function createMaterializedView(c: Cursor, ctx: Ctx): Result {
+  const { sim, session } = ctx;
+  c.expect('CREATE', 'MATERIALIZED', 'VIEW');
+  const ifNotExists = c.accept('IF', 'NOT', 'EXISTS');
+  const parts = c.qualified();
+  const name = parts[parts.length - 1]!;
+  const clausesFrom = c.offset;
+  while (!c.done && !c.at('AS')) c.next();
+  const clauses = c.sql.slice(clausesFrom, c.offset).trim();
+  c.expect('AS');
+  const query = c.rest().replace(/;\s*$/, '');
+  const db = sim.database(parts.length > 1 ? parts[parts.length - 2] : undefined, session);
+  sim.requireDbPriv(session, db.name, 'CREATE');
+
+  if (!ASYNC_MARKERS.test(clauses)) {
+    // Synchronous MV: a rollup (materialized index) of the one table in FROM.
+    const from = /\bfrom\s+`?([^\s`;]+)`?/i.exec(query)?.[1];
+    const base = from ? db.tables[from.split('.').pop()!] : undefined;
+    if (!base || base.type !== 'OLAP') throw dorisError(`The materialized view must be created on an olap table: ${from ?? ''}`);
+    if (base.rollups.some((r) => r.name === name)) throw dorisError(`Materialized view[${name}] already exists`);
+    base.rollups.push({ id: allocId(sim.world), name, columns: selectColumns(query) });
+    sim.changed();
+    return ok();
+  }
+  if (!sim.caps.asyncMv) throw dorisError('Async materialized view is not supported in this version');
+  if (db.tables[name]) {
+    if (ifNotExists) return ok();
+    throw dorisError(`Table '${name}' already exists`);
+  }
+  const explicit = /^\(([^)]*)\)/.exec(clauses)?.[1]?.split(',').map((s) => s.trim().replace(/`/g, '').split(/\s+/)[0]!);
+  const columns: SimColumn[] = (explicit ?? selectColumns(query)).map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
+  const now = sim.clock.now();
+  const mv = { ...baseTable(allocId(sim.world), name, 'MATERIALIZED_VIEW', columns, now), query, mvClauses: clauses };
+  const buckets = /BUCKETS\s+(\d+)/i.exec(clauses);
+  mv.distribution = { type: 'RANDOM', columns: [], buckets: buckets ? Number(buckets[1]) : 2, auto: false };
+  mv.partitions.push({
+    id: allocId(sim.world), name, item: { kind: 'none' }, visibleVersion: 1, visibleVersionTime: now, rows: [],
+    replicationAllocation: 'tag.location.default: 3', storagePolicy: '', cooled: false, buckets: mv.distribution.buckets, tabletIdBase: allocId(sim.world, mv.distribution.buckets),
+  });
+  db.tables[name] = mv;
+  sim.changed();
+  return ok();
+}
+
+export const createMv: StatementHandler = {
+  name: 'CREATE MATERIALIZED VIEW',
+  match: (c) => c.at('CREATE', 'MATERIALIZED', 'VIEW'),
+  run: createMaterializedView,
+};
+
+export const refreshMv: StatementHandler = {
+  name: 'REFRESH MATERIALIZED VIEW',
+  match: (c) => c.at('REFRESH', 'MATERIALIZED', 'VIEW'),
+  run(c, { sim, session }) {
+    c.expect('REFRESH', 'MATERIALIZED', 'VIEW');
+    const { table } = sim.table(c.qualified(), session);
+    c.rest();
+    if (table.type !== 'MATERIALIZED_VIEW') throw dorisError(`${table.name} is not async materialized view`);
+    table.updateTime = sim.clock.now();
+    sim.changed();
+    return ok();
+  },
+};
+
+export const dropTable: StatementHandler = {
+  name: 'DROP TABLE',
+  match: (c) => c.at('DROP', 'TABLE') || c.at('DROP', 'VIEW') || c.at('DROP', 'MATERIALIZED', 'VIEW'),
+  run(c, { sim, session }) {
+    c.expect('DROP');
+    const kind = c.accept('MATERIALIZED', 'VIEW') ? 'MV' : c.accept('VIEW') ? 'VIEW' : (c.expect('TABLE'), 'TABLE');
+    const ifExists = c.accept('IF', 'EXISTS');
+    const parts = c.qualified();
+    const onTable = c.accept('ON') ? c.qualified() : undefined;
+    c.accept('FORCE');
+    c.end();
+    const db = sim.database(parts.length > 1 ? parts[parts.length - 2] : undefined, session);
+    sim.requireDbPriv(session, db.name, 'DROP');
+    const name = parts[parts.length - 1]!;
+    if (kind === 'MV' && onTable) {
+      const { table } = sim.table(onTable, session);
+      const before = table.rollups.length;
+      table.rollups = table.rollups.filter((r) => r.name !== name);
+      if (table.rollups.length === before && !ifExists) throw dorisError(`Materialized view [${name}] does not exist in table [${table.name}]`);
+      sim.changed();
+      return ok();
+    }
+    if (!db.tables[name]) {
+      if (ifExists) return ok();
+      throw unknownTable(name);
+    }
+    delete db.tables[name];
+    sim.changed();
+    return ok();
+  },
+};

@@ -1,0 +1,65 @@
+// startSandbox: a source and a target simulator plus s3rver and Azurite, as `sandbox` and `demo` use them.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from './simulator.js';
+import { startAzurite, startS3Server, type AzuriteServer, type S3Server } from './stack/object-servers.js';
+
+export interface SandboxOptions {
+  dataDir: string;
+  sourceVersion?: string;
+  targetVersion?: string;
+  sourcePort?: number;
+  targetPort?: number;
+  seedSql?: string;
+  timeScale?: number;
+  speedBytesPerSecond?: number;
+  rootPassword?: string;
+  /** Start Azurite too (heavier); default true. */
+  azure?: boolean;
+}
+
+export interface Sandbox {
+  source: Simulator;
+  target: Simulator;
+  s3: S3Server;
+  azure: AzuriteServer | undefined;
+  /** The one-line JSON description `doris-migrate sandbox` prints. */
+  describe(): string;
+  stop(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const common = { timeScale: opts.timeScale, speedBytesPerSecond: opts.speedBytesPerSecond, rootPassword: opts.rootPassword ?? '' };
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'] });
+    started.push(s3);
+    const azure = opts.azure === false ? undefined : await startAzurite({ containers: ['doris-migrate'] });
+    if (azure) started.push(azure);
+    const source = await startSimulator({ ...common, version: opts.sourceVersion ?? '2.1', dataDir: join(opts.dataDir, 'source'), port: opts.sourcePort, seedSql: opts.seedSql });
+    started.push(source);
+    const target = await startSimulator({ ...common, version: opts.targetVersion ?? '3.0', dataDir: join(opts.dataDir, 'target'), port: opts.targetPort });
+    started.push(target);
+    const endpoint = (sim: Simulator) => ({ host: sim.host, port: sim.port, user: sim.user, password: sim.password, version: sim.versionText });
+    return {
+      source,
+      target,
+      s3,
+      azure,
+      describe: () =>
+        JSON.stringify({
+          source: endpoint(source),
+          target: endpoint(target),
+          s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region },
+          azure: azure ? { endpoint: azure.endpoint, account: azure.account, accountKey: azure.accountKey, container: azure.container } : null,
+        }),
+      async stop() {
+        for (const s of started.reverse()) await s.stop();
+      },
+    };
+  } catch (e) {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    throw e;
+  }
+}

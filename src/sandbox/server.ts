@@ -1,0 +1,169 @@
+// The MySQL wire layer (mysql2's server API) in front of an Engine.
+import { createHash } from 'node:crypto';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import mysql from 'mysql2';
+import type { Engine, Result, Session } from './engine.js';
+import { DorisError } from './errors.js';
+import type { SimUser } from './store.js';
+
+/** The fixed MySQL-compatible version string Doris reports (not the Doris version). */
+const SERVER_VERSION = '5.7.99';
+
+type Conn = {
+  sequenceId: number;
+  stream: Socket;
+  on(event: string, fn: (...args: never[]) => void): void;
+  serverHandshake(args: Record<string, unknown>): void;
+  writeOk(args?: { affectedRows?: number }): void;
+  writeColumns(columns: unknown[]): void;
+  writeTextRow(row: unknown[]): void;
+  writeEof(): void;
+  writePacket(packet: unknown): void;
+  close(): void;
+};
+
+const sha1 = (b: Buffer | string): Buffer => createHash('sha1').update(b).digest();
+
+/** SHA1(SHA1(password)) in hex: what the simulator stores instead of the password. */
+export const passwordHash = (password: string): string => (password ? sha1(sha1(password)).toString('hex') : '');
+
+/** mysql_native_password check: token = SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))). */
+function checkToken(user: SimUser, scramble: Buffer, token: Buffer): boolean {
+  if (!user.passwordHash) return token.length === 0;
+  if (token.length !== 20) return false;
+  const stage2 = Buffer.from(user.passwordHash, 'hex');
+  const mask = sha1(Buffer.concat([scramble, stage2]));
+  const stage1 = Buffer.alloc(20);
+  for (let i = 0; i < 20; i++) stage1[i] = token[i]! ^ mask[i]!;
+  return sha1(stage1).equals(stage2);
+}
+
+/** An ERR packet with a real SQLSTATE (mysql2's writeError always sends `_____`). */
+function errorPacket(errno: number, sqlState: string, message: string) {
+  const body = Buffer.from(message, 'utf8');
+  const buffer = Buffer.alloc(4 + 1 + 2 + 1 + 5 + body.length);
+  buffer[4] = 0xff;
+  buffer.writeUInt16LE(errno, 5);
+  buffer.write(`#${sqlState.padEnd(5, '0').slice(0, 5)}`, 7, 'ascii');
+  body.copy(buffer, 13);
+  return {
+    _name: 'Error',
+    buffer,
+    length: () => buffer.length,
+    writeHeader(seq: number) {
+      buffer.writeUIntLE(buffer.length - 4, 0, 3);
+      buffer[3] = seq;
+    },
+  };
+}
+
+export interface WireServer {
+  port: number;
+  close(): Promise<void>;
+  /** Drops every client connection now (fault injection). */
+  dropConnections(): void;
+  /** Refuses new connections until the given real-time epoch ms. */
+  refuseUntil(realMs: number): void;
+}
+
+export async function listen(engine: Engine, host: string, port: number): Promise<WireServer> {
+  const server = (mysql.createServer as unknown as () => unknown)() as { _server: NetServer; on: (e: string, fn: (c: Conn) => void) => void; listen: (p: number, h: string, cb: () => void) => void; close: (cb?: () => void) => void };
+  const sockets = new Set<Socket>();
+  let refuseUntilReal = 0;
+  let nextConnectionId = 1;
+
+  server.on('connection', (conn: Conn) => {
+    sockets.add(conn.stream);
+    conn.stream.on('close', () => sockets.delete(conn.stream));
+    conn.on('error', () => conn.stream.destroy());
+    if (Date.now() < refuseUntilReal) {
+      conn.stream.destroy();
+      return;
+    }
+    const session: Session = { id: nextConnectionId++, user: undefined as unknown as SimUser, db: undefined, vars: {} };
+    conn.serverHandshake({
+      protocolVersion: 10,
+      serverVersion: SERVER_VERSION,
+      connectionId: session.id,
+      statusFlags: 2,
+      characterSet: 33,
+      capabilityFlags: 0xffffff,
+      authCallback: (
+        params: { user: string; database?: string; authPluginData1: Buffer; authPluginData2: Buffer; authToken: Buffer },
+        cb: (err: Error | null, mysqlError?: { code: number; message: string }) => void,
+      ) => {
+        const user = engine.world.users[params.user];
+        const scramble = Buffer.concat([params.authPluginData1, params.authPluginData2]);
+        if (!user || !checkToken(user, scramble, params.authToken ?? Buffer.alloc(0))) {
+          cb(null, { code: 1045, message: `Access denied for user '${params.user}@${conn.stream.remoteAddress ?? ''}' (using password: ${params.authToken?.length ? 'YES' : 'NO'})` });
+          return;
+        }
+        session.user = user;
+        if (params.database) {
+          if (!engine.world.databases[params.database]) {
+            cb(null, { code: 1049, message: `errCode = 2, detailMessage = Unknown database '${params.database}'` });
+            return;
+          }
+          session.db = params.database;
+        }
+        cb(null);
+        conn.sequenceId = 0;
+      },
+    });
+
+    const reply = (result: Result): void => {
+      if (result.kind === 'ok') conn.writeOk({ affectedRows: result.affectedRows ?? 0 });
+      else {
+        conn.writeColumns(
+          result.columns.map((name) => ({
+            catalog: 'def', schema: '', table: '', orgTable: '', name, orgName: name,
+            characterSet: 33, columnLength: 65533, columnType: mysql.Types.VAR_STRING, flags: 0, decimals: 0,
+          })),
+        );
+        for (const row of result.rows) conn.writeTextRow(row);
+        conn.writeEof();
+      }
+      conn.sequenceId = 0;
+    };
+    const fail = (e: unknown): void => {
+      const err = e instanceof DorisError ? e : new DorisError(1105, 'HY000', `errCode = 2, detailMessage = ${(e as Error).message}`);
+      const errno = engine.caps.alwaysErrno1105 ? 1105 : err.errno;
+      conn.writePacket(errorPacket(errno, err.sqlState, err.message));
+      conn.sequenceId = 0;
+    };
+    const run = (sql: string): void => {
+      engine.execute(sql, session).then(reply, fail);
+    };
+    conn.on('query', run);
+    // SET and PREPARE arrive here (mysql2 routes them by first word); SET is a statement for us.
+    conn.on('stmt_prepare', (sql: string) => {
+      if (/^\s*set\b/i.test(sql)) run(sql);
+      else fail(new DorisError(1295, 'HY000', 'This command is not supported in the prepared statement protocol yet'));
+    });
+    conn.on('stmt_execute', () => fail(new DorisError(1295, 'HY000', 'This command is not supported in the prepared statement protocol yet')));
+    conn.on('init_db', (db: string) => {
+      if (!engine.world.databases[db]) return fail(new DorisError(1049, '42000', `errCode = 2, detailMessage = Unknown database '${db}'`));
+      session.db = db;
+      reply({ kind: 'ok' });
+    });
+    conn.on('ping', () => reply({ kind: 'ok' }));
+    conn.on('quit', () => conn.stream.end());
+  });
+
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const boundPort = (server._server.address() as AddressInfo).port;
+  return {
+    port: boundPort,
+    dropConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
+    refuseUntil: (realMs) => {
+      refuseUntilReal = realMs;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server._server.close(() => resolve());
+      }),
+  };
+}

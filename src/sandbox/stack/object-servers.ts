@@ -1,0 +1,102 @@
+// Loopback object stores for tests, the sandbox and the demo: s3rver (S3-compatible) and Azurite
+// (Azure Blob). Both bind 127.0.0.1 on a free port and stop without leaving a process behind.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+
+export interface S3Server {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  stop(): Promise<void>;
+}
+
+export interface AzuriteServer {
+  endpoint: string;
+  account: string;
+  accountKey: string;
+  container: string;
+  stop(): Promise<void>;
+}
+
+/** Azurite's well-known development account (public, documented by Microsoft). */
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+const require = createRequire(import.meta.url);
+
+export async function startS3Server(opts: { directory?: string; port?: number; buckets?: string[] } = {}): Promise<S3Server> {
+  const { default: S3rver } = await import('s3rver');
+  const ownDir = opts.directory ? undefined : mkdtempSync(join(tmpdir(), 's3rver-'));
+  const buckets = opts.buckets ?? ['doris-migrate'];
+  const server = new S3rver({
+    port: opts.port ?? 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: opts.directory ?? ownDir!,
+    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+  });
+  const address = (await server.run()) as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    bucket: buckets[0]!,
+    async stop() {
+      await server.close();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startAzurite(opts: { port?: number; containers?: string[] } = {}): Promise<AzuriteServer> {
+  const main = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
+  const workDir = mkdtempSync(join(tmpdir(), 'azurite-'));
+  const child = spawn(
+    process.execPath,
+    [main, '--blobHost', '127.0.0.1', '--blobPort', String(opts.port ?? 0), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--location', workDir, '--silent'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${out}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listens on https?:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with ${code}: ${out}`));
+    });
+  });
+  const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  const containers = opts.containers ?? ['doris-migrate'];
+  const { BlobServiceClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
+  const service = new BlobServiceClient(endpoint, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
+  for (const name of containers) await service.getContainerClient(name).createIfNotExists();
+  return {
+    endpoint,
+    account: AZURITE_ACCOUNT,
+    accountKey: AZURITE_KEY,
+    container: containers[0]!,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
