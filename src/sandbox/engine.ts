@@ -1,6 +1,6 @@
 // The simulated FE: the world, the clock, the statement registry and the privilege rules.
 // Wire handling lives in server.ts; statements live in exec/ and register themselves here.
-import { SimClock } from './clock.js';
+import type { SimClock } from './clock.js';
 import { codedError, dorisError, noDatabaseSelected, unknownDatabase, unknownTable, type DorisError } from './errors.js';
 import type { Persistence } from './persist.js';
 import { Cursor } from './sql/cursor.js';

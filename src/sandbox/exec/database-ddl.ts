@@ -66,7 +66,7 @@ export const set: StatementHandler = {
   match: (c) => c.at('SET'),
   run(c, { session }) {
     c.next();
-    c.accept('SESSION') || c.accept('GLOBAL');
+    if (!c.accept('SESSION')) c.accept('GLOBAL');
     if (c.accept('NAMES')) {
       c.rest();
       return ok();

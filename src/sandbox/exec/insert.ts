@@ -9,8 +9,8 @@ function route(table: SimTable, row: Cell[], partitions: SimPartition[]): SimPar
   if (table.partitionType === 'UNPARTITIONED') return partitions[0];
   const key = table.partitionColumns.map((n) => row[table.columns.findIndex((c) => c.name === n)] ?? '');
   return partitions.find((p) => {
-    if (p.item.kind === 'range') return compareTuple(key as string[], p.item.lower) >= 0 && (p.item.upper === 'MAXVALUE' || compareTuple(key as string[], p.item.upper) < 0);
-    if (p.item.kind === 'list') return p.item.values.some((v) => compareTuple(key as string[], v) === 0);
+    if (p.item.kind === 'range') return compareTuple(key, p.item.lower) >= 0 && (p.item.upper === 'MAXVALUE' || compareTuple(key, p.item.upper) < 0);
+    if (p.item.kind === 'list') return p.item.values.some((v) => compareTuple(key, v) === 0);
     return false;
   });
 }

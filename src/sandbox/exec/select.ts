@@ -37,7 +37,7 @@ function item(c: Cursor, ctx: Ctx): Item {
     const name = parts[parts.length - 1]!;
     it = { kind: 'col', name, label: name };
   }
-  if (c.accept('AS') || c.peek.kind === 'ident') it = { ...it, label: c.peek.kind === 'string' ? c.string() : c.ident() } as Item;
+  if (c.accept('AS') || c.peek.kind === 'ident') it = { ...it, label: c.peek.kind === 'string' ? c.string() : c.ident() };
   return it;
 }
 

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 
 export interface S3Server {
   endpoint: string;
@@ -41,7 +40,7 @@ export async function startS3Server(opts: { directory?: string; port?: number; b
     directory: opts.directory ?? ownDir!,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
-  const address = (await server.run()) as AddressInfo;
+  const address = (await server.run());
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     region: 'us-east-1',
@@ -60,8 +59,9 @@ export async function startAzurite(opts: { port?: number; containers?: string[] 
   const workDir = mkdtempSync(join(tmpdir(), 'azurite-'));
   const child = spawn(
     process.execPath,
-    [main, '--blobHost', '127.0.0.1', '--blobPort', String(opts.port ?? 0), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--location', workDir, '--silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [main, '--blobHost', '127.0.0.1', '--blobPort', String(opts.port ?? 0), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'],
+    // Run inside a scratch directory so nothing Azurite writes lands in the caller's tree.
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir },
   );
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
