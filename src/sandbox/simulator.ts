@@ -2,6 +2,7 @@
 import { SimClock } from './clock.js';
 import { Engine, type Session } from './engine.js';
 import { coreStatements } from './exec/index.js';
+import { installJobs, type JobsHandle } from './jobs/index.js';
 import { addUser } from './exec/users.js';
 import { Persistence } from './persist.js';
 import { listen, type WireServer } from './server.js';
@@ -39,17 +40,13 @@ export interface Simulator {
   engine: Engine;
   /** Runs a script of statements as root (seeding, test setup), writing the world once. */
   execute(sql: string): Promise<void>;
+  /** BACKUP/RESTORE jobs: the statement history (proves nothing was submitted twice). */
+  jobs: JobsHandle;
   /** Drops every client connection (fault injection). */
   dropConnections(): void;
   stop(): Promise<void>;
 }
 
-/** Starts an extension (jobs, repositories) on a new engine; registered by sandbox modules. */
-export type SimExtension = (engine: Engine, options: SimulatorOptions) => { stop?: () => Promise<void> | void } | void;
-const extensions: SimExtension[] = [];
-export const registerExtension = (ext: SimExtension): void => {
-  extensions.push(ext);
-};
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const version = parseSimVersion(options.version ?? '2.1');
@@ -73,7 +70,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     world.databases.__internal_schema = { id: allocId(world), name: '__internal_schema', properties: {}, tables: {}, createTime: clock.now() };
   }
   loaded = undefined;
-  const stops = extensions.map((ext) => ext(engine, options)).filter((x) => x !== undefined);
+  const jobs = installJobs(engine, options.dataDir, options.speedBytesPerSecond);
 
   const execute = async (sql: string): Promise<void> => {
     const session: Session = { id: 0, user: engine.world.users.root!, db: undefined, vars: {} };
@@ -96,9 +93,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     versionText: versionText(version),
     engine,
     execute,
+    jobs,
     dropConnections: () => wire.dropConnections(),
     async stop() {
-      for (const s of stops) await s.stop?.();
+      jobs.stop();
       await wire.close();
       persistence.flush();
     },

@@ -1,0 +1,94 @@
+// Installs repositories, BACKUP/RESTORE jobs, their SHOW/CANCEL statements, the job history and
+// the job faults into a simulator engine.
+import { join } from 'node:path';
+import { ok, rows, type Ctx, type Engine, type Result } from '../engine.js';
+import { dorisError } from '../errors.js';
+import { formatDateTime } from '../format.js';
+import type { Cursor } from '../sql/cursor.js';
+import { backupStatement } from './backup.js';
+import { isDone, jobsState, type HistoryEntry } from './model.js';
+import type { ObjStore } from './objstore.js';
+import { createRepository, dropRepository, openStore, showCreateRepository, showRepositories } from './repository.js';
+import { restoreStatement } from './restore.js';
+import { startRunner } from './runner.js';
+import { cancelStatement, dropSnapshot, showBackup, showRestore, showSnapshot } from './show-jobs.js';
+
+/** Default transfer speed: 100 MB per simulated second per backend. */
+export const DEFAULT_SPEED = 100 * 1024 * 1024;
+
+function jobFaults(c: Cursor, { sim }: Ctx): Result | undefined {
+  const state = jobsState(sim.world);
+  if (c.accept('FAIL', 'JOB')) {
+    // ADMIN SIM FAIL JOB <db> [LABEL '<label>'] AT <STATE> WITH '<message>'
+    const db = c.ident();
+    const label = c.accept('LABEL') ? c.string() : undefined;
+    c.expect('AT');
+    const at = c.ident().toUpperCase();
+    c.expect('WITH');
+    const message = c.string();
+    c.end();
+    state.failRules.push({ db, state: at, message, ...(label ? { label } : {}) });
+    sim.changed();
+    return ok();
+  }
+  if (c.accept('SET', 'REPOSITORY')) {
+    const name = c.ident();
+    const reachable = c.accept('REACHABLE') ? true : (c.expect('UNREACHABLE'), false);
+    c.end();
+    if (!state.repositories[name]) throw dorisError(`Repository ${name} does not exist`);
+    state.unreachable = state.unreachable.filter((n) => n !== name);
+    if (!reachable) state.unreachable.push(name);
+    sim.changed();
+    return ok();
+  }
+  if (c.accept('SHOW', 'JOB', 'HISTORY')) {
+    c.end();
+    return rows(['Time', 'Statement', 'DbName', 'Label', 'Outcome'], state.history.map((h) => [formatDateTime(h.time), h.statement, h.db, h.label, h.outcome]));
+  }
+  return undefined;
+}
+
+export interface JobsHandle {
+  /** Every BACKUP/RESTORE/CANCEL statement received, oldest first. */
+  history(): HistoryEntry[];
+  stop(): void;
+}
+
+export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED): JobsHandle {
+  const stores = new Map<string, { location: string; store: Promise<ObjStore> }>();
+  const store = (repo: string): Promise<ObjStore> => {
+    const record = jobsState(sim.world).repositories[repo];
+    if (!record) return Promise.reject(new Error(`failed to get repository: ${repo}`));
+    const cached = stores.get(repo);
+    if (cached && cached.location === record.location) return cached.store;
+    const created = openStore(sim, dataDir, record);
+    stores.set(repo, { location: record.location, store: created });
+    return created;
+  };
+  const record = (ctx: Ctx, statement: HistoryEntry['statement'], db: string, label: string, outcome: string): void => {
+    jobsState(ctx.sim.world).history.push({ time: ctx.sim.clock.now(), statement, db, label, outcome });
+    ctx.sim.changed();
+  };
+  sim.register(
+    createRepository(dataDir),
+    dropRepository,
+    showRepositories,
+    showCreateRepository,
+    backupStatement(store, (ctx, label, db, outcome) => record(ctx, 'BACKUP', db, label, outcome)),
+    restoreStatement(store, (ctx, label, db, outcome) => record(ctx, 'RESTORE', db, label, outcome)),
+    showBackup,
+    showRestore,
+    showSnapshot(store),
+    dropSnapshot(store),
+    cancelStatement((ctx, statement, db, outcome) => record(ctx, statement, db, '', outcome)),
+  );
+  sim.adminSimExtensions.push(jobFaults);
+  sim.hooks.beforeTruncate = (db) => {
+    const running = jobsState(sim.world).jobs.find((j) => j.db === db && j.kind === 'backup' && j.state === 'SNAPSHOTING' && !isDone(j));
+    if (running) throw dorisError(`Backup is running on this db: ${db}`);
+  };
+  const runner = startRunner({ sim, store, speed });
+  return { history: () => [...jobsState(sim.world).history], stop: () => runner.stop() };
+}
+
+export const hdfsRoot = (dataDir: string): string => join(dataDir, 'hdfs');

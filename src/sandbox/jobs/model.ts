@@ -1,0 +1,124 @@
+// Repositories and BACKUP/RESTORE jobs as the simulator keeps them (world.extensions.jobs).
+import type { Cell, SimWorld } from '../store.js';
+
+export type RepoKind = 'S3' | 'HDFS' | 'AZURE';
+
+export interface RepoRecord {
+  id: number;
+  name: string;
+  readOnly: boolean;
+  kind: RepoKind;
+  location: string;
+  /** As given (the simulator's own meta; real Doris keeps them in its image too). */
+  properties: Record<string, string>;
+  createTime: string;
+  errMsg: string | null;
+}
+
+export const BACKUP_STATES = ['PENDING', 'SNAPSHOTING', 'UPLOAD_SNAPSHOT', 'UPLOADING', 'SAVE_META', 'UPLOAD_INFO', 'FINISHED', 'CANCELLED'] as const;
+export const RESTORE_STATES = ['PENDING', 'CREATING', 'SNAPSHOTING', 'DOWNLOAD', 'DOWNLOADING', 'COMMIT', 'COMMITTING', 'FINISHED', 'CANCELLED'] as const;
+
+export interface TableRef {
+  name: string;
+  partitions?: string[];
+  alias?: string;
+}
+
+interface JobBase {
+  /** -1 until the job leaves PENDING (as SHOW BACKUP shows it). */
+  jobId: number;
+  /** Internal id, stable from submission. */
+  key: number;
+  label: string;
+  db: string;
+  repo: string;
+  state: string;
+  createTime: number;
+  finishedTime: number | null;
+  /** `[OK]` or `[CODE, msg: text]`. */
+  status: string;
+  timeoutSeconds: number;
+  /** Simulated ms at which the current state's work is done. */
+  nextAt: number;
+  /** Bytes the job moves, for its duration. */
+  bytes: number;
+  progress: string;
+}
+
+export interface BackupJob extends JobBase {
+  kind: 'backup';
+  objs: string;
+  refs: TableRef[] | undefined;
+  exclude: boolean;
+  content: 'ALL' | 'METADATA_ONLY';
+  snapshotFinishedTime: number | null;
+  uploadFinishedTime: number | null;
+  /** Set once uploads began: the label is then taken in the repository for good. */
+  uploadStarted: boolean;
+}
+
+export interface RestoreJob extends JobBase {
+  kind: 'restore';
+  backupTimestamp: string;
+  /** The database the snapshot was taken from (views are rewritten to the target's name). */
+  sourceDb: string;
+  refs: TableRef[] | undefined;
+  exclude: boolean;
+  props: RestoreProps;
+  restoreObjs: string;
+  metaPreparedTime: number | null;
+  snapshotFinishedTime: number | null;
+  downloadFinishedTime: number | null;
+}
+
+export interface RestoreProps {
+  allowLoad: boolean;
+  replicationAllocation: string;
+  reserveReplica: boolean;
+  reserveDynamicPartitionEnable: boolean;
+  reserveColocate: boolean;
+  cleanTables: boolean;
+  cleanPartitions: boolean;
+  atomicRestore: boolean;
+  forceReplace: boolean;
+}
+
+export type Job = BackupJob | RestoreJob;
+
+export interface HistoryEntry {
+  /** Simulated time of the statement. */
+  time: number;
+  statement: 'BACKUP' | 'RESTORE' | 'CANCEL BACKUP' | 'CANCEL RESTORE';
+  db: string;
+  label: string;
+  /** `submitted`, or the error text the statement returned. */
+  outcome: string;
+}
+
+export interface FailRule {
+  db: string;
+  state: string;
+  message: string;
+  /** Fail only this label's job; otherwise the next job of the database that reaches the state. */
+  label?: string;
+}
+
+export interface JobsState {
+  repositories: Record<string, RepoRecord>;
+  jobs: Job[];
+  history: HistoryEntry[];
+  failRules: FailRule[];
+  unreachable: string[];
+}
+
+export function jobsState(world: SimWorld): JobsState {
+  world.extensions.jobs ??= { repositories: {}, jobs: [], history: [], failRules: [], unreachable: [] } satisfies JobsState;
+  return world.extensions.jobs as JobsState;
+}
+
+/** The database's last `max_backup_restore_job_num_per_db` (10) jobs, oldest first. */
+export const recentJobs = (state: JobsState, db: string): Job[] => state.jobs.filter((j) => j.db === db).slice(-10);
+
+export const isDone = (j: Job): boolean => j.state === 'FINISHED' || j.state === 'CANCELLED';
+
+export type { Cell };
