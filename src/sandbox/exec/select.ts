@@ -105,8 +105,9 @@ function select(c: Cursor, ctx: Ctx): Result {
   if (c.accept('ORDER', 'BY')) {
     const keys: { i: number; desc: boolean }[] = [];
     do {
-      const parts = c.qualified();
-      keys.push({ i: col(parts[parts.length - 1]!), desc: c.accept('DESC') ? true : (c.accept('ASC'), false) });
+      // ORDER BY 2 names the second column of the table (enough for SELECT *).
+      const i = c.peek.kind === 'number' ? c.number() - 1 : col(c.qualified().pop()!);
+      keys.push({ i, desc: c.accept('DESC') ? true : (c.accept('ASC'), false) });
     } while (c.acceptPunct(','));
     data = [...data].sort((a, b) => {
       for (const k of keys) {
