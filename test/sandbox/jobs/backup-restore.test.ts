@@ -2,7 +2,7 @@
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type S3Server } from '../../../src/sandbox/stack/object-servers.js';
-import { rowsOf, s3Properties, snapshotTimestamp, waitFor, waitJob } from '../../support/jobs.js';
+import { rowsOf, s3Properties, snapshotTimestamp, waitJob } from '../../support/jobs.js';
 import { DEMO_SQL, failure, testSimulator, type TestSim } from '../../support/simulator.js';
 
 let s3: S3Server;
