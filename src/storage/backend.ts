@@ -1,0 +1,99 @@
+// One small interface over S3-compatible stores, Azure Blob and HDFS, and the checks built on it:
+// preflight (write, read, delete a probe), snapshot listing, snapshot file counts, cleanup.
+// SDKs load lazily, so commands that never touch storage (review) never load them.
+import { randomUUID } from 'node:crypto';
+import { refusedError } from '../errors.js';
+import type { RepositorySettings } from '../plan/schema.js';
+import { probeKey, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
+import { parseLocation } from './location.js';
+import type { RepositorySecrets } from './properties.js';
+
+/** Keys are relative to the location's prefix. Errors are thrown as StoreError (one line). */
+export interface ObjectStore {
+  put(key: string, body: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  list(prefix: string): Promise<{ key: string; size: number }[]>;
+  delete(key: string): Promise<void>;
+}
+
+/** A storage failure already phrased for a person: what failed and the likely fix. */
+export class StoreError extends Error {}
+
+export interface PreflightResult {
+  location: string;
+  /** `skipped` when the backend cannot be checked from here (HDFS without WebHDFS), with why. */
+  checked: 'ok' | 'skipped';
+  note?: string;
+  snapshots: SnapshotEntry[];
+}
+
+export interface RepositoryBackend {
+  location: string;
+  preflight(repo: string): Promise<PreflightResult>;
+  listSnapshots(repo: string): Promise<SnapshotEntry[]>;
+  /** Files and bytes of one snapshot, or undefined when it is not in the repository. */
+  snapshotFiles(repo: string, label: string): Promise<SnapshotEntry | undefined>;
+  /** Deletes one snapshot's files; returns how many were deleted. */
+  deleteSnapshot(repo: string, label: string): Promise<number>;
+}
+
+async function openStore(settings: RepositorySettings, secrets: RepositorySecrets): Promise<ObjectStore | undefined> {
+  const parsed = parseLocation(settings.location);
+  if (settings.backend === 's3' && parsed.backend === 's3') return (await import('./s3.js')).s3ObjectStore(settings, parsed, secrets);
+  if (settings.backend === 'azure' && parsed.backend === 'azure') return (await import('./azure.js')).azureObjectStore(settings, parsed, secrets);
+  return undefined;
+}
+
+const refuse = (location: string, e: unknown): never => {
+  throw refusedError('repository-unreachable', `repository ${location}: ${e instanceof StoreError ? e.message : (e as Error).message}`);
+};
+
+export async function openRepository(settings: RepositorySettings, secrets: RepositorySecrets): Promise<RepositoryBackend> {
+  const location = settings.location;
+  const store = await openStore(settings, secrets);
+  const listSnapshots = async (repo: string): Promise<SnapshotEntry[]> => {
+    if (!store) return [];
+    try {
+      return snapshotsFromKeys(repo, (await store.list(snapshotsPrefix(repo))).map((o) => ({ key: o.key, size: o.size })));
+    } catch (e) {
+      return refuse(location, e);
+    }
+  };
+  return {
+    location,
+    async preflight(repo) {
+      if (!store) {
+        const hdfs = settings.backend === 'hdfs' ? settings : undefined;
+        if (!hdfs?.webhdfs) return { location, checked: 'skipped', note: 'HDFS is checked by Doris when the repository is created (give --webhdfs URL to check it from here)', snapshots: [] };
+        const { checkWebHdfs } = await import('./hdfs.js');
+        await checkWebHdfs(hdfs, location).catch((e: unknown) => refuse(location, e));
+        return { location, checked: 'ok', snapshots: [] };
+      }
+      const key = probeKey(randomUUID());
+      const body = Buffer.from(`doris-migrate preflight ${key}`);
+      try {
+        await store.put(key, body);
+        const back = await store.get(key);
+        if (!back.equals(body)) throw new StoreError(`read back a different probe object than written to ${key}: the prefix is shared with something that rewrites objects`);
+        await store.delete(key);
+      } catch (e) {
+        return refuse(location, e);
+      }
+      return { location, checked: 'ok', snapshots: await listSnapshots(repo) };
+    },
+    listSnapshots,
+    async snapshotFiles(repo, label) {
+      return (await listSnapshots(repo)).find((s) => s.label === label);
+    },
+    async deleteSnapshot(repo, label) {
+      if (!store) throw refusedError('cleanup-unsupported', `cleanup of ${location} is not supported from here: delete ${snapshotDir(repo, label)} with the storage's own tools`);
+      try {
+        const objects = await store.list(snapshotDir(repo, label));
+        for (const o of objects) await store.delete(o.key);
+        return objects.length;
+      } catch (e) {
+        return refuse(location, e);
+      }
+    },
+  };
+}
