@@ -65,6 +65,13 @@ function proc(c: Cursor, ctx: Ctx): Result {
   if (path === '/frontends') return frontends(ctx.sim);
   if (path === '/dbs')
     return rows(['DbId', 'DbName', 'TableNum'], Object.values(ctx.sim.world.databases).map((d) => [String(d.id), d.name, String(Object.keys(d.tables).length)]));
+  const dbId = /^\/dbs\/(\d+)$/.exec(path)?.[1];
+  const db = dbId ? Object.values(ctx.sim.world.databases).find((d) => String(d.id) === dbId) : undefined;
+  if (db)
+    return rows(
+      ['TableId', 'TableName', 'IndexNum', 'PartitionColumnName', 'DistributionColumnName', 'State', 'Type', 'LastConsistencyCheckTime', 'ReplicaCount', 'VisibleVersion', 'VisibleVersionTime', 'RunningTransactionNum', 'LastUpdateTime'],
+      Object.values(db.tables).map((t) => [String(t.id), t.name, String(1 + t.rollups.length), t.partitionColumns.join(', '), t.distribution.columns.join(', '), t.state, t.type, null, '0', '1', formatDateTime(t.updateTime), '0', formatDateTime(t.updateTime)]),
+    );
   throw dorisError(`Proc path '${path}' doesn't exist`);
 }
 

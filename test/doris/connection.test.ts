@@ -1,0 +1,38 @@
+// The connection layer: retries while the FE refuses connections, then names what gave up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/doris/connection.js';
+import { DorisQueryError } from '../../src/doris/client.js';
+import { testSimulator, type TestSim } from '../support/simulator.js';
+
+let sim: TestSim;
+beforeAll(async () => {
+  sim = await testSimulator({ version: '2.1', rootPassword: 'pw' });
+});
+afterAll(() => sim.dispose());
+
+describe('connection', () => {
+  it('survives a window of refused connections by retrying with backoff', async () => {
+    await sim.query('ADMIN SIM REFUSE CONNECTIONS FOR 0.3');
+    const client = connect({ host: sim.host, port: sim.port, user: 'root', password: 'pw', attempts: 6, backoffMs: 50 });
+    expect(await client.query('SELECT 1 AS one')).toEqual([{ one: '1' }]);
+    expect(client.roundTrips).toBeGreaterThan(1);
+    await client.close();
+  });
+
+  it('gives up with one line naming the address and the statement kind', async () => {
+    const client = connect({ host: '127.0.0.1', port: 9, user: 'root', password: 'pw', attempts: 2, backoffMs: 10 });
+    await expect(client.query('SHOW BACKUP FROM x')).rejects.toThrow('cannot run SHOW BACKUP on 127.0.0.1:9 after 2 attempts: ECONNREFUSED');
+    await client.close();
+  });
+
+  it('surfaces Doris refusals with the detail text, and a wrong password as a refusal (exit 4)', async () => {
+    const client = connect({ host: sim.host, port: sim.port, user: 'root', password: 'pw' });
+    const e = await client.query('SHOW TABLES FROM nowhere').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DorisQueryError);
+    expect((e as DorisQueryError).detail).toBe("Unknown database 'nowhere'");
+    await client.close();
+    const bad = connect({ host: sim.host, port: sim.port, user: 'root', password: 'wrong' });
+    await expect(bad.query('SELECT 1')).rejects.toMatchObject({ exitCode: 4 });
+    await bad.close();
+  });
+});
