@@ -157,3 +157,20 @@ export interface Catalog {
 
 /** Databases Doris creates itself; never migrated. */
 export const SYSTEM_DATABASES: readonly string[] = ['information_schema', 'mysql', '__internal_schema'];
+
+/** A table on the target that the plan would restore onto, and whether its schema differs. */
+export interface ExistingTable {
+  database: string;
+  name: string;
+  /** Why it differs from the source table (columns, key model, partitioning, buckets), if it does. */
+  difference?: string;
+}
+
+/** What the planner must know about the target before it plans (catalog/preflight.ts). */
+export interface TargetFacts {
+  cluster: ClusterFacts;
+  /** Target databases that already exist, by name. */
+  existingDatabases: string[];
+  /** Tables that already exist under the names the plan would restore to. */
+  existingTables: ExistingTable[];
+}

@@ -2,6 +2,8 @@
 // inside its action so `review` and `--help` never load the SDKs or mysql2.
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerPlan } from './plan.js';
+import { registerReview } from './review.js';
 import { registerSandbox } from './sandbox.js';
 
 export type CommandRunner = (exitCode: Promise<number>) => void;
@@ -9,4 +11,4 @@ export type CommandRunner = (exitCode: Promise<number>) => void;
 /** Registers commands on `program`; each action reports its exit code through `done`. */
 export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
 
-export const registrars: CommandRegistrar[] = [registerSandbox];
+export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerSandbox];

@@ -1,0 +1,42 @@
+// Facts about the target that shape a plan: version, privileges, backends, and which tables
+// already exist under the names we would restore to (and whether their schema differs).
+import type { DorisClient } from '../doris/client.js';
+import type { Catalog, ExistingTable, Table, TargetFacts } from './model.js';
+import { readCatalog } from './reader.js';
+
+/** Why two tables would fail Doris's "same schema" test, or undefined when they match. */
+export function schemaDifference(source: Table, target: Table): string | undefined {
+  const cols = (t: Table) => t.columns.map((c) => `${c.name} ${c.type}`).join(', ');
+  if (cols(source) !== cols(target)) return `columns differ: source (${cols(source)}), target (${cols(target)})`;
+  if (source.keyModel && target.keyModel && source.keyModel !== target.keyModel) return `key model differs: ${source.keyModel} vs ${target.keyModel}`;
+  if (source.partitionType !== target.partitionType) return `partitioning differs: ${source.partitionType} vs ${target.partitionType}`;
+  const buckets = (t: Table) => t.distribution?.buckets;
+  if (buckets(source) !== undefined && buckets(target) !== undefined && buckets(source) !== buckets(target)) return `bucket count differs: ${buckets(source)} vs ${buckets(target)}`;
+  return undefined;
+}
+
+/**
+ * Reads the target databases named by `mapping` (source db -> target db) and compares every
+ * source table with a same-named target table.
+ */
+export async function readTargetFacts(target: DorisClient, source: Catalog, mapping: Record<string, string>): Promise<TargetFacts> {
+  const targetNames = [...new Set(Object.values(mapping))];
+  const catalog = await readCatalog(target, { databases: targetNames, probeTemporaryPartitions: false });
+  const existingTables: ExistingTable[] = [];
+  for (const [srcName, dstName] of Object.entries(mapping)) {
+    const srcDb = source.databases.find((d) => d.name === srcName);
+    const dstDb = catalog.databases.find((d) => d.name === dstName);
+    if (!srcDb || !dstDb) continue;
+    for (const t of srcDb.tables) {
+      const existing = dstDb.tables.find((x) => x.name === t.name);
+      if (existing) {
+        const difference = schemaDifference(t, existing);
+        existingTables.push({ database: dstName, name: t.name, ...(difference ? { difference } : {}) });
+      } else if (dstDb.views.some((v) => v.name === t.name) || dstDb.asyncMaterializedViews.some((m) => m.name === t.name)) {
+        existingTables.push({ database: dstName, name: t.name, difference: 'a view or materialized view has this name on the target' });
+      }
+    }
+    for (const v of srcDb.views) if (dstDb.views.some((x) => x.name === v.name) || dstDb.tables.some((x) => x.name === v.name)) existingTables.push({ database: dstName, name: v.name });
+  }
+  return { cluster: catalog.cluster, existingDatabases: catalog.databases.map((d) => d.name), existingTables };
+}

@@ -1,0 +1,253 @@
+// `doris-migrate plan`: read the source, check the target and the repository, write a plan.
+// Every question is also a flag; without a terminal (or with --no-interactive) nothing is asked
+// and a missing answer is exit 2 naming the flag.
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Catalog } from '../../catalog/model.js';
+import type { DorisClient } from '../../doris/client.js';
+import { ExitCode, usageError } from '../../errors.js';
+import type { ConflictPolicy, Plan, PlanOptions, Replication } from '../../plan/schema.js';
+import { collect, keyValues, list, parseClusterUrl, parseSize, positiveInt, type ClusterUrl } from '../flags.js';
+import { writeLine, type CliIO } from '../io.js';
+import { readProgress } from '../progress-lines.js';
+import { writePlanFile } from '../plan-file.js';
+import type { CommandRegistrar } from './index.js';
+
+export interface PlanFlags {
+  source?: string;
+  target?: string;
+  repository?: string;
+  repositoryName?: string;
+  s3Provider?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3PathStyle?: boolean;
+  azureEndpoint?: string;
+  hdfsUser?: string;
+  hdfsProperty?: string[];
+  webhdfs?: string;
+  databases?: string;
+  tables?: string;
+  exclude?: string;
+  rename?: string[];
+  replicationNum?: string;
+  replicationAllocation?: string;
+  reserveReplica?: boolean;
+  onConflict?: string;
+  labelPrefix?: string;
+  concurrency?: string;
+  batchSize?: string;
+  jobTimeout?: string;
+  name?: string;
+  out?: string;
+  yes?: boolean;
+  interactive?: boolean;
+  checkTempPartitions?: boolean;
+  tls?: boolean;
+}
+
+export interface PlanDeps {
+  now: () => Date;
+  /** Answers questions; tests may replace it. */
+  ask?: Asker;
+}
+
+/** The prompts `plan` may ask (@inquirer/prompts by default). */
+export interface Asker {
+  input(message: string, validate?: (v: string) => true | string, initial?: string): Promise<string>;
+  password(message: string): Promise<string>;
+  checkbox(message: string, choices: { name: string; value: string; checked: boolean }[]): Promise<string[]>;
+  select<T extends string>(message: string, choices: { name: string; value: T }[]): Promise<T>;
+  confirm(message: string): Promise<boolean>;
+}
+
+async function inquirerAsker(): Promise<Asker> {
+  const p = await import('@inquirer/prompts');
+  return {
+    input: (message, validate, initial) => p.input({ message, ...(validate ? { validate } : {}), ...(initial ? { default: initial } : {}) }),
+    password: (message) => p.password({ message, mask: '*' }),
+    checkbox: (message, choices) => p.checkbox({ message, choices, required: true, pageSize: 15 }),
+    select: (message, choices) => p.select({ message, choices }),
+    confirm: (message) => p.confirm({ message, default: true }),
+  };
+}
+
+const CONFLICTS: ConflictPolicy[] = ['refuse', 'skip', 'alias', 'atomic-replace'];
+const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+const validUrl = (flag: string) => (v: string): true | string => {
+  try {
+    parseClusterUrl(v, flag);
+    return true;
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Promise<number> {
+  const interactive = io.interactive && flags.interactive !== false;
+  const asker = interactive ? (deps.ask ?? (await inquirerAsker())) : undefined;
+  const missing = (flag: string, what: string): never => {
+    throw usageError('missing-flag', `missing ${flag} (${what}): pass it${interactive ? '' : ', or run in a terminal to be asked'}`);
+  };
+  const ask = async (flag: string, what: string, value: string | undefined, validate?: (v: string) => true | string, initial?: string): Promise<string> =>
+    value ?? (asker ? asker.input(`${what}:`, validate, initial) : missing(flag, what));
+
+  // Validate everything that needs no server first.
+  const now = deps.now();
+  const replication: Replication | undefined = flags.reserveReplica
+    ? { reserve: true }
+    : flags.replicationAllocation
+      ? { allocation: flags.replicationAllocation }
+      : flags.replicationNum !== undefined
+        ? { num: positiveInt(flags.replicationNum, '--replication-num')! }
+        : undefined;
+  if (flags.onConflict && !CONFLICTS.includes(flags.onConflict as ConflictPolicy)) throw usageError('bad-conflict', `--on-conflict must be one of ${CONFLICTS.join(', ')}, got '${flags.onConflict}'`);
+  const renames = keyValues(flags.rename, '--rename');
+  const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? 2;
+  const batchBytes = parseSize(flags.batchSize, '--batch-size') ?? 1024 ** 4;
+  const jobTimeoutSeconds = positiveInt(flags.jobTimeout, '--job-timeout') ?? 86_400;
+  if (jobTimeoutSeconds < 600) throw usageError('bad-timeout', '--job-timeout must be at least 600 seconds (Doris refuses shorter jobs)');
+  const name = flags.name ?? `migration-${stamp(now)}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw usageError('bad-name', `--name '${name}' may use letters, digits, '.', '_' and '-' only`);
+  const labelPrefix = flags.labelPrefix ?? `dm${stamp(now).replace('-', '').slice(2, 12)}`;
+  if (!/^[A-Za-z0-9_-]{1,24}$/.test(labelPrefix)) throw usageError('bad-label-prefix', `--label-prefix '${labelPrefix}' must be 1-24 letters, digits, '_' or '-'`);
+  const out = resolve(io.cwd, flags.out ?? join('plans', `${name}.yaml`));
+
+  const sourceUrl = parseClusterUrl(await ask('--source', 'source cluster (mysql://user@host:port)', flags.source, validUrl('--source')), '--source');
+  const { connect } = await import('../../doris/connection.js');
+  const password = async (which: 'SOURCE' | 'TARGET', url: ClusterUrl): Promise<string> =>
+    io.env[`DORIS_${which}_PASSWORD`] ?? (asker ? asker.password(`password of ${url.user}@${url.host}:${url.port}:`) : '');
+  const clients: DorisClient[] = [];
+  try {
+    const source = connect({ ...sourceUrl, password: await password('SOURCE', sourceUrl), tls: flags.tls ?? false });
+    clients.push(source);
+    writeLine(io.stderr, `Reading the source catalog at ${source.address}`);
+    const { readCatalog } = await import('../../catalog/reader.js');
+    // Temporary partitions make BACKUP refuse a table; finding them costs one query per table,
+    // which is worth it unless the catalog is huge (--no-check-temp-partitions).
+    const catalog: Catalog = await readCatalog(source, { onEvent: readProgress(io, 'source'), probeTemporaryPartitions: flags.checkTempPartitions !== false });
+    let databases = list(flags.databases);
+    if (!databases && asker) {
+      const { formatBytes } = await import('../../plan/render.js');
+      databases = await asker.checkbox(
+        'databases to migrate:',
+        catalog.databases.map((d) => ({ name: `${d.name}  (${d.tables.length} tables, ${formatBytes(d.tables.reduce((s, t) => s + t.dataBytes, 0))})`, value: d.name, checked: true })),
+      );
+    }
+
+    const repositoryLocation = await ask('--repository', 'repository location (s3://bucket/prefix, azure://account/container/prefix, hdfs://namenode:port/path)', flags.repository);
+    const { settingsFromLocation } = await import('../../storage/location.js');
+    const settings = settingsFromLocation(repositoryLocation, {
+      ...(flags.s3Provider ? { s3Provider: flags.s3Provider } : {}),
+      ...(flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}),
+      ...(flags.s3Region ? { s3Region: flags.s3Region } : {}),
+      ...(flags.s3PathStyle !== undefined ? { s3PathStyle: flags.s3PathStyle } : {}),
+      ...(flags.azureEndpoint ? { azureEndpoint: flags.azureEndpoint } : {}),
+      ...(flags.hdfsUser ? { hdfsUser: flags.hdfsUser } : {}),
+      ...(flags.webhdfs ? { webhdfs: flags.webhdfs } : {}),
+      hdfsProperties: keyValues(flags.hdfsProperty, '--hdfs-property'),
+    });
+
+    const targetUrl = parseClusterUrl(await ask('--target', 'target cluster (mysql://user@host:port)', flags.target, validUrl('--target')), '--target');
+    const target = connect({ ...targetUrl, password: await password('TARGET', targetUrl), tls: flags.tls ?? false });
+    clients.push(target);
+    const mapping = Object.fromEntries(catalog.databases.filter((d) => !databases || databases.includes(d.name)).map((d) => [d.name, renames[d.name] ?? d.name]));
+    writeLine(io.stderr, `Checking the target at ${target.address}`);
+    const { readTargetFacts } = await import('../../catalog/preflight.js');
+    const targetFacts = await readTargetFacts(target, catalog, mapping);
+
+    let chosenReplication = replication;
+    if (!chosenReplication && asker) {
+      const initial = String(Math.min(3, Math.max(1, targetFacts.cluster.aliveBackends)));
+      chosenReplication = { num: Number(await asker.input(`replicas per tablet on the target (${targetFacts.cluster.aliveBackends} backends alive):`, (v) => (/^[1-9]\d*$/.test(v) ? true : 'a positive integer'), initial)) };
+    }
+    if (!chosenReplication) return missing('--replication-num', 'replicas per tablet on the target; or --replication-allocation, --reserve-replica');
+    let conflicts = flags.onConflict as ConflictPolicy | undefined;
+    if (!conflicts && asker && targetFacts.existingTables.length) {
+      writeLine(io.stderr, `${targetFacts.existingTables.length} table(s) already exist on the target: ${targetFacts.existingTables.slice(0, 5).map((t) => `${t.database}.${t.name}${t.difference ? ` (${t.difference})` : ''}`).join('; ')}`);
+      conflicts = await asker.select('what to do with them:', [
+        { name: 'refuse (change nothing; stop here)', value: 'refuse' },
+        { name: 'skip them', value: 'skip' },
+        { name: 'restore under <name>_migrated', value: 'alias' },
+        { name: 'replace them atomically (Doris atomic_restore)', value: 'atomic-replace' },
+      ] as const);
+    }
+
+    const { readCredentials } = await import('../../storage/credentials.js');
+    const { openRepository } = await import('../../storage/backend.js');
+    const repositoryName = flags.repositoryName ?? 'doris_migrate';
+    writeLine(io.stderr, `Checking the repository ${settings.location}`);
+    const preflight = await (await openRepository(settings, readCredentials(settings, io.env))).preflight(repositoryName);
+    if (preflight.note) writeLine(io.stderr, `  ${preflight.note}`);
+
+    const options: PlanOptions = {
+      labelPrefix,
+      concurrency: { source: concurrency, target: concurrency },
+      batchBytes,
+      jobTimeoutSeconds,
+      replication: chosenReplication,
+      conflicts: conflicts ?? 'refuse',
+      maxAttempts: 3,
+    };
+    const { buildPlan } = await import('../../plan/build-plan.js');
+    const ref = (u: ClusterUrl, which: string) => ({ host: u.host, port: u.port, user: u.user, passwordEnv: `DORIS_${which}_PASSWORD`, tls: flags.tls ?? false });
+    const plan: Plan = buildPlan({
+      name,
+      now: now.toISOString(),
+      source: { catalog, ref: ref(sourceUrl, 'SOURCE') },
+      target: { facts: targetFacts, ref: ref(targetUrl, 'TARGET') },
+      repository: { name: repositoryName, settings },
+      options,
+      selection: { ...(databases ? { databases } : {}), ...(flags.tables ? { tables: list(flags.tables)! } : {}), ...(flags.exclude ? { exclude: list(flags.exclude)! } : {}), renames },
+      existingLabels: preflight.snapshots.map((s) => s.label),
+    });
+    const { renderText } = await import('../../plan/render.js');
+    io.stdout.write(renderText(plan));
+    if (asker && !flags.yes && !(await asker.confirm(`write the plan to ${out}?`))) {
+      writeLine(io.stderr, 'Nothing written.');
+      return ExitCode.Ok;
+    }
+    writePlanFile(out, plan);
+    writeLine(io.stdout, `Wrote ${out}. Review it with: doris-migrate review ${out} --format markdown`);
+    return ExitCode.Ok;
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+  }
+}
+
+export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
+  program
+    .command('plan')
+    .description('read the source catalog, check the target and the repository, and write a migration plan')
+    .option('--source <url>', 'source cluster, mysql://user@host:port (password from DORIS_SOURCE_PASSWORD)')
+    .option('--target <url>', 'target cluster, mysql://user@host:port (password from DORIS_TARGET_PASSWORD)')
+    .option('--repository <location>', 's3://bucket/prefix | azure://account/container/prefix | hdfs://namenode:port/path')
+    .option('--repository-name <name>', 'repository name on both clusters', 'doris_migrate')
+    .option('--s3-provider <p>', 'aws | minio | oss | cos | gcs | other (presets for endpoint, region, addressing)')
+    .option('--s3-endpoint <url>', 'S3 endpoint URL')
+    .option('--s3-region <region>', 'S3 region')
+    .option('--s3-path-style', 'path-style addressing (MinIO and most self-hosted servers)')
+    .option('--azure-endpoint <url>', 'Azure Blob endpoint (Azurite, sovereign clouds); 4.0+ clusters only')
+    .option('--hdfs-user <user>', 'hadoop.username for an HDFS repository')
+    .option('--hdfs-property <key=value>', 'extra HDFS property (Kerberos, HA); repeatable', collect)
+    .option('--webhdfs <url>', 'WebHDFS URL to check an HDFS repository from here')
+    .option('--databases <a,b>', 'source databases to migrate (default: all)')
+    .option('--tables <db.t,..>', 'only these tables')
+    .option('--exclude <db|db.t,..>', 'leave these out')
+    .option('--rename <src=dst>', 'restore a database under another name; repeatable', collect)
+    .option('--replication-num <n>', 'replicas per tablet on the target')
+    .option('--replication-allocation <alloc>', 'e.g. "tag.location.default: 3"')
+    .option('--reserve-replica', "keep each table's source allocation")
+    .option('--on-conflict <policy>', 'tables that exist on the target: refuse | skip | alias | atomic-replace', undefined)
+    .option('--label-prefix <p>', 'snapshot label prefix (default dm<date>)')
+    .option('--concurrency <n>', 'BACKUP/RESTORE jobs at a time per cluster', '2')
+    .option('--batch-size <size>', 'bytes per backup job before a database is split (e.g. 1TiB)', '1TiB')
+    .option('--job-timeout <seconds>', 'Doris job timeout (>= 600)', '86400')
+    .option('--no-check-temp-partitions', 'skip the per-table probe for temporary partitions (huge catalogs; BACKUP then refuses such tables at run time)')
+    .option('--tls', 'connect to the FEs over TLS')
+    .option('--name <name>', 'plan name (default migration-<timestamp>)')
+    .option('--out <file>', 'plan file (default plans/<name>.yaml)')
+    .option('--yes', 'write the plan without asking')
+    .option('--no-interactive', 'never prompt; fail with exit 2 naming a missing flag')
+    .action((flags: PlanFlags) => done(runPlan(flags, io, { now: () => new Date() })));
+};

@@ -1,0 +1,211 @@
+// buildPlan: Catalog + target facts + options + decisions -> Plan. Pure: no IO, no clock.
+import type { Catalog, Database, Table, TargetFacts } from '../catalog/model.js';
+import { capabilitiesOf, crossVersionProblem, versionString } from '../doris/capabilities.js';
+import { refusedError, usageError } from '../errors.js';
+import { batchTables } from './batches.js';
+import { fingerprintOf } from './fingerprint.js';
+import { followUpSteps } from './followups.js';
+import { backupLabel } from './labels.js';
+import { repositoryDefinition } from '../storage/properties.js';
+import type { ClusterRef, Exclusion, Plan, PlanOptions, Repository, Step } from './schema.js';
+
+export interface PlanSelection {
+  /** Source databases to migrate (default: all user databases). */
+  databases?: string[];
+  /** Only these tables, as `db.table` (default: all). */
+  tables?: string[];
+  /** Leave these out, as `db` or `db.table`. */
+  exclude?: string[];
+  /** Source database -> target database. */
+  renames?: Record<string, string>;
+}
+
+export interface PlanInput {
+  name: string;
+  /** ISO time, passed in (the planner reads no clock). */
+  now: string;
+  source: { catalog: Catalog; ref: Omit<ClusterRef, 'version' | 'cloud'> };
+  target: { facts: TargetFacts; ref: Omit<ClusterRef, 'version' | 'cloud'> };
+  repository: Repository;
+  options: PlanOptions;
+  selection: PlanSelection;
+  /** Labels already in the repository (preflight listing). */
+  existingLabels?: string[];
+}
+
+const key = (db: string, t: string): string => `${db}.${t}`;
+
+function excludedTable(db: Database, t: Table, into: Exclusion[]): boolean {
+  const object = key(db.name, t.name);
+  if (t.kind === 'external') {
+    into.push({ object, kind: 'non-olap', reason: `${t.engine} external table: BACKUP refuses non-OLAP tables`, remedy: 'recreate it on the target with its CREATE TABLE statement (it holds no data in Doris)' });
+    return true;
+  }
+  if (t.storagePolicy) {
+    into.push({ object, kind: 'storage-policy', reason: `uses storage policy ${t.storagePolicy}: Doris does not back up tables with cooled data`, remedy: 'remove the policy or copy the table another way (INSERT INTO ... SELECT over a catalog, or export/import)' });
+    return true;
+  }
+  if (t.tempPartitions.length) {
+    into.push({ object, kind: 'temp-partition', reason: `has temporary partitions (${t.tempPartitions.join(', ')}): BACKUP refuses such tables`, remedy: 'replace or drop the temporary partitions, then plan again' });
+    return true;
+  }
+  return false;
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const { catalog } = input.source;
+  const targetFacts = input.target.facts;
+  const sourceV = catalog.cluster.version;
+  const targetV = targetFacts.cluster.version;
+  if (sourceV.cloud) throw refusedError('source-cloud', `the source ${input.source.ref.host}:${input.source.ref.port} runs in storage-compute decoupled (cloud) mode, where Doris cannot BACKUP: use another migration path (e.g. INSERT INTO ... SELECT over a catalog)`);
+  if (targetV.cloud) throw refusedError('target-cloud', `the target ${input.target.ref.host}:${input.target.ref.port} runs in cloud mode, where Doris ${versionString(targetV)} cannot RESTORE`);
+  const crossProblem = crossVersionProblem(sourceV, targetV);
+  if (crossProblem) throw refusedError('cross-version', crossProblem);
+  if (!catalog.cluster.isAdmin) throw refusedError('source-not-admin', `the source user ${input.source.ref.user} is not an admin: repositories and SHOW SNAPSHOT need ADMIN (GRANT ADMIN_PRIV ON *.*.* TO ...)`);
+  if (!targetFacts.cluster.isAdmin) throw refusedError('target-not-admin', `the target user ${input.target.ref.user} is not an admin: repositories and SHOW SNAPSHOT need ADMIN`);
+  // The repository must be expressible on both lines (e.g. no Azure before 3.0).
+  repositoryDefinition(input.repository.settings, sourceV);
+  repositoryDefinition(input.repository.settings, targetV);
+  const targetCaps = capabilitiesOf(targetV);
+  const sourceCaps = capabilitiesOf(sourceV);
+  const { options, selection } = input;
+
+  const replicas = 'num' in options.replication ? options.replication.num : 'allocation' in options.replication ? options.replication.allocation.split(',').reduce((s, p) => s + (Number(p.split(':')[1]) || 0), 0) : 0;
+  if (replicas > targetFacts.cluster.aliveBackends) {
+    throw refusedError('too-few-backends', `the target has ${targetFacts.cluster.aliveBackends} alive backends but the plan asks for ${replicas} replicas: lower --replication-num or add backends`);
+  }
+
+  const excluded: Exclusion[] = [];
+  const warnings: string[] = [];
+  for (const s of catalog.systemDatabases) excluded.push({ object: s, kind: 'system-database', reason: 'created by Doris itself', remedy: 'nothing to do: the target has its own' });
+  for (const c of catalog.externalCatalogs) excluded.push({ object: `catalog:${c.name}`, kind: 'external-catalog', reason: `external ${c.type} catalog: BACKUP covers the internal catalog only`, remedy: `recreate it on the target with SHOW CREATE CATALOG ${c.name} (mind the credentials in it)` });
+
+  const known = new Set(catalog.databases.map((d) => d.name));
+  for (const d of selection.databases ?? []) if (!known.has(d)) throw usageError('unknown-database', `--databases names '${d}', which is not a user database on the source (have: ${[...known].join(', ') || 'none'})`);
+  const dbExcluded = new Set((selection.exclude ?? []).filter((e) => !e.includes('.')));
+  const tableExcluded = new Set((selection.exclude ?? []).filter((e) => e.includes('.')));
+  const onlyTables = selection.tables ? new Set(selection.tables) : undefined;
+  const chosenDbs = catalog.databases
+    .filter((d) => !selection.databases || selection.databases.includes(d.name))
+    .filter((d) => {
+      if (dbExcluded.has(d.name)) excluded.push({ object: d.name, kind: 'user-excluded', reason: 'excluded by --exclude', remedy: 'remove it from --exclude to migrate it' });
+      return !dbExcluded.has(d.name);
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (chosenDbs.length === 0) throw usageError('nothing-to-migrate', 'no database is selected: check --databases and --exclude');
+
+  const steps: Step[] = [{ id: 'preflight', kind: 'preflight', title: 'check both clusters and the repository', dependsOn: [] }];
+  steps.push({ id: 'repo:source', kind: 'create-repository', cluster: 'source', readOnly: false, title: `create repository ${input.repository.name} on the source`, dependsOn: ['preflight'] });
+  steps.push({ id: 'repo:target', kind: 'create-repository', cluster: 'target', readOnly: true, title: `create repository ${input.repository.name} (read only) on the target`, dependsOn: ['preflight'] });
+
+  const conflicts: string[] = [];
+  const existing = new Map(targetFacts.existingTables.map((t) => [key(t.database, t.name), t]));
+  const databases: Plan['databases'] = [];
+  const restoredBy = new Map<string, string[]>();
+  const existingLabels = new Set(input.existingLabels ?? []);
+
+  for (const db of chosenDbs) {
+    const target = selection.renames?.[db.name] ?? db.name;
+    const tables: Table[] = [];
+    for (const t of db.tables) {
+      if (onlyTables && !onlyTables.has(key(db.name, t.name))) continue;
+      if (tableExcluded.has(key(db.name, t.name))) {
+        excluded.push({ object: key(db.name, t.name), kind: 'user-excluded', reason: 'excluded by --exclude', remedy: 'remove it from --exclude to migrate it' });
+        continue;
+      }
+      if (!excludedTable(db, t, excluded)) tables.push(t);
+    }
+    const views = db.views.filter((v) => (!onlyTables || onlyTables.has(key(db.name, v.name))) && !tableExcluded.has(key(db.name, v.name)));
+    for (const mv of db.asyncMaterializedViews) {
+      excluded.push({ object: key(db.name, mv.name), kind: 'async-mv', reason: 'async materialized views are never in a snapshot', remedy: `recreated from its DDL by follow-up step mtmv:${target}:${mv.name}` });
+    }
+    // Conflicts on the target.
+    const aliases = new Map<string, string>();
+    const atomic = new Set<string>();
+    for (const name of [...tables.map((t) => t.name), ...views.map((v) => v.name)]) {
+      const clash = existing.get(key(target, name));
+      if (!clash) continue;
+      const describe = `${target}.${name}${clash.difference ? ` (${clash.difference})` : ' (same schema)'}`;
+      if (options.conflicts === 'refuse') conflicts.push(describe);
+      else if (options.conflicts === 'skip') excluded.push({ object: key(db.name, name), kind: 'conflict', reason: `already exists on the target as ${describe}`, remedy: 'drop or rename it on the target, or plan with --on-conflict alias|atomic-replace' });
+      else if (options.conflicts === 'alias') aliases.set(name, `${name}_migrated`);
+      else {
+        if (!targetCaps.atomicRestore) throw refusedError('atomic-unsupported', `--on-conflict atomic-replace needs atomic_restore, which Doris ${versionString(targetV)} does not have: use skip or alias`);
+        if (clash.difference && !targetCaps.forceReplace) throw refusedError('force-replace-unsupported', `${describe}: replacing a table with a different schema needs force_replace, which Doris ${versionString(targetV)} does not have`);
+        atomic.add(name);
+      }
+    }
+    const skipped = new Set(excluded.filter((e) => e.kind === 'conflict').map((e) => e.object));
+    const keptTables = tables.filter((t) => !skipped.has(key(db.name, t.name)));
+    const keptViews = views.filter((v) => !skipped.has(key(db.name, v.name)));
+    if (keptTables.length === 0 && keptViews.length === 0) continue;
+
+    const dbStep = `db:${target}`;
+    if (!steps.some((s) => s.id === dbStep)) {
+      steps.push({ id: dbStep, kind: 'create-database', cluster: 'target', database: target, properties: db.properties, title: `create database ${target} on the target`, dependsOn: ['preflight'] });
+    }
+    const batches = batchTables(keptTables, options.batchBytes);
+    if (keptViews.length) {
+      if (batches.length === 0) batches.push({ tables: [], bytes: 0 });
+      batches[0]!.tables.push(...keptViews.map((v) => ({ name: v.name })));
+    }
+    batches.forEach((batch, i) => {
+      const label = backupLabel(options.labelPrefix, db.name, i + 1);
+      if ([...existingLabels].some((l) => l === label || l.startsWith(`${label}_a`))) {
+        throw refusedError('label-collision', `the repository already holds snapshots labelled ${label}_a*: choose another --label-prefix`);
+      }
+      const backupId = `backup:${db.name}:${i + 1}`;
+      steps.push({
+        id: backupId, kind: 'backup', cluster: 'source', database: db.name, label, tables: batch.tables, bytes: batch.bytes,
+        timeoutSeconds: options.jobTimeoutSeconds, title: `back up ${db.name} batch ${i + 1}/${batches.length} (${batch.tables.length} objects)`, dependsOn: ['repo:source'],
+      });
+      const inBatch = batch.tables.map((t) => keptTables.find((x) => x.name === t.name)).filter((t): t is Table => t !== undefined);
+      const properties: Record<string, string> = {};
+      if ('num' in options.replication) properties.replication_num = String(options.replication.num);
+      else if ('allocation' in options.replication) properties.replication_allocation = options.replication.allocation;
+      else properties.reserve_replica = 'true';
+      if (inBatch.some((t) => t.dynamicPartition?.enable === 'true')) properties.reserve_dynamic_partition_enable = 'true';
+      if (targetCaps.reserveColocate && sourceCaps.reserveColocate && inBatch.some((t) => t.colocateGroup)) properties.reserve_colocate = 'true';
+      if (batch.tables.some((t) => atomic.has(t.name))) {
+        properties.atomic_restore = 'true';
+        if (batch.tables.some((t) => existing.get(key(target, t.name))?.difference)) properties.force_replace = 'true';
+      }
+      properties.timeout = String(options.jobTimeoutSeconds);
+      const restoreId = `restore:${target}:${i + 1}`;
+      steps.push({
+        id: restoreId, kind: 'restore', cluster: 'target', database: target, sourceDatabase: db.name, backupStep: backupId,
+        tables: batch.tables.map((t) => (aliases.has(t.name) ? { ...t, alias: aliases.get(t.name)! } : t)), properties, bytes: batch.bytes,
+        timeoutSeconds: options.jobTimeoutSeconds, title: `restore ${target} batch ${i + 1}/${batches.length}`, dependsOn: [backupId, dbStep, 'repo:target'],
+      });
+      for (const t of batch.tables) restoredBy.set(key(db.name, t.name), [...(restoredBy.get(key(db.name, t.name)) ?? []), restoreId]);
+    });
+    databases.push({
+      source: db.name, target, tables: keptTables.length, partitions: keptTables.reduce((s, t) => s + t.partitions.length, 0),
+      bytes: keptTables.reduce((s, t) => s + t.dataBytes, 0), rows: keptTables.reduce((s, t) => s + t.rows, 0),
+    });
+  }
+  if (conflicts.length) {
+    throw refusedError('target-conflicts', `${conflicts.length} table(s) already exist on the target: ${conflicts.slice(0, 5).join('; ')}${conflicts.length > 5 ? '; ...' : ''} — choose --on-conflict skip, alias or atomic-replace`);
+  }
+  if (databases.length === 0) throw usageError('nothing-to-migrate', 'every selected table is excluded (see the reasons with --no-interactive --out and review)');
+
+  const followUps = followUpSteps({ catalog, databases: chosenDbs, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, warnings });
+  steps.push(...followUps);
+  steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'mtmv').map((s) => s.id) });
+  if (input.existingLabels?.length) warnings.push(`the repository already holds ${input.existingLabels.length} snapshot(s) from earlier runs; they are left alone`);
+
+  const plan: Omit<Plan, 'fingerprint'> = {
+    version: 1,
+    name: input.name,
+    createdAt: input.now,
+    source: { ...input.source.ref, version: versionString(sourceV), cloud: sourceV.cloud },
+    target: { ...input.target.ref, version: versionString(targetV), cloud: targetV.cloud },
+    repository: input.repository,
+    options,
+    databases,
+    steps,
+    excluded,
+    warnings,
+  };
+  return { ...plan, fingerprint: fingerprintOf(plan) };
+}

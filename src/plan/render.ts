@@ -1,0 +1,126 @@
+// The plan for humans: text for a terminal, Markdown for a pull request, the SQL runbook, JSON.
+// Return strings; connect nowhere. Pure.
+import { attemptLabel } from './labels.js';
+import type { Plan, Step } from './schema.js';
+import { stepStatements, TIMESTAMP_PLACEHOLDER } from './statements.js';
+
+/** Throughput the duration estimate assumes, per running job (stated in the output). */
+export const ASSUMED_BYTES_PER_SECOND = 200 * 1024 * 1024;
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.round((seconds % 3600) / 60);
+  return h ? `${h} h ${m} min` : `${Math.max(1, m)} min`;
+}
+
+export function planSummary(plan: Plan) {
+  const jobs = plan.steps.filter((s) => s.kind === 'backup' || s.kind === 'restore');
+  const bytes = plan.databases.reduce((s, d) => s + d.bytes, 0);
+  const concurrency = Math.max(1, Math.min(plan.options.concurrency.source, plan.options.concurrency.target));
+  // Each byte is moved twice (backup, restore); jobs run `concurrency` at a time per cluster, overlapped.
+  const seconds = (2 * bytes) / ASSUMED_BYTES_PER_SECOND / concurrency;
+  return {
+    databases: plan.databases.length,
+    tables: plan.databases.reduce((s, d) => s + d.tables, 0),
+    partitions: plan.databases.reduce((s, d) => s + d.partitions, 0),
+    rows: plan.databases.reduce((s, d) => s + d.rows, 0),
+    bytes,
+    jobs: jobs.length,
+    followUps: plan.steps.filter((s) => s.kind === 'colocate' || s.kind === 'dynamic-partition' || s.kind === 'mtmv' || s.kind === 'manual').length,
+    estimate: `${formatDuration(seconds)} at ${formatBytes(ASSUMED_BYTES_PER_SECOND)}/s per job, ${concurrency} job(s) at a time per cluster`,
+  };
+}
+
+const stepLine = (s: Step): string => `${s.id}  ${s.title}${s.dependsOn.length ? `  (after ${s.dependsOn.join(', ')})` : ''}`;
+
+export function renderText(plan: Plan): string {
+  const sum = planSummary(plan);
+  const out: string[] = [
+    `Plan ${plan.name} (${plan.fingerprint.slice(0, 19)}), made ${plan.createdAt}`,
+    `  source  ${plan.source.user}@${plan.source.host}:${plan.source.port}  Doris ${plan.source.version}`,
+    `  target  ${plan.target.user}@${plan.target.host}:${plan.target.port}  Doris ${plan.target.version}`,
+    `  repository ${plan.repository.name} at ${plan.repository.settings.location}`,
+    '',
+    `${sum.databases} database(s), ${sum.tables} table(s), ${sum.partitions} partition(s), ${formatBytes(sum.bytes)}, ${sum.rows} row(s)`,
+    `${sum.jobs} BACKUP/RESTORE job(s), ${sum.followUps} follow-up(s); estimated ${sum.estimate}`,
+    '',
+    'Databases:',
+    ...plan.databases.map((d) => `  ${d.source}${d.target !== d.source ? ` -> ${d.target}` : ''}: ${d.tables} table(s), ${formatBytes(d.bytes)}`),
+    '',
+    'Steps:',
+    ...plan.steps.map((s) => `  ${stepLine(s)}`),
+  ];
+  const manual = plan.steps.filter((s) => s.kind === 'manual');
+  if (manual.length) out.push('', 'For a person to do:', ...manual.map((s) => `  ${s.id}: ${s.kind === 'manual' ? s.instructions : ''}`));
+  if (plan.excluded.length) out.push('', 'Left out:', ...plan.excluded.map((e) => `  ${e.object} [${e.kind}]: ${e.reason}. ${e.remedy}`));
+  if (plan.warnings.length) out.push('', 'Warnings:', ...plan.warnings.map((w) => `  ! ${w}`));
+  return `${out.join('\n')}\n`;
+}
+
+const md = (s: string): string => s.replace(/\|/g, '\\|');
+
+export function renderMarkdown(plan: Plan): string {
+  const sum = planSummary(plan);
+  const out: string[] = [
+    `## Migration plan \`${plan.name}\``,
+    '',
+    `| | |`,
+    `| --- | --- |`,
+    `| source | \`${plan.source.user}@${plan.source.host}:${plan.source.port}\` (Doris ${plan.source.version}) |`,
+    `| target | \`${plan.target.user}@${plan.target.host}:${plan.target.port}\` (Doris ${plan.target.version}) |`,
+    `| repository | \`${plan.repository.name}\` at \`${plan.repository.settings.location}\` |`,
+    `| size | ${sum.databases} databases, ${sum.tables} tables, ${sum.partitions} partitions, ${formatBytes(sum.bytes)} |`,
+    `| jobs | ${sum.jobs} BACKUP/RESTORE, ${sum.followUps} follow-ups |`,
+    `| estimate | ${sum.estimate} |`,
+    `| fingerprint | \`${plan.fingerprint}\` |`,
+    '',
+    '### Databases',
+    '',
+    '| source | target | tables | partitions | size |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...plan.databases.map((d) => `| \`${md(d.source)}\` | \`${md(d.target)}\` | ${d.tables} | ${d.partitions} | ${formatBytes(d.bytes)} |`),
+    '',
+    '### Steps',
+    '',
+    '| step | what | after |',
+    '| --- | --- | --- |',
+    ...plan.steps.map((s) => `| \`${md(s.id)}\` | ${md(s.title)} | ${s.dependsOn.map((d) => `\`${md(d)}\``).join(', ')} |`),
+  ];
+  if (plan.excluded.length) out.push('', '### Left out', '', '| object | why | what to do |', '| --- | --- | --- |', ...plan.excluded.map((e) => `| \`${md(e.object)}\` | ${md(e.reason)} | ${md(e.remedy)} |`));
+  if (plan.warnings.length) out.push('', '### Warnings', '', ...plan.warnings.map((w) => `- ${w}`));
+  return `${out.join('\n')}\n`;
+}
+
+/** The runbook a person could paste, in plan order, secrets as `${ENV}` placeholders. */
+export function renderSql(plan: Plan): string {
+  const out: string[] = [`-- doris-migrate plan ${plan.name} (${plan.fingerprint})`, '-- Secrets are ${ENV_VAR} placeholders: substitute them yourself; never commit the values.', ''];
+  for (const step of plan.steps) {
+    const where = 'cluster' in step ? ` [${step.cluster} ${step.cluster === 'source' ? `${plan.source.host}:${plan.source.port}` : `${plan.target.host}:${plan.target.port}`}]` : '';
+    out.push(`-- ${step.id}: ${step.title}${where}`);
+    if (step.kind === 'preflight') out.push('--   doris-migrate checks versions, privileges, backends, conflicts and the repository here.');
+    if (step.kind === 'backup') out.push(`--   wait until SHOW BACKUP FROM ${step.database} shows State FINISHED for ${attemptLabel(step.label, 1)}`);
+    if (step.kind === 'restore') {
+      const backup = plan.steps.find((s) => s.id === step.backupStep);
+      const label = backup?.kind === 'backup' ? attemptLabel(backup.label, 1) : '';
+      out.push(`--   take ${TIMESTAMP_PLACEHOLDER} from: SHOW SNAPSHOT ON ${plan.repository.name} WHERE SNAPSHOT = "${label}"  (column Timestamp, last line)`);
+    }
+    if (step.kind === 'manual') out.push(`--   ${step.instructions}`);
+    for (const statement of stepStatements(plan, step)) out.push(`${statement};`);
+    if (step.kind === 'restore') out.push(`--   wait until SHOW RESTORE FROM ${step.database} shows State FINISHED`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export const renderJson = (plan: Plan): string => `${JSON.stringify(plan, null, 2)}\n`;
