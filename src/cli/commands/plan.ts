@@ -113,6 +113,15 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   if (!/^[A-Za-z0-9_-]{1,24}$/.test(labelPrefix)) throw usageError('bad-label-prefix', `--label-prefix '${labelPrefix}' must be 1-24 letters, digits, '_' or '-'`);
   const out = resolve(io.cwd, flags.out ?? join('plans', `${name}.yaml`));
 
+  if (flags.source) parseClusterUrl(flags.source, '--source');
+  if (flags.target) parseClusterUrl(flags.target, '--target');
+  if (!asker) {
+    // Without prompts, name every missing answer before touching any cluster.
+    if (!flags.source) missing('--source', 'source cluster (mysql://user@host:port)');
+    if (!flags.target) missing('--target', 'target cluster (mysql://user@host:port)');
+    if (!flags.repository) missing('--repository', 'repository location (s3://bucket/prefix, azure://account/container/prefix, hdfs://namenode:port/path)');
+    if (!replication) missing('--replication-num', 'replicas per tablet on the target; or --replication-allocation, --reserve-replica');
+  }
   const sourceUrl = parseClusterUrl(await ask('--source', 'source cluster (mysql://user@host:port)', flags.source, validUrl('--source')), '--source');
   const { connect } = await import('../../doris/connection.js');
   const password = async (which: 'SOURCE' | 'TARGET', url: ClusterUrl): Promise<string> =>
