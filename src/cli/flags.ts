@@ -9,7 +9,7 @@ export interface ClusterUrl {
 
 /** `mysql://user@host:port` (user defaults to root, port to 9030). Passwords never come from here. */
 export function parseClusterUrl(text: string, flag: string): ClusterUrl {
-  const m = /^(?:mysql:\/\/)?(?:([^:@/]+)(:[^@]*)?@)?([^:/@]+)(?::(\d+))?\/?$/.exec(text.trim());
+  const m = /^(?:mysql:\/\/)?(?:([^:@/\s]+)(:[^@]*)?@)?([A-Za-z0-9][A-Za-z0-9._-]*)(?::(\d+))?\/?$/.exec(text.trim());
   if (!m) throw usageError('bad-url', `${flag} '${text}' is not a cluster URL: use mysql://user@host:port`);
   if (m[2]) throw usageError('password-in-url', `${flag} must not carry a password: set DORIS_SOURCE_PASSWORD / DORIS_TARGET_PASSWORD instead`);
   const port = m[4] ? Number(m[4]) : 9030;

@@ -20,7 +20,6 @@ const args = (extra: string[] = []) => [
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dm-plan-'));
   sb = await startSandbox({ dataDir: join(dir, 'sandbox'), seedSql: DEMO_SQL, azure: false, rootPassword: '' });
-  await sb.source.execute("SET PASSWORD FOR root = 'x'").catch(() => undefined);
 });
 afterAll(async () => {
   await sb.stop();
