@@ -2,7 +2,10 @@
 // inside its action so `review` and `--help` never load the SDKs or mysql2.
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { registerApply } from './apply.js';
+import { registerCancel } from './cancel.js';
 import { registerPlan } from './plan.js';
+import { registerStatus } from './status.js';
 import { registerReview } from './review.js';
 import { registerSandbox } from './sandbox.js';
 
@@ -11,4 +14,4 @@ export type CommandRunner = (exitCode: Promise<number>) => void;
 /** Registers commands on `program`; each action reports its exit code through `done`. */
 export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
 
-export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerSandbox];
+export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerCancel, registerSandbox];

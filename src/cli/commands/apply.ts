@@ -1,0 +1,125 @@
+// `doris-migrate apply PLAN`: run a plan with a checkpoint after every transition; resume after
+// any interruption. Exit 0 done, 1 a step failed, 3 interrupted, 4 refused.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, refusedError, usageError } from '../../errors.js';
+import { positiveInt } from '../flags.js';
+import { writeLine, type CliIO } from '../io.js';
+import { readPlanFile } from '../plan-file.js';
+import { lineRenderer } from '../progress.js';
+import { lockPath, openClusters, statePath } from '../run-context.js';
+import type { CommandRegistrar } from './index.js';
+
+export interface ApplyFlags {
+  yes?: boolean;
+  concurrency?: string;
+  pollInterval?: string;
+  forceUnlock?: boolean;
+  acceptPlanChanges?: boolean;
+}
+
+export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, signal: AbortSignal): Promise<number> {
+  const planFile = resolve(io.cwd, planArg);
+  const plan = readPlanFile(planFile);
+  const concurrency = positiveInt(flags.concurrency, '--concurrency');
+  if (concurrency) plan.options.concurrency = { source: concurrency, target: concurrency };
+  const pollSeconds = flags.pollInterval === undefined ? 10 : Number(flags.pollInterval);
+  if (!(pollSeconds > 0)) throw usageError('bad-poll', `--poll-interval must be a positive number of seconds, got '${flags.pollInterval}'`);
+
+  const { fileCheckpoint } = await import('../../run/checkpoint.js');
+  const { acquireLock } = await import('../../run/lock.js');
+  const checkpoint = fileCheckpoint(statePath(planFile));
+  const lock = acquireLock(lockPath(planFile), new Date().toISOString(), { force: flags.forceUnlock ?? false });
+  try {
+    if (lock.tookOver) writeLine(io.stderr, `took over a stale lock of pid ${lock.tookOver.pid} (no longer running)`);
+    const state = checkpoint.load();
+    if (state && state.fingerprint !== plan.fingerprint) {
+      const known = new Set(Object.keys(state.steps));
+      const added = plan.steps.filter((s) => !known.has(s.id)).map((s) => s.id);
+      const removed = [...known].filter((id) => !plan.steps.some((s) => s.id === id));
+      const difference = `steps added: ${added.join(', ') || 'none'}; steps removed: ${removed.join(', ') || 'none'}`;
+      if (!flags.acceptPlanChanges) throw usageError('plan-changed', `${planArg} is not the plan this migration started with (${difference}): run with --accept-plan-changes to continue with the new plan, or use the original plan`);
+      for (const id of added) state.steps[id] = { status: 'pending', attempt: 0, history: [] };
+      state.fingerprint = plan.fingerprint;
+    }
+    const { readCredentials } = await import('../../storage/credentials.js');
+    const secrets = readCredentials(plan.repository.settings, io.env);
+    const { openRepository } = await import('../../storage/backend.js');
+    const repository = plan.repository.settings.backend === 'hdfs' && !plan.repository.settings.webhdfs ? undefined : await openRepository(plan.repository.settings, secrets);
+    if (io.interactive && !flags.yes) {
+      const { confirm } = await import('@inquirer/prompts');
+      const pending = plan.steps.filter((s) => (state?.steps[s.id]?.status ?? 'pending') !== 'done').length;
+      if (!(await confirm({ message: `apply ${plan.name} (${pending} of ${plan.steps.length} steps to go) to ${plan.target.host}:${plan.target.port}?`, default: false }))) return ExitCode.Ok;
+    }
+    const clusters = await openClusters(plan, io);
+    try {
+      const { applyPlan } = await import('../../run/executor.js');
+      const { result } = await applyPlan(
+        plan,
+        {
+          ...clusters,
+          ...(repository ? { repository } : {}),
+          secrets,
+          checkpoint,
+          emit: lineRenderer(io),
+          signal,
+          now: () => new Date(),
+          sleep: abortableSleep,
+          pollIntervalMs: pollSeconds * 1000,
+        },
+        state,
+      );
+      if (result === 'refused') throw refusedError('preflight', 'preflight refused the plan (see the failed step above)');
+      writeLine(io.stdout, `state: ${checkpoint.path}`);
+      return result === 'done' ? ExitCode.Ok : result === 'interrupted' ? ExitCode.Interrupted : ExitCode.StepFailed;
+    } finally {
+      await clusters.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no listener behind. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((done) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** SIGINT/SIGTERM: stop submitting and save (exit 3); a second signal exits at once. */
+export function signalController(io: CliIO): AbortController {
+  const controller = new AbortController();
+  const onSignal = (name: string) => {
+    if (controller.signal.aborted) {
+      io.stderr.write(`\n${name} again: exiting now (state is saved; running Doris jobs continue)\n`);
+      process.exit(ExitCode.Interrupted);
+    }
+    io.stderr.write(`\n${name}: stopping after the current checkpoint; running Doris jobs are left running (apply again to resume)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return controller;
+}
+
+export const registerApply: CommandRegistrar = (program: Command, io, done) => {
+  program
+    .command('apply')
+    .description('run a plan: backups, restores and follow-ups, with a checkpoint after every step; resumes where it stopped')
+    .argument('<plan>', 'plan file')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--concurrency <n>', 'jobs at a time per cluster (overrides the plan)')
+    .option('--poll-interval <seconds>', 'how often to ask Doris about running jobs', '10')
+    .option('--force-unlock', "take the plan's lock even if another host holds it")
+    .option('--accept-plan-changes', 'continue a started migration with an edited plan')
+    .action((plan: string, flags: ApplyFlags) => done(runApply(plan, flags, io, signalController(io).signal)));
+};

@@ -1,0 +1,46 @@
+// `doris-migrate status PLAN [--json]`: where a migration stands, from its state file.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExitCode } from '../../errors.js';
+import { formatBytes } from '../../plan/render.js';
+import { readPlanFile } from '../plan-file.js';
+import { statePath } from '../run-context.js';
+import type { CliIO } from '../io.js';
+import type { CommandRegistrar } from './index.js';
+
+export async function runStatus(planArg: string, flags: { json?: boolean }, io: CliIO): Promise<number> {
+  const planFile = resolve(io.cwd, planArg);
+  const plan = readPlanFile(planFile);
+  const { fileCheckpoint } = await import('../../run/checkpoint.js');
+  const path = statePath(planFile);
+  const state = existsSync(path) ? fileCheckpoint(path).load() : undefined;
+  const rows = plan.steps.map((s) => {
+    const st = state?.steps[s.id];
+    return { id: s.id, kind: s.kind, status: st?.status ?? 'pending', attempt: st?.attempt ?? 0, label: st?.label, dorisState: st?.dorisState, lastError: st?.lastError, bytes: s.kind === 'backup' || s.kind === 'restore' ? s.bytes : 0 };
+  });
+  const count = (status: string) => rows.filter((r) => r.status === status).length;
+  const summary = { plan: plan.name, started: state !== undefined, updatedAt: state?.updatedAt, done: count('done'), running: count('running') + count('submitting'), failed: count('failed'), pending: count('pending'), manual: count('manual'), total: rows.length };
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ ...summary, steps: rows }, null, 2)}\n`);
+    return ExitCode.Ok;
+  }
+  const bytesDone = rows.filter((r) => r.status === 'done').reduce((s, r) => s + r.bytes, 0);
+  const bytesAll = rows.reduce((s, r) => s + r.bytes, 0);
+  const out = [
+    `${plan.name}: ${state ? `last update ${state.updatedAt}` : 'not started'}`,
+    `  ${summary.done} done, ${summary.running} running, ${summary.failed} failed, ${summary.pending} pending${summary.manual ? `, ${summary.manual} for a person` : ''} (of ${summary.total}); ${formatBytes(bytesDone)} of ${formatBytes(bytesAll)} moved`,
+    '',
+    ...rows.map((r) => `  ${r.status.padEnd(10)} ${r.id}${r.label ? `  [${r.label}${r.dorisState ? ` ${r.dorisState}` : ''}]` : ''}${r.lastError ? `\n             ${r.lastError}` : ''}`),
+  ];
+  io.stdout.write(`${out.join('\n')}\n`);
+  return ExitCode.Ok;
+}
+
+export const registerStatus: CommandRegistrar = (program, io, done) => {
+  program
+    .command('status')
+    .description('show where a migration stands (from its state file)')
+    .argument('<plan>', 'plan file')
+    .option('--json', 'machine-readable output')
+    .action((plan: string, flags: { json?: boolean }) => done(runStatus(plan, flags, io)));
+};

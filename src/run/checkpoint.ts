@@ -1,0 +1,49 @@
+// The state file: read strictly (an unreadable state is a hard error, never a silent restart) and
+// written atomically (temp, fsync, rename, fsync dir) after every transition.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { usageError } from '../errors.js';
+import { RunStateSchema, type RunState } from './state-model.js';
+
+export interface CheckpointStore {
+  path: string;
+  load(): RunState | undefined;
+  save(state: RunState): void;
+}
+
+export function fileCheckpoint(path: string): CheckpointStore {
+  return {
+    path,
+    load() {
+      if (!existsSync(path)) return undefined;
+      let data: unknown;
+      try {
+        data = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (e) {
+        throw usageError('state-unreadable', `state file ${path} cannot be read (${(e as Error).message}): restore it from a backup, or move it away to start the plan over knowingly`);
+      }
+      const parsed = RunStateSchema.safeParse(data);
+      if (!parsed.success) {
+        throw usageError('state-invalid', `state file ${path} is not a doris-migrate state (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}): restore it, or move it away to start over knowingly`);
+      }
+      return parsed.data;
+    },
+    save(state) {
+      const tmp = `${path}.tmp`;
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify(state, null, 1)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+      const dir = openSync(dirname(path), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    },
+  };
+}

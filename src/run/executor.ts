@@ -1,0 +1,292 @@
+// applyPlan: runs a plan step by step. Every side effect is preceded by a durable intent in the
+// state file and followed by its outcome, so a run killed at any instant resumes by asking the
+// clusters what happened (reconcile.ts) and never submits a job twice.
+import type { DorisClient } from '../doris/client.js';
+import { DorisQueryError } from '../doris/client.js';
+import { text } from '../doris/parse-results.js';
+import { sql } from '../doris/sql.js';
+import { isMigrateError } from '../errors.js';
+import { attemptLabel } from '../plan/labels.js';
+import type { BackupStep, Plan, RestoreStep, Step } from '../plan/schema.js';
+import { stepStatements } from '../plan/statements.js';
+import type { RepositoryBackend } from '../storage/backend.js';
+import type { RepositorySecrets } from '../storage/properties.js';
+import type { CheckpointStore } from './checkpoint.js';
+import type { RunEvent, RunResult } from './events.js';
+import { observeBackup, observeRestore } from './observe.js';
+import { decideBackup, decideRestore, type Action } from './reconcile.js';
+import { readySteps, remainingChain } from './scheduler.js';
+import { initialState, isActive, type RunState, type StepState } from './state-model.js';
+import { explainJobFailure } from './explain.js';
+
+export interface RunDeps {
+  source: DorisClient;
+  target: DorisClient;
+  /** Repository checks (preflight, snapshot files); absent where the backend cannot be reached from here. */
+  repository?: RepositoryBackend;
+  secrets: RepositorySecrets;
+  checkpoint: CheckpointStore;
+  emit: (e: RunEvent) => void;
+  signal: AbortSignal;
+  now: () => Date;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  pollIntervalMs: number;
+}
+
+class Aborted extends Error {}
+
+export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): Promise<{ result: RunResult; state: RunState }> {
+  const state = initial ?? deps.checkpoint.load() ?? initialState(plan, deps.now().toISOString());
+  const resumed = Object.values(state.steps).some((s) => s.status !== 'pending');
+  const chain = remainingChain(plan);
+  const save = (): void => {
+    state.updatedAt = deps.now().toISOString();
+    deps.checkpoint.save(state);
+  };
+  const st = (id: string): StepState => state.steps[id]!;
+  const client = (cluster: 'source' | 'target'): DorisClient => (cluster === 'source' ? deps.source : deps.target);
+  const sleep = async (ms: number): Promise<void> => {
+    if (deps.signal.aborted) throw new Aborted();
+    await deps.sleep(ms, deps.signal).catch(() => undefined);
+    if (deps.signal.aborted) throw new Aborted();
+  };
+  let refused = false;
+
+  const finish = (step: Step, note?: string): void => {
+    const s = st(step.id);
+    s.status = 'done';
+    s.finishedAt = deps.now().toISOString();
+    delete s.lastError;
+    save();
+    deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
+  };
+  const fail = (step: Step, error: string): void => {
+    const s = st(step.id);
+    s.status = 'failed';
+    s.lastError = error;
+    save();
+    deps.emit({ kind: 'step-failed', step: step.id, title: step.title, error });
+  };
+
+  /** Records a new attempt's intent (durably) before anything is sent. */
+  const intend = async (step: BackupStep | RestoreStep): Promise<void> => {
+    const s = st(step.id);
+    s.attempt += 1;
+    s.status = 'submitting';
+    s.startedAt ??= deps.now().toISOString();
+    if (step.kind === 'backup') s.label = attemptLabel(step.label, s.attempt);
+    else {
+      const backup = st(step.backupStep);
+      s.label = backup.label!;
+      s.backupTimestamp = backup.backupTimestamp!;
+      s.priorJobs = (await observeRestore(deps.target, step.database, s.label)).jobs.length;
+    }
+    delete s.jobId;
+    save();
+  };
+
+  const submit = async (step: BackupStep | RestoreStep): Promise<'sent' | 'busy' | 'burned'> => {
+    const s = st(step.id);
+    const [statement] = stepStatements(plan, step, { attempt: s.attempt, backupLabel: s.label!, ...(s.backupTimestamp ? { backupTimestamp: s.backupTimestamp } : {}) });
+    try {
+      await client(step.cluster).query(statement!);
+      return 'sent';
+    } catch (e) {
+      if (!(e instanceof DorisQueryError)) throw e;
+      if (/Can only run one backup or restore job/.test(e.detail) || /Another backup or restore job is being submitted/.test(e.detail)) return 'busy';
+      if (/already exist in repository/.test(e.detail)) return 'burned';
+      throw e;
+    }
+  };
+
+  const driveJob = async (step: BackupStep | RestoreStep): Promise<void> => {
+    const s = st(step.id);
+    if (s.status === 'pending') await intend(step);
+    deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label! });
+    const started = Date.now();
+    for (;;) {
+      const obs = step.kind === 'backup' ? await observeBackup(deps.source, plan.repository.name, step.database, s.label!) : await observeRestore(deps.target, step.database, s.label!);
+      const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
+      switch (action.kind) {
+        case 'submit': {
+          const outcome = await submit(step);
+          if (outcome === 'sent') {
+            s.status = 'running';
+            save();
+          } else if (outcome === 'burned') {
+            s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'label already taken in the repository', at: deps.now().toISOString() });
+            await intend(step);
+            deps.emit({ kind: 'step-retry', step: step.id, reason: 'label already taken in the repository', nextLabel: s.label! });
+            continue;
+          } else await sleep(deps.pollIntervalMs);
+          continue;
+        }
+        case 'watch':
+          if (s.status !== 'running' || s.jobId !== action.job.jobId || s.dorisState !== action.job.state) {
+            s.status = 'running';
+            s.jobId = action.job.jobId;
+            s.dorisState = action.job.state;
+            save();
+          }
+          deps.emit({ kind: 'job-state', step: step.id, database: step.database, label: s.label!, state: action.job.state, progress: action.job.progress, elapsedMs: Date.now() - started });
+          await sleep(deps.pollIntervalMs);
+          continue;
+        case 'finished': {
+          if (action.job) s.jobId = action.job.jobId;
+          s.dorisState = 'FINISHED';
+          if (step.kind === 'backup') {
+            if (!action.timestamp) {
+              // FINISHED in SHOW BACKUP but the info file not listed yet: ask again shortly.
+              await sleep(deps.pollIntervalMs);
+              continue;
+            }
+            s.backupTimestamp = action.timestamp;
+            const files = deps.repository ? await deps.repository.snapshotFiles(plan.repository.name, s.label!) : undefined;
+            if (deps.repository && (!files || files.timestamps.length === 0)) {
+              fail(step, `backup ${s.label} of ${step.database} finished but its snapshot is not in ${plan.repository.settings.location}: check that both clusters use the same repository location`);
+              return;
+            }
+            s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: deps.now().toISOString() });
+            finish(step, files ? `${files.files} files, ${files.bytes} bytes in the repository` : undefined);
+          } else {
+            s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: deps.now().toISOString() });
+            finish(step);
+          }
+          return;
+        }
+        case 'retry': {
+          s.history.push({ attempt: s.attempt, label: s.label!, outcome: action.reason, at: deps.now().toISOString() });
+          await intend(step);
+          deps.emit({ kind: 'step-retry', step: step.id, reason: action.reason, nextLabel: s.label! });
+          continue;
+        }
+        case 'fail':
+          fail(step, explainJobFailure(step, s.label!, s.dorisState ?? 'CANCELLED', action.reason));
+          return;
+      }
+    }
+  };
+
+  const driveOther = async (step: Step): Promise<void> => {
+    const s = st(step.id);
+    s.status = 'running';
+    s.startedAt = deps.now().toISOString();
+    save();
+    deps.emit({ kind: 'step-started', step: step.id, title: step.title });
+    switch (step.kind) {
+      case 'preflight': {
+        for (const [cluster, c] of [['source', deps.source], ['target', deps.target]] as const) {
+          const [row] = await c.query('SELECT @@version_comment AS v');
+          const comment = text(row ?? {}, 'v') ?? '';
+          const expected = plan[cluster].version;
+          if (!comment.includes(`doris-${expected}`)) {
+            refused = true;
+            fail(step, `the ${cluster} ${c.address} now runs ${comment}, but the plan was made for Doris ${expected}: make a new plan`);
+            return;
+          }
+        }
+        if (deps.repository) await deps.repository.preflight(plan.repository.name);
+        return finish(step);
+      }
+      case 'create-repository': {
+        const c = client(step.cluster);
+        const existing = (await c.query(sql.showRepositories())).find((r) => text(r, 'RepoName') === plan.repository.name);
+        if (existing) {
+          const location = text(existing, 'Location') ?? '';
+          const [statement] = stepStatements(plan, step);
+          if (!statement!.includes(`ON LOCATION "${location}"`)) return fail(step, `repository ${plan.repository.name} already exists on the ${step.cluster} at ${location}, not at the plan's location: drop it or plan with --repository-name`);
+          return finish(step, 'already there');
+        }
+        for (const statement of stepStatements(plan, step, { secrets: deps.secrets })) await c.query(statement);
+        return finish(step);
+      }
+      case 'create-database':
+      case 'colocate':
+      case 'dynamic-partition':
+      case 'mtmv':
+        for (const statement of stepStatements(plan, step)) await deps.target.query(statement);
+        return finish(step);
+      case 'manual':
+        s.status = 'manual';
+        save();
+        deps.emit({ kind: 'manual', step: step.id, title: step.title, instructions: step.instructions, sql: step.sql });
+        return;
+      case 'verify': {
+        const problems = await verifyRowCounts(plan, deps);
+        if (problems.length) return fail(step, `source and target differ: ${problems.join('; ')}`);
+        return finish(step, 'row counts match');
+      }
+      case 'backup':
+      case 'restore':
+        return;
+    }
+  };
+
+  const drive = async (step: Step): Promise<void> => {
+    try {
+      if (step.kind === 'backup' || step.kind === 'restore') await driveJob(step);
+      else await driveOther(step);
+    } catch (e) {
+      if (e instanceof Aborted) return;
+      if (isMigrateError(e) && e.exitCode === 4) refused = true;
+      fail(step, e instanceof DorisQueryError ? explainJobFailure(step, st(step.id).label ?? '', 'submission', e.detail) : (e as Error).message);
+    }
+  };
+
+  // Steps that were in flight when the last run stopped: reconcile them first.
+  const inflight = new Map<string, Promise<void>>();
+  for (const step of plan.steps) if (isActive(st(step.id))) inflight.set(step.id, drive(step).finally(() => inflight.delete(step.id)));
+  deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
+  // Failed steps get another chance in a new run (their attempts continue).
+  for (const s of Object.values(state.steps)) if (s.status === 'failed') s.status = 'pending';
+  save();
+  const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
+  for (;;) {
+    if (!deps.signal.aborted && !refused) {
+      for (const step of readySteps(plan, state, { concurrency: plan.options.concurrency }, chain)) {
+        if (inflight.has(step.id)) continue;
+        inflight.set(step.id, drive(step).finally(() => inflight.delete(step.id)));
+      }
+    }
+    if (inflight.size === 0) break;
+    await Promise.race([...inflight.values(), aborted]);
+    if (deps.signal.aborted) {
+      await Promise.allSettled([...inflight.values()]);
+      break;
+    }
+  }
+  save();
+  const statuses = Object.values(state.steps).map((s) => s.status);
+  const done = statuses.filter((s) => s === 'done').length;
+  const bytesTotal = plan.steps.reduce((n, s) => n + (s.kind === 'backup' || s.kind === 'restore' ? s.bytes : 0), 0);
+  const bytesDone = plan.steps.reduce((n, s) => n + ((s.kind === 'backup' || s.kind === 'restore') && st(s.id).status === 'done' ? s.bytes : 0), 0);
+  const result: RunResult = deps.signal.aborted ? 'interrupted' : refused ? 'refused' : statuses.every((s) => s === 'done' || s === 'manual') ? 'done' : 'failed';
+  deps.emit({ kind: 'run-finished', result, done, total: plan.steps.length, bytesDone, bytesTotal });
+  return { result, state };
+}
+
+/** Quick verification: row counts of every restored table, source vs target. */
+async function verifyRowCounts(plan: Plan, deps: RunDeps): Promise<string[]> {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const step of plan.steps) {
+    if (step.kind !== 'restore') continue;
+    const backup = plan.steps.find((s) => s.id === step.backupStep);
+    for (const t of step.tables) {
+      const key = `${step.database}.${t.alias ?? t.name}`;
+      if (seen.has(key) || t.partitions || backup?.kind !== 'backup') continue;
+      seen.add(key);
+      const count = async (c: DorisClient, db: string, name: string): Promise<string | undefined> => {
+        try {
+          return text((await c.query(sql.countRows(db, name)))[0] ?? {}, 'n');
+        } catch (e) {
+          if (e instanceof DorisQueryError && /is not|not support|View/i.test(e.detail)) return 'view';
+          throw e;
+        }
+      };
+      const [a, b] = [await count(deps.source, step.sourceDatabase, t.name), await count(deps.target, step.database, t.alias ?? t.name)];
+      if (a !== b) problems.push(`${key}: ${a} rows on the source, ${b} on the target`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,54 @@
+// One `apply` per plan: an exclusive lock file naming its holder (pid, host, start time).
+// A lock left by a dead process on this host is taken over; another host's lock is never guessed at.
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { refusedError } from '../errors.js';
+
+interface Holder {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+};
+
+export interface Lock {
+  /** Set when a stale lock was taken over. */
+  tookOver?: Holder;
+  release(): void;
+}
+
+export function acquireLock(path: string, now: string, opts: { force?: boolean } = {}): Lock {
+  const me: Holder = { pid: process.pid, host: hostname(), since: now };
+  let tookOver: Holder | undefined;
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      writeSync(fd, JSON.stringify(me));
+      closeSync(fd);
+      return { ...(tookOver ? { tookOver } : {}), release: () => unlinkSync(path) };
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      let holder: Holder;
+      try {
+        holder = JSON.parse(readFileSync(path, 'utf8')) as Holder;
+      } catch {
+        holder = { pid: 0, host: '?', since: '?' };
+      }
+      const stale = holder.host === me.host && !alive(holder.pid);
+      if (!stale && !opts.force) {
+        throw refusedError('plan-locked', `another apply holds ${path} (pid ${holder.pid} on ${holder.host} since ${holder.since}): wait for it, or if it is gone for good, run apply with --force-unlock`);
+      }
+      tookOver = holder;
+      unlinkSync(path);
+    }
+  }
+  throw refusedError('plan-locked', `cannot take the lock ${path}`);
+}

@@ -1,0 +1,18 @@
+// Reading what the clusters say about our jobs (IO through DorisClient).
+import type { DorisClient } from '../doris/client.js';
+import { parseBackupRow, parseRestoreRow, parseSnapshotRow } from '../doris/parse-results.js';
+import { sql } from '../doris/sql.js';
+import type { Observation } from './reconcile.js';
+
+export async function observeBackup(client: DorisClient, repository: string, database: string, label: string): Promise<Observation> {
+  const jobs = (await client.query(sql.showBackup(database, label))).map(parseBackupRow).filter((j) => j.label === label);
+  const [snap] = (await client.query(sql.showSnapshot(repository, label))).map(parseSnapshotRow);
+  // SHOW SNAPSHOT returns a row even for an unknown label; only a status other than the
+  // "no info file" one, or a timestamp, means files exist.
+  const exists = snap !== undefined && (snap.timestamp !== undefined || (snap.status !== 'ERROR: No info file found' && snap.status !== ''));
+  return { jobs, snapshot: { exists, ...(snap?.timestamp ? { timestamp: snap.timestamp } : {}) } };
+}
+
+export async function observeRestore(client: DorisClient, database: string, label: string): Promise<Observation> {
+  return { jobs: (await client.query(sql.showRestore(database, label))).map(parseRestoreRow).filter((j) => j.label === label) };
+}
