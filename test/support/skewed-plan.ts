@@ -1,0 +1,27 @@
+// A skewed workload for scheduling: 30 databases from 1 GiB to 5 TiB, several batches each.
+import { buildPlan } from '../../src/plan/build-plan.js';
+import type { Plan } from '../../src/plan/schema.js';
+import { settingsFromLocation } from '../../src/storage/location.js';
+import { aCatalog, aPartitionedTable, targetFacts } from './catalog-builder.js';
+
+const GiB = 1024 ** 3;
+
+export function skewedPlan(opts: { databases?: number; concurrency?: number; batchBytes?: number } = {}): Plan {
+  const n = opts.databases ?? 30;
+  const builder = aCatalog();
+  for (let i = 0; i < n; i++) {
+    // Geometric spread from 1 GiB to 5 TiB.
+    const total = Math.round(GiB * Math.pow(5 * 1024, i / (n - 1)));
+    const tables = 4;
+    builder.withDb(`db${String(i).padStart(2, '0')}`, { with: Array.from({ length: tables }, (_, t) => aPartitionedTable(`t${t}`, 8, Math.max(1, Math.round(total / tables / 8)))) });
+  }
+  return buildPlan({
+    name: 'skewed',
+    now: '2026-11-24T00:00:00.000Z',
+    source: { catalog: builder.build(), ref: { host: 's', port: 9030, user: 'root', passwordEnv: 'P', tls: false } },
+    target: { facts: targetFacts(), ref: { host: 't', port: 9030, user: 'root', passwordEnv: 'P', tls: false } },
+    repository: { name: 'r', settings: settingsFromLocation('s3://bucket1/x', { s3Endpoint: 'http://x' }) },
+    options: { labelPrefix: 'sk', concurrency: { source: opts.concurrency ?? 4, target: opts.concurrency ?? 4 }, batchBytes: opts.batchBytes ?? 512 * GiB, jobTimeoutSeconds: 86400, replication: { num: 3 }, conflicts: 'refuse', maxAttempts: 3 },
+    selection: {},
+  });
+}
