@@ -1,11 +1,14 @@
 // Spawning the real CLI as a child process, from source.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..', '..');
+/** tsx's loader by absolute URL, so the child works from any directory. */
+export const TSX_LOADER = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'cli-entry.ts'), ...args], {
+  return spawn(process.execPath, ['--import', TSX_LOADER, join(root, 'test', 'support', 'cli-entry.ts'), ...args], {
     cwd: opts.cwd ?? root,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...opts.env },
   });
