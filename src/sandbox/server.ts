@@ -74,6 +74,8 @@ export async function listen(engine: Engine, host: string, port: number): Promis
 
   server.on('connection', (conn: Conn) => {
     sockets.add(conn.stream);
+    // Replies are many small packets: without this, Nagle + delayed ACK stall each one ~40 ms.
+    conn.stream.setNoDelay(true);
     conn.stream.on('close', () => sockets.delete(conn.stream));
     conn.on('error', () => conn.stream.destroy());
     if (Date.now() < refuseUntilReal) {
@@ -114,6 +116,9 @@ export async function listen(engine: Engine, host: string, port: number): Promis
     const reply = (result: Result): void => {
       if (result.kind === 'ok') conn.writeOk({ affectedRows: result.affectedRows ?? 0 });
       else {
+        // One write for the whole result set instead of one per row.
+        conn.stream.cork();
+        process.nextTick(() => conn.stream.uncork());
         conn.writeColumns(
           result.columns.map((name) => ({
             catalog: 'def', schema: '', table: '', orgTable: '', name, orgName: name,

@@ -47,7 +47,7 @@ describe('apply under SIGKILL', () => {
     expect(await exitOf(last), out).toBe(0);
 
     expect(killsMidRun).toBeGreaterThanOrEqual(20);
-    expect(await tableContents(m, 'target')).toEqual(await tableContents(m, 'source'));
+    expect(tableContents(m, 'target')).toEqual(tableContents(m, 'source'));
     const state = fileCheckpoint(statePath).load()!;
     expect(Object.values(state.steps).every((s) => s.status === 'done')).toBe(true);
     for (const [label, count] of countBy(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP' && h.outcome === 'submitted').map((h) => h.label))) expect(count, label).toBe(1);

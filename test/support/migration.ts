@@ -41,7 +41,7 @@ export async function demoMigration(opts: { timeScale?: number; concurrency?: nu
 }
 
 /** Every migrated table's rows, source vs target, as comparable text. */
-export async function tableContents(m: Migration, side: 'source' | 'target'): Promise<Record<string, string>> {
+export function tableContents(m: Migration, side: 'source' | 'target'): Record<string, string> {
   const sim = side === 'source' ? m.sandbox.source : m.sandbox.target;
   const out: Record<string, string> = {};
   for (const [db, table] of [['sales', 'orders'], ['sales', 'customers'], ['sales', 'order_items'], ['analytics', 'events'], ['analytics', 'region_sales'], ['ops', 'heartbeat'], ['crm-eu', 'Kunden-Ä']] as const) {
