@@ -46,12 +46,13 @@ function columnRow(db: SimDatabase, t: SimTable, col: SimColumn, i: number): Cel
 
 function partitionRows(sim: Engine, db: SimDatabase, t: SimTable): Cell[][] {
   const cols = t.partitionColumns.map((n) => t.columns.find((c) => c.name === n)!).filter(Boolean);
+  const created = formatDateTime(t.createTime);
   return t.partitions.map((p, i) => {
     const bytes = partitionBytes(p) * replicaCount(p.replicationAllocation);
     const base: Cell[] = [
       'internal', db.name, t.name, p.name, null, String(i + 1), null, t.partitionType, null, t.partitionColumns.join(', ') || null, null, rangeText(p.item, cols) || null,
       String(p.rows.length), String(p.rows.length ? Math.floor(bytes / p.rows.length) : 0), String(bytes), '0', '0', '0',
-      formatDateTime(t.createTime), formatDateTime(p.visibleVersionTime), null, null, '', null, null,
+      created, formatDateTime(p.visibleVersionTime), null, null, '', null, null,
     ];
     if (!sim.caps.partitionsWide) return base;
     return [

@@ -96,9 +96,14 @@ function select(c: Cursor, ctx: Ctx): Result {
   let where: Expr | undefined;
   if (c.accept('WHERE')) where = orExpr(c);
   const index = new Map(table.columns.map((n, i) => [n.toLowerCase(), i]));
+  const resolved = new Map<string, number>();
+  // Memoised by the name as written: WHERE runs this once per row per column.
   const col = (name: string): number => {
+    const known = resolved.get(name);
+    if (known !== undefined) return known;
     const i = index.get(name.toLowerCase());
     if (i === undefined) throw dorisError(`Unknown column '${name}' in 'table list'`);
+    resolved.set(name, i);
     return i;
   };
   let data = where ? table.rows.filter((r) => evaluate(where, (n) => r[col(n)] ?? null)) : table.rows;
