@@ -1,0 +1,100 @@
+// apply, status and cancel as a user sees them: happy path, faults with a clear message and exit
+// code, a second apply on the same plan, signals, and a later apply that completes.
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitOf, spawnCli } from '../support/cli.js';
+import { demoMigration, tableContents, type Migration } from '../support/migration.js';
+
+let m: Migration | undefined;
+afterEach(async () => {
+  await m?.dispose();
+  m = undefined;
+});
+
+const apply = (mig: Migration, extra: string[] = []) => mig.run(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes', ...extra]);
+
+describe('apply', () => {
+  it('migrates the demo catalog, runs follow-ups, verifies, and status tells the story', async () => {
+    m = await demoMigration();
+    const r = await apply(m);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toContain('done   colocate:sales:orders');
+    expect(r.out).toContain('done   verify  (row counts match)');
+    expect(tableContents(m, 'target')).toEqual(tableContents(m, 'source'));
+    const target = m.sandbox.target.engine.world.databases;
+    expect(target.sales!.tables.orders!.properties.colocate_with).toBe('order_group');
+    expect(target.analytics!.tables.events!.properties['dynamic_partition.enable']).toBe('true');
+    expect(target.analytics!.tables.daily_revenue!.type).toBe('MATERIALIZED_VIEW');
+    const status = await m.run(['status', 'plans/mig.yaml', '--json']);
+    expect(JSON.parse(status.out)).toMatchObject({ plan: 'mig', done: 19, failed: 0, pending: 0, total: 19 });
+    const again = await apply(m);
+    expect(again.code).toBe(0);
+    expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP')).toHaveLength(4);
+  });
+
+  it('retries a job Doris cancels midway under a new label, and finishes', async () => {
+    m = await demoMigration({ databases: 'sales' });
+    await m.sandbox.source.execute("ADMIN SIM FAIL JOB sales AT UPLOADING WITH 'upload to s3 failed: connection reset'");
+    const r = await apply(m);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/retry {2}backup:sales:1: upload to s3 failed: connection reset; next label \S+_b1_a2/);
+    expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP').map((h) => h.label.slice(-3))).toEqual(['_a1', '_a2']);
+  });
+
+  it('fails with the reason and the fix when the target lacks backends, and a later apply completes', async () => {
+    m = await demoMigration({ databases: 'analytics' });
+    await m.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 0');
+    const r = await apply(m);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('FAILED restore:analytics:1: RESTORE');
+    expect(r.out).toContain('replication num should be less than the number of available backends');
+    expect(r.out).toContain('lower the replica count');
+    await m.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 3');
+    const later = await apply(m);
+    expect(later.code, later.out).toBe(0);
+  });
+
+  it('survives an FE that refuses connections for a while', async () => {
+    m = await demoMigration({ databases: 'crm-eu' });
+    await m.sandbox.source.execute('ADMIN SIM REFUSE CONNECTIONS FOR 1');
+    const r = await apply(m);
+    expect(r.code, r.out + r.err).toBe(0);
+  });
+
+  it('refuses a second apply on the same plan while one runs, and SIGINT stops the first with exit 3', async () => {
+    m = await demoMigration({ timeScale: 100, databases: 'sales' });
+    const first = spawnCli(['apply', 'plans/mig.yaml', '--poll-interval', '0.05', '--yes'], { cwd: m.dir, env: m.env });
+    let out = '';
+    first.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = Date.now() + 20_000;
+    while (!out.includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const second = await apply(m);
+    expect(second.code).toBe(4);
+    expect(second.err).toMatch(/another apply holds .*mig\.lock \(pid \d+ on .*\): wait for it/);
+    first.kill('SIGINT');
+    expect(await exitOf(first)).toBe(3);
+    expect(out).toContain('interrupted');
+    const status = await m.run(['status', 'plans/mig.yaml']);
+    expect(status.out).toMatch(/running +backup:sales:1/);
+    const resumed = await apply(m);
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP')).toHaveLength(1);
+  }, 60_000);
+
+  it('cancel stops our running job, and the next apply starts it again under a new label', async () => {
+    m = await demoMigration({ timeScale: 100, databases: 'sales' });
+    const first = spawnCli(['apply', 'plans/mig.yaml', '--poll-interval', '0.05', '--yes'], { cwd: m.dir, env: m.env });
+    let out = '';
+    first.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = Date.now() + 20_000;
+    while (!out.includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const cancelled = await m.run(['cancel', 'plans/mig.yaml']);
+    expect(cancelled.code, cancelled.err).toBe(0);
+    expect(cancelled.out).toMatch(/cancelled BACKUP \S+_a1 of sales/);
+    expect(await exitOf(first)).toBe(3);
+    const [row] = await m.sandbox.source.engine.execute('SHOW BACKUP FROM sales', { id: 0, user: m.sandbox.source.engine.world.users.root!, db: undefined, vars: {} }).then((r) => (r.kind === 'rows' ? r.rows : []));
+    expect(row?.[3]).toBe('CANCELLED');
+    const resumed = await apply(m);
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(/_b1_a2/);
+  }, 60_000);
+});
