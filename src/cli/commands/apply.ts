@@ -9,6 +9,7 @@ import { readPlanFile } from '../plan-file.js';
 import { lineRenderer } from '../progress.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
+import type { RunEvent } from '../../run/events.js';
 
 export interface ApplyFlags {
   yes?: boolean;
@@ -54,21 +55,9 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     const clusters = await openClusters(plan, io);
     try {
       const { applyPlan } = await import('../../run/executor.js');
-      const { result } = await applyPlan(
-        plan,
-        {
-          ...clusters,
-          ...(repository ? { repository } : {}),
-          secrets,
-          checkpoint,
-          emit: lineRenderer(io),
-          signal,
-          now: () => new Date(),
-          sleep: abortableSleep,
-          pollIntervalMs: pollSeconds * 1000,
-        },
-        state,
-      );
+      const runWith = (emit: (e: RunEvent) => void) =>
+        applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000 }, state);
+      const { result } = io.stdoutIsTTY && !io.env.CI ? await (await import('../live-progress.js')).withLiveProgress(plan, runWith) : await runWith(lineRenderer(io));
       if (result === 'refused') throw refusedError('preflight', 'preflight refused the plan (see the failed step above)');
       writeLine(io.stdout, `state: ${checkpoint.path}`);
       return result === 'done' ? ExitCode.Ok : result === 'interrupted' ? ExitCode.Interrupted : ExitCode.StepFailed;
