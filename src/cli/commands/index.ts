@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerApply } from './apply.js';
 import { registerCancel } from './cancel.js';
+import { registerDemo } from './demo.js';
 import { registerPlan } from './plan.js';
 import { registerStatus } from './status.js';
 import { registerReview } from './review.js';
@@ -14,4 +15,4 @@ export type CommandRunner = (exitCode: Promise<number>) => void;
 /** Registers commands on `program`; each action reports its exit code through `done`. */
 export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
 
-export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerCancel, registerSandbox];
+export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerCancel, registerSandbox, registerDemo];
