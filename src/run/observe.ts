@@ -3,10 +3,15 @@ import type { DorisClient } from '../doris/client.js';
 import { parseBackupRow, parseRestoreRow, parseSnapshotRow } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
 import type { Observation } from './reconcile.js';
+import { stepFailedError } from '../errors.js';
 
 export async function observeBackup(client: DorisClient, repository: string, database: string, label: string): Promise<Observation> {
   const jobs = (await client.query(sql.showBackup(database, label))).map(parseBackupRow).filter((j) => j.label === label);
   const [snap] = (await client.query(sql.showSnapshot(repository, label))).map(parseSnapshotRow);
+  // A listing failure says nothing about our label: stop rather than guess.
+  if (snap?.status.startsWith('ERROR: Failed to get info')) {
+    throw stepFailedError('repository-unreadable', `SHOW SNAPSHOT ON ${repository} cannot read the repository (${snap.status.replace(/^ERROR: /, '')}): check that the repository is reachable from the source backends, then run apply again`);
+  }
   // SHOW SNAPSHOT returns a row even for an unknown label; only a status other than the
   // "no info file" one, or a timestamp, means files exist.
   const exists = snap !== undefined && (snap.timestamp !== undefined || (snap.status !== 'ERROR: No info file found' && snap.status !== ''));

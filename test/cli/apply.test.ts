@@ -2,7 +2,9 @@
 // code, a second apply on the same plan, signals, and a later apply that completes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitOf, spawnCli } from '../support/cli.js';
-import { demoMigration, tableContents, type Migration } from '../support/migration.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoMigration, MIGRATION_SECRET, tableContents, type Migration } from '../support/migration.js';
 
 let m: Migration | undefined;
 afterEach(async () => {
@@ -28,6 +30,10 @@ describe('apply', () => {
     expect(JSON.parse(status.out)).toMatchObject({ plan: 'mig', done: 19, failed: 0, pending: 0, total: 19 });
     const again = await apply(m);
     expect(again.code).toBe(0);
+    // The secret reached Doris (CREATE REPOSITORY) but no file, log line or screen.
+    const files = readdirSync(join(m.dir, 'plans')).map((f) => readFileSync(join(m!.dir, 'plans', f), 'utf8'));
+    for (const text of [r.out, r.err, status.out, again.out, ...files]) expect(text).not.toContain(MIGRATION_SECRET);
+    expect(JSON.stringify(m.sandbox.source.engine.world.extensions)).toContain(MIGRATION_SECRET);
     expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP')).toHaveLength(4);
   });
 
@@ -51,6 +57,35 @@ describe('apply', () => {
     await m.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 3');
     const later = await apply(m);
     expect(later.code, later.out).toBe(0);
+  });
+
+  it('fails clearly while the repository is unreachable, and a later apply completes', async () => {
+    m = await demoMigration({ databases: 'crm-eu' });
+    // The repository goes away for Doris's backends after the plan was made.
+    const first = apply(m);
+    const until = Date.now() + 10_000;
+    const repos = () => (m!.sandbox.source.engine.world.extensions.jobs as { repositories?: Record<string, unknown> } | undefined)?.repositories ?? {};
+    while (!repos().doris_migrate && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    await m.sandbox.source.execute('ADMIN SIM SET REPOSITORY doris_migrate UNREACHABLE');
+    const r = await first;
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAILED backup:crm-eu:1: .*(cannot read the repository|failed to upload snapshot files).*Connection refused/);
+    expect(r.out).toMatch(/check that the repository (is reachable|location and keys work)/);
+    await m.sandbox.source.execute('ADMIN SIM SET REPOSITORY doris_migrate REACHABLE');
+    const later = await apply(m);
+    expect(later.code, later.out).toBe(0);
+  });
+
+  it('survives dropped client connections while watching jobs', async () => {
+    m = await demoMigration({ databases: 'sales', timeScale: 300 });
+    const run = apply(m);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await m.sandbox.source.execute('ADMIN SIM DROP CONNECTIONS');
+      await m.sandbox.target.execute('ADMIN SIM DROP CONNECTIONS');
+    }
+    const r = await run;
+    expect(r.code, r.out + r.err).toBe(0);
   });
 
   it('survives an FE that refuses connections for a while', async () => {
