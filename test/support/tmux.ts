@@ -1,4 +1,5 @@
 // Driving an interactive command in a real pseudo-terminal through tmux (send-keys / capture-pane).
+// CI is unset for the child: with CI set, the CLI (rightly) never prompts.
 import { execFileSync } from 'node:child_process';
 
 export class TmuxSession {
@@ -6,7 +7,7 @@ export class TmuxSession {
 
   static start(name: string, command: string, env: Record<string, string>, cwd: string): TmuxSession {
     const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', cwd, `env ${exports} ${command}; echo "[exit $?]"; sleep 60`]);
+    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', cwd, `env -u CI ${exports} ${command}; echo "[exit $?]"; sleep 60`]);
     return new TmuxSession(name);
   }
 
