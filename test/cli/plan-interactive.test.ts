@@ -35,7 +35,7 @@ describe('doris-migrate plan in a terminal', () => {
     session.press('C-u');
     session.type(`mysql://root@127.0.0.1:${sb.source.port}`);
     session.press('Enter');
-    await session.waitFor('password of root@127.0.0.1');
+    await session.waitFor(`? password of root@127.0.0.1:${sb.source.port}`);
     session.press('Enter');
     await session.waitFor('databases to migrate');
     session.press('Enter');
@@ -45,7 +45,7 @@ describe('doris-migrate plan in a terminal', () => {
     await session.waitFor('target cluster');
     session.type(`mysql://root@127.0.0.1:${sb.target.port}`);
     session.press('Enter');
-    await session.waitFor(/password of root@127\.0\.0\.1:\d+:\s*$/m);
+    await session.waitFor(`? password of root@127.0.0.1:${sb.target.port}`);
     session.press('Enter');
     await session.waitFor('replicas per tablet on the target (3 backends alive)');
     session.press('C-u');
