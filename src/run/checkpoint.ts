@@ -1,7 +1,7 @@
 // The state file: read strictly (an unreadable state is a hard error, never a silent restart) and
 // written atomically (temp, fsync, rename, fsync dir) after every transition.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { usageError } from '../errors.js';
 import { RunStateSchema, type RunState } from './state-model.js';
 
@@ -29,21 +29,7 @@ export function fileCheckpoint(path: string): CheckpointStore {
       return parsed.data;
     },
     save(state) {
-      const tmp = `${path}.tmp`;
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        writeSync(fd, `${JSON.stringify(state, null, 1)}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path);
-      const dir = openSync(dirname(path), 'r');
-      try {
-        fsyncSync(dir);
-      } finally {
-        closeSync(dir);
-      }
+      writeFileAtomic(path, `${JSON.stringify(state, null, 1)}\n`, 0o600);
     },
   };
 }

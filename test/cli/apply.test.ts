@@ -12,6 +12,16 @@ afterEach(async () => {
   m = undefined;
 });
 
+/** Starts `apply` as a child process and resolves once its backup job is running. */
+async function applyUntilJobRuns(mig: Migration) {
+  const child = spawnCli(['apply', 'plans/mig.yaml', '--poll-interval', '0.05', '--yes'], { cwd: mig.dir, env: mig.env });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const until = Date.now() + 20_000;
+  while (!out.includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return { child, output: () => out };
+}
+
 const apply = (mig: Migration, extra: string[] = []) => mig.run(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes', ...extra]);
 
 describe('apply', () => {
@@ -97,17 +107,13 @@ describe('apply', () => {
 
   it('refuses a second apply on the same plan while one runs, and SIGINT stops the first with exit 3', async () => {
     m = await demoMigration({ timeScale: 100, databases: 'sales' });
-    const first = spawnCli(['apply', 'plans/mig.yaml', '--poll-interval', '0.05', '--yes'], { cwd: m.dir, env: m.env });
-    let out = '';
-    first.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const until = Date.now() + 20_000;
-    while (!out.includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const { child: first, output } = await applyUntilJobRuns(m);
     const second = await apply(m);
     expect(second.code).toBe(4);
     expect(second.err).toMatch(/another apply holds .*mig\.lock \(pid \d+ on .*\): wait for it/);
     first.kill('SIGINT');
     expect(await exitOf(first)).toBe(3);
-    expect(out).toContain('interrupted');
+    expect(output()).toContain('interrupted');
     const status = await m.run(['status', 'plans/mig.yaml']);
     expect(status.out).toMatch(/running +backup:sales:1/);
     const resumed = await apply(m);
@@ -117,11 +123,7 @@ describe('apply', () => {
 
   it('cancel stops our running job, and the next apply starts it again under a new label', async () => {
     m = await demoMigration({ timeScale: 100, databases: 'sales' });
-    const first = spawnCli(['apply', 'plans/mig.yaml', '--poll-interval', '0.05', '--yes'], { cwd: m.dir, env: m.env });
-    let out = '';
-    first.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const until = Date.now() + 20_000;
-    while (!out.includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const { child: first } = await applyUntilJobRuns(m);
     const cancelled = await m.run(['cancel', 'plans/mig.yaml']);
     expect(cancelled.code, cancelled.err).toBe(0);
     expect(cancelled.out).toMatch(/cancelled BACKUP \S+_a1 of sales/);
