@@ -110,23 +110,29 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   return ok();
 }
 
-export function backupStatement(store: (repo: string) => Promise<ObjStore>, recordHistory: (ctx: Ctx, label: string, db: string, outcome: string) => void): StatementHandler {
+export type Submit = (c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjStore>) => Promise<Result>;
+export type RecordHistory = (ctx: Ctx, label: string, db: string, outcome: string) => void;
+
+/** A BACKUP/RESTORE statement whose every receipt, accepted or refused, lands in the job history. */
+export function historyRecordingStatement(verb: 'BACKUP' | 'RESTORE', submitFn: Submit, store: (repo: string) => Promise<ObjStore>, record: RecordHistory): StatementHandler {
   return {
-    name: 'BACKUP',
-    match: (c) => c.at('BACKUP', 'SNAPSHOT'),
+    name: verb,
+    match: (c) => c.at(verb, 'SNAPSHOT'),
     async run(c, ctx) {
       const { db, label } = statementTarget(c.sql, ctx.session.db);
       try {
-        const result = await submit(c, ctx, store);
-        recordHistory(ctx, label, db, 'submitted');
+        const result = await submitFn(c, ctx, store);
+        record(ctx, label, db, 'submitted');
         return result;
       } catch (e) {
-        recordHistory(ctx, label, db, (e as Error).message);
+        record(ctx, label, db, (e as Error).message);
         throw e;
       }
     },
   };
 }
+
+export const backupStatement = (store: (repo: string) => Promise<ObjStore>, record: RecordHistory): StatementHandler => historyRecordingStatement('BACKUP', submit, store, record);
 
 /** Captures the snapshot: a deep copy of the chosen tables (and partitions) at SNAPSHOTING. */
 export function captureSnapshot(sim: Engine, job: BackupJob): SnapshotMeta {

@@ -7,7 +7,7 @@ import { allocId, replicaCount, type SimDatabase, type SimTable } from '../store
 import { atLeast } from '../version.js';
 import { jobsState, type RestoreJob, type RestoreProps, type TableRef } from './model.js';
 import type { ObjStore } from './objstore.js';
-import { parseRefs, statementTarget } from './backup.js';
+import { historyRecordingStatement, parseRefs, type RecordHistory } from './backup.js';
 import { bool, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
 import { readInfo, type SnapshotMeta } from './snapshot-files.js';
 
@@ -121,23 +121,7 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   return ok();
 }
 
-export function restoreStatement(store: (repo: string) => Promise<ObjStore>, recordHistory: (ctx: Ctx, label: string, db: string, outcome: string) => void): StatementHandler {
-  return {
-    name: 'RESTORE',
-    match: (c) => c.at('RESTORE', 'SNAPSHOT'),
-    async run(c, ctx) {
-      const { db, label } = statementTarget(c.sql, ctx.session.db);
-      try {
-        const result = await submit(c, ctx, store);
-        recordHistory(ctx, label, db, 'submitted');
-        return result;
-      } catch (e) {
-        recordHistory(ctx, label, db, (e as Error).message);
-        throw e;
-      }
-    },
-  };
-}
+export const restoreStatement = (store: (repo: string) => Promise<ObjStore>, record: RecordHistory): StatementHandler => historyRecordingStatement('RESTORE', submit, store, record);
 
 /** What a table looks like for Doris's "same schema" test (simplified OlapTable signature). */
 const signature = (t: SimTable): string =>

@@ -1,0 +1,64 @@
+// S3-compatible object store (AWS, MinIO, s3rver, ...) through @aws-sdk/client-s3.
+import type { ObjectInfo, ObjStore } from './types.js';
+import { prefixDir, underPrefix } from './types.js';
+
+export interface S3Config {
+  /** With or without a scheme; without one `http://` is assumed, as Doris's FE client does. */
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  sessionToken?: string;
+  pathStyle: boolean;
+  bucket: string;
+  prefix: string;
+}
+
+export async function s3Store(cfg: S3Config): Promise<ObjStore> {
+  const s3 = await import('@aws-sdk/client-s3');
+  const client = new s3.S3Client({
+    endpoint: /^\w+:\/\//.test(cfg.endpoint) ? cfg.endpoint : `http://${cfg.endpoint}`,
+    region: cfg.region,
+    forcePathStyle: cfg.pathStyle,
+    credentials: { accessKeyId: cfg.accessKey, secretAccessKey: cfg.secretKey, sessionToken: cfg.sessionToken },
+    // s3rver and many S3-compatible servers reject the newer default checksums (toolchain.md).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // A failure must surface now (the job is cancelled or the statement fails), not after retries.
+    maxAttempts: 1,
+  });
+  const key = (k: string): string => underPrefix(cfg.prefix, k);
+  return {
+    async put(k, body) {
+      await client.send(new s3.PutObjectCommand({ Bucket: cfg.bucket, Key: key(k), Body: body }));
+    },
+    async get(k) {
+      const out = await client.send(new s3.GetObjectCommand({ Bucket: cfg.bucket, Key: key(k) }));
+      if (!out.Body) throw new Error(`empty body for ${key(k)}`);
+      return Buffer.from(await out.Body.transformToByteArray());
+    },
+    async list(prefix) {
+      const out: ObjectInfo[] = [];
+      const base = prefixDir(cfg.prefix);
+      let token: string | undefined;
+      do {
+        const page = await client.send(new s3.ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: base + prefix, ContinuationToken: token }));
+        for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key.slice(base.length), size: o.Size ?? 0 });
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return out;
+    },
+    async head(k) {
+      try {
+        const out = await client.send(new s3.HeadObjectCommand({ Bucket: cfg.bucket, Key: key(k) }));
+        return { key: k, size: out.ContentLength ?? 0 };
+      } catch (e) {
+        if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+        throw e;
+      }
+    },
+    async delete(k) {
+      await client.send(new s3.DeleteObjectCommand({ Bucket: cfg.bucket, Key: key(k) }));
+    },
+  };
+}
