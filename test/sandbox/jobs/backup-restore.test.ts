@@ -35,11 +35,18 @@ describe('BACKUP', () => {
     const seen: string[] = [];
     const [first] = await rowsOf(src, 'SHOW BACKUP FROM sales WHERE SnapshotName = "states_1"');
     expect(first!.JobId).toBe('-1');
+    // With the clock paused, each 4 s advance lets the job take exactly one step: wait for it.
+    const stateNow = async () => (await rowsOf(src, 'SHOW BACKUP FROM sales WHERE SnapshotName = "states_1"'))[0]!.State!;
+    seen.push(await stateNow());
     for (let i = 0; i < 12 && seen.at(-1) !== 'FINISHED'; i++) {
-      const [row] = await rowsOf(src, 'SHOW BACKUP FROM sales WHERE SnapshotName = "states_1"');
-      if (seen.at(-1) !== row!.State) seen.push(row!.State!);
       await src.query('ADMIN SIM ADVANCE CLOCK 4');
-      await new Promise((r) => setTimeout(r, 60));
+      const until = Date.now() + 5000;
+      let state = await stateNow();
+      while (state === seen.at(-1) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 10));
+        state = await stateNow();
+      }
+      seen.push(state);
     }
     await src.query('ADMIN SIM RESUME CLOCK');
     expect(seen).toEqual(['PENDING', 'SNAPSHOTING', 'UPLOAD_SNAPSHOT', 'UPLOADING', 'SAVE_META', 'UPLOAD_INFO', 'FINISHED']);
