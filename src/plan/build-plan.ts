@@ -103,6 +103,7 @@ export function buildPlan(input: PlanInput): Plan {
   const databases: Plan['databases'] = [];
   const restoredBy = new Map<string, string[]>();
   const existingLabels = new Set(input.existingLabels ?? []);
+  const selectedMvs = new Set<string>();
 
   for (const db of chosenDbs) {
     const target = selection.renames?.[db.name] ?? db.name;
@@ -117,6 +118,8 @@ export function buildPlan(input: PlanInput): Plan {
     }
     const views = db.views.filter((v) => (!onlyTables || onlyTables.has(key(db.name, v.name))) && !tableExcluded.has(key(db.name, v.name)));
     for (const mv of db.asyncMaterializedViews) {
+      if ((onlyTables && !onlyTables.has(key(db.name, mv.name))) || tableExcluded.has(key(db.name, mv.name))) continue;
+      selectedMvs.add(key(db.name, mv.name));
       excluded.push({ object: key(db.name, mv.name), kind: 'async-mv', reason: 'async materialized views are never in a snapshot', remedy: `recreated from its DDL by follow-up step mtmv:${target}:${mv.name}` });
     }
     // Conflicts on the target.
@@ -138,7 +141,12 @@ export function buildPlan(input: PlanInput): Plan {
     const skipped = new Set(excluded.filter((e) => e.kind === 'conflict').map((e) => e.object));
     const keptTables = tables.filter((t) => !skipped.has(key(db.name, t.name)));
     const keptViews = views.filter((v) => !skipped.has(key(db.name, v.name)));
-    if (keptTables.length === 0 && keptViews.length === 0) continue;
+    if (keptTables.length === 0 && keptViews.length === 0) {
+      // Nothing to restore here: async MVs of this database would have no database to live in.
+      for (const mv of db.asyncMaterializedViews) selectedMvs.delete(key(db.name, mv.name));
+      excluded.splice(0, excluded.length, ...excluded.filter((e) => !(e.kind === 'async-mv' && e.object.startsWith(`${db.name}.`))));
+      continue;
+    }
 
     const dbStep = `db:${target}`;
     if (!steps.some((s) => s.id === dbStep)) {
@@ -189,7 +197,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   if (databases.length === 0) throw usageError('nothing-to-migrate', 'every selected table is excluded (see the reasons with --no-interactive --out and review)');
 
-  const followUps = followUpSteps({ catalog, databases: chosenDbs, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, warnings });
+  const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, warnings });
   steps.push(...followUps);
   steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'mtmv').map((s) => s.id) });
   if (input.existingLabels?.length) warnings.push(`the repository already holds ${input.existingLabels.length} snapshot(s) from earlier runs; they are left alone`);

@@ -7,6 +7,8 @@ import type { Step } from './schema.js';
 export interface FollowUpInput {
   catalog: Catalog;
   databases: Database[];
+  /** `db.mv` of the async MVs the plan recreates. */
+  selectedMvs: Set<string>;
   renames: Record<string, string>;
   /** `db.table` -> restore step ids that bring it to the target. */
   restoredBy: Map<string, string[]>;
@@ -49,6 +51,7 @@ export function followUpSteps(input: FollowUpInput): Step[] {
 
   for (const db of input.databases) {
     for (const mv of db.asyncMaterializedViews) {
+      if (!input.selectedMvs.has(`${db.name}.${mv.name}`)) continue;
       const deps = mv.baseTables.flatMap((b) => input.restoredBy.get(`${b.database}.${b.name}`) ?? []);
       const missing = mv.baseTables.filter((b) => !input.restoredBy.has(`${b.database}.${b.name}`));
       if (missing.length) input.warnings.push(`async MV ${db.name}.${mv.name} reads ${missing.map((b) => `${b.database}.${b.name}`).join(', ')}, which the plan does not migrate: its refresh will fail until they exist`);

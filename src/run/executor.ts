@@ -31,6 +31,8 @@ export interface RunDeps {
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   pollIntervalMs: number;
+  /** Run manual follow-ups' SQL (and count them done) instead of leaving them for a person. */
+  followups?: boolean;
 }
 
 class Aborted extends Error {}
@@ -207,6 +209,10 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
         for (const statement of stepStatements(plan, step)) await deps.target.query(statement);
         return finish(step);
       case 'manual':
+        if (deps.followups) {
+          for (const statement of step.sql) await deps.target.query(statement);
+          return finish(step, 'confirmed with --followups');
+        }
         s.status = 'manual';
         save();
         deps.emit({ kind: 'manual', step: step.id, title: step.title, instructions: step.instructions, sql: step.sql });
@@ -237,8 +243,9 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const inflight = new Map<string, Promise<void>>();
   for (const step of plan.steps) if (isActive(st(step.id))) inflight.set(step.id, drive(step).finally(() => inflight.delete(step.id)));
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
-  // Failed steps get another chance in a new run (their attempts continue).
-  for (const s of Object.values(state.steps)) if (s.status === 'failed') s.status = 'pending';
+  // Failed steps get another chance in a new run (their attempts continue); manual ones when
+  // the person says they are done (--followups).
+  for (const s of Object.values(state.steps)) if (s.status === 'failed' || (deps.followups && s.status === 'manual')) s.status = 'pending';
   save();
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {

@@ -47,6 +47,23 @@ describe('apply', () => {
     expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP')).toHaveLength(4);
   });
 
+  it('leaves manual follow-ups for a person until apply --followups, and cleans up snapshots only when asked', async () => {
+    m = await demoMigration({ databases: 'sales' });
+    // A plan with the view but not the table it reads makes a manual follow-up.
+    const planned = await m.run(['plan', '--source', `mysql://root@127.0.0.1:${m.sandbox.source.port}`, '--target', `mysql://root@127.0.0.1:${m.sandbox.target.port}`, '--repository', 's3://doris-migrate/manual', '--s3-endpoint', m.sandbox.s3.endpoint, '--replication-num', '1', '--name', 'views', '--tables', 'sales.big_orders,sales.customers', '--no-interactive']);
+    expect(planned.code, planned.err).toBe(0);
+    const first = await m.run(['apply', 'plans/views.yaml', '--poll-interval', '0.02', '--yes']);
+    expect(first.code, first.out).toBe(0);
+    expect(first.out).toContain('manual manual:sales:big_orders: The view reads sales.orders, which this plan does not migrate');
+    expect(JSON.parse((await m.run(['status', 'plans/views.yaml', '--json'])).out)).toMatchObject({ manual: 1 });
+    const second = await m.run(['apply', 'plans/views.yaml', '--poll-interval', '0.02', '--yes', '--followups', '--cleanup']);
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).toContain('done   manual:sales:big_orders  (confirmed with --followups)');
+    expect(second.out).toMatch(/cleanup: deleted 1 snapshot\(s\), \d+ file\(s\) from s3:\/\/doris-migrate\/manual/);
+    const [snap] = await m.sandbox.target.engine.execute('SHOW SNAPSHOT ON doris_migrate', { id: 0, user: m.sandbox.target.engine.world.users.root!, db: undefined, vars: {} }).then((r) => (r.kind === 'rows' ? r.rows : []));
+    expect(snap).toBeUndefined();
+  });
+
   it('retries a job Doris cancels midway under a new label, and finishes', async () => {
     m = await demoMigration({ databases: 'sales' });
     await m.sandbox.source.execute("ADMIN SIM FAIL JOB sales AT UPLOADING WITH 'upload to s3 failed: connection reset'");
@@ -114,8 +131,8 @@ describe('apply', () => {
     first.kill('SIGINT');
     expect(await exitOf(first)).toBe(3);
     expect(output()).toContain('interrupted');
-    const status = await m.run(['status', 'plans/mig.yaml']);
-    expect(status.out).toMatch(/running +backup:sales:1/);
+    const status = await m.run(['status', 'plans/mig.yaml', '--refresh']);
+    expect(status.out).toMatch(/running +backup:sales:1 +\[\S+_a1 \w+ \(live\)\]/);
     const resumed = await apply(m);
     expect(resumed.code, resumed.out).toBe(0);
     expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP')).toHaveLength(1);

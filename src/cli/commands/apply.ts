@@ -17,6 +17,8 @@ export interface ApplyFlags {
   pollInterval?: string;
   forceUnlock?: boolean;
   acceptPlanChanges?: boolean;
+  followups?: boolean;
+  cleanup?: boolean;
 }
 
 export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, signal: AbortSignal): Promise<number> {
@@ -56,10 +58,21 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     try {
       const { applyPlan } = await import('../../run/executor.js');
       const runWith = (emit: (e: RunEvent) => void) =>
-        applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000 }, state);
-      const { result } = io.stdoutIsTTY && !io.env.CI ? await (await import('../live-progress.js')).withLiveProgress(plan, runWith) : await runWith(lineRenderer(io));
+        applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups: flags.followups ?? false }, state);
+      const { result, state: finalState } = io.stdoutIsTTY && !io.env.CI ? await (await import('../live-progress.js')).withLiveProgress(plan, runWith) : await runWith(lineRenderer(io));
       if (result === 'refused') throw refusedError('preflight', 'preflight refused the plan (see the failed step above)');
       writeLine(io.stdout, `state: ${checkpoint.path}`);
+      if (flags.cleanup) {
+        if (result !== 'done') writeLine(io.stderr, 'not cleaning up: the migration is not done and verified');
+        else if (!repository) writeLine(io.stderr, `not cleaning up: ${plan.repository.settings.location} cannot be reached from here; delete the snapshots with the storage's own tools`);
+        else {
+          // Every label this migration used, including burned attempts, and nothing else.
+          const labels = new Set(Object.values(finalState.steps).flatMap((s) => [...(s.label ? [s.label] : []), ...s.history.map((h) => h.label)]));
+          let files = 0;
+          for (const label of labels) files += await repository.deleteSnapshot(plan.repository.name, label);
+          writeLine(io.stdout, `cleanup: deleted ${labels.size} snapshot(s), ${files} file(s) from ${plan.repository.settings.location}`);
+        }
+      }
       return result === 'done' ? ExitCode.Ok : result === 'interrupted' ? ExitCode.Interrupted : ExitCode.StepFailed;
     } finally {
       await clusters.close();
@@ -110,5 +123,7 @@ export const registerApply: CommandRegistrar = (program: Command, io, done) => {
     .option('--poll-interval <seconds>', 'how often to ask Doris about running jobs', '10')
     .option('--force-unlock', "take the plan's lock even if another host holds it")
     .option('--accept-plan-changes', 'continue a started migration with an edited plan')
+    .option('--followups', "run the manual follow-ups' SQL and count them done (you checked them)")
+    .option('--cleanup', "after a verified run, delete this migration's snapshots from the repository (never by default)")
     .action((plan: string, flags: ApplyFlags) => done(runApply(plan, flags, io, signalController(io).signal)));
 };

@@ -8,7 +8,7 @@ import { statePath } from '../run-context.js';
 import type { CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
 
-export async function runStatus(planArg: string, flags: { json?: boolean }, io: CliIO): Promise<number> {
+export async function runStatus(planArg: string, flags: { json?: boolean; refresh?: boolean }, io: CliIO): Promise<number> {
   const planFile = resolve(io.cwd, planArg);
   const plan = readPlanFile(planFile);
   const { fileCheckpoint } = await import('../../run/checkpoint.js');
@@ -18,6 +18,24 @@ export async function runStatus(planArg: string, flags: { json?: boolean }, io: 
     const st = state?.steps[s.id];
     return { id: s.id, kind: s.kind, status: st?.status ?? 'pending', attempt: st?.attempt ?? 0, label: st?.label, dorisState: st?.dorisState, lastError: st?.lastError, bytes: s.kind === 'backup' || s.kind === 'restore' ? s.bytes : 0 };
   });
+  if (flags.refresh && state) {
+    // Ask the clusters about running jobs (read only: the state belongs to apply).
+    const { openClusters } = await import('../run-context.js');
+    const { sql } = await import('../../doris/sql.js');
+    const { parseBackupRow, parseRestoreRow } = await import('../../doris/parse-results.js');
+    const clusters = await openClusters(plan, io);
+    try {
+      for (const r of rows) {
+        const step = plan.steps.find((s) => s.id === r.id)!;
+        if ((r.status !== 'running' && r.status !== 'submitting') || !r.label || (step.kind !== 'backup' && step.kind !== 'restore')) continue;
+        const jobs = step.kind === 'backup' ? (await clusters.source.query(sql.showBackup(step.database, r.label))).map(parseBackupRow) : (await clusters.target.query(sql.showRestore(step.database, r.label))).map(parseRestoreRow);
+        const job = jobs.filter((j) => j.label === r.label).at(-1);
+        if (job) r.dorisState = `${job.state}${job.progress ? ` ${job.progress}` : ''} (live)`;
+      }
+    } finally {
+      await clusters.close();
+    }
+  }
   const count = (status: string) => rows.filter((r) => r.status === status).length;
   const summary = { plan: plan.name, started: state !== undefined, updatedAt: state?.updatedAt, done: count('done'), running: count('running') + count('submitting'), failed: count('failed'), pending: count('pending'), manual: count('manual'), total: rows.length };
   if (flags.json) {
@@ -42,5 +60,6 @@ export const registerStatus: CommandRegistrar = (program, io, done) => {
     .description('show where a migration stands (from its state file)')
     .argument('<plan>', 'plan file')
     .option('--json', 'machine-readable output')
-    .action((plan: string, flags: { json?: boolean }) => done(runStatus(plan, flags, io)));
+    .option('--refresh', 'ask the clusters about running jobs')
+    .action((plan: string, flags: { json?: boolean; refresh?: boolean }) => done(runStatus(plan, flags, io)));
 };
