@@ -17,9 +17,10 @@ export function explainS3Error(e: unknown, settings: S3Settings, bucket: string)
   if (net === 'ECONNREFUSED' || net === 'ECONNRESET' || net === 'ETIMEDOUT' || code === 'TimeoutError') return new StoreError(`cannot connect to ${settings.endpoint} (${net || code}): check --s3-endpoint and that the server is up`);
   if (code === 'NoSuchBucket') return new StoreError(`bucket ${bucket} does not exist at ${settings.endpoint}: create it (Doris does not) or fix the location`);
   if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch') return new StoreError(`the access key or secret is wrong (${code}): check ${settings.accessKeyEnv} and ${settings.secretKeyEnv}`);
+  // Clock skew and bad keys are 403s too: name them before the generic permission message.
+  if (code === 'RequestTimeTooSkewed') return new StoreError('this machine\'s clock differs too much from the server\'s (RequestTimeTooSkewed): fix the clock (NTP)');
   if (code === 'AccessDenied' || err.$metadata?.httpStatusCode === 403) return new StoreError(`access denied: the key needs s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on ${bucket}`);
   if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException') return new StoreError(`wrong region ${settings.region} for bucket ${bucket} (${code}): set --s3-region to the bucket's region`);
-  if (code === 'RequestTimeTooSkewed') return new StoreError('this machine\'s clock differs too much from the server\'s (RequestTimeTooSkewed): fix the clock (NTP)');
   return new StoreError(`${code || 'error'}: ${(err.message ?? String(e)).split('\n')[0]}`);
 }
 

@@ -71,6 +71,23 @@ describe('S3-compatible', () => {
     expect(e.message).toMatch(new RegExp(`^repository s3://doris-migrate/x: cannot connect to ${endpoint} \\(ECONNREFUSED\\): check --s3-endpoint and that the server is up$`));
   });
 
+  it('refuses an unknown access key with one line naming the variables', async () => {
+    const repo = await openRepository(s3Settings('s3://doris-migrate/x'), { accessKey: 'NOT-A-KEY', secretKey: 'whatever' });
+    const e = await refusal(repo.preflight('mig'));
+    expect(e.exitCode).toBe(4);
+    expect(e.message).toBe('repository s3://doris-migrate/x: the access key or secret is wrong (InvalidAccessKeyId): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  });
+
+  it('names clock skew rather than a missing permission, though both are 403s', async () => {
+    const { S3ServiceException } = await import('@aws-sdk/client-s3');
+    const { explainS3Error } = await import('../../src/storage/s3.js');
+    const settings = s3Settings('s3://doris-migrate/x') as Extract<ReturnType<typeof s3Settings>, { backend: 's3' }>;
+    const skew = new S3ServiceException({ name: 'RequestTimeTooSkewed', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'too skewed' });
+    expect(explainS3Error(skew, settings, 'doris-migrate').message).toContain('fix the clock (NTP)');
+    const denied = new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'denied' });
+    expect(explainS3Error(denied, settings, 'doris-migrate').message).toContain('s3:PutObject');
+  });
+
   it('suggests path-style addressing when virtual-host names do not resolve', async () => {
     const settings = settingsFromLocation('s3://doris-migrate/x', { s3Endpoint: s3.endpoint.replace('127.0.0.1', 'localhost'), s3PathStyle: false });
     const e = await refusal((await openRepository(settings, s3Secrets())).preflight('mig'));

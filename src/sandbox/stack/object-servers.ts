@@ -40,7 +40,10 @@ export async function startS3Server(opts: { directory?: string; port?: number; b
     directory: opts.directory ?? ownDir!,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
-  const address = (await server.run());
+  const address = await server.run().catch((e: unknown) => {
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     region: 'us-east-1',
@@ -63,6 +66,21 @@ export async function startAzurite(opts: { port?: number; containers?: string[] 
     // Run inside a scratch directory so nothing Azurite writes lands in the caller's tree.
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir },
   );
+  // If this process exits without calling stop() (a crash, process.exit), take Azurite along:
+  // otherwise it would be re-parented and keep its port open.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  // A failed start must not leave the child or its scratch directory behind.
+  const abandon = async (e: unknown): Promise<never> => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(workDir, { recursive: true, force: true });
+    throw e;
+  };
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`Azurite did not start: ${out}`)), 30_000);
@@ -79,19 +97,20 @@ export async function startAzurite(opts: { port?: number; containers?: string[] 
       clearTimeout(timer);
       reject(new Error(`Azurite exited with ${code}: ${out}`));
     });
-  });
+  }).catch(abandon);
   const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   const containers = opts.containers ?? ['doris-migrate'];
   const { BlobServiceClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   const service = new BlobServiceClient(endpoint, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
-  for (const name of containers) await service.getContainerClient(name).createIfNotExists();
+  await Promise.all(containers.map((name) => service.getContainerClient(name).createIfNotExists())).catch(abandon);
   return {
     endpoint,
     account: AZURITE_ACCOUNT,
     accountKey: AZURITE_KEY,
     container: containers[0]!,
     async stop() {
-      if (child.exitCode === null) {
+      process.off('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
