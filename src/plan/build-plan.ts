@@ -8,17 +8,10 @@ import { followUpSteps } from './followups.js';
 import { backupLabel } from './labels.js';
 import { repositoryDefinition } from '../storage/properties.js';
 import type { ClusterRef, Exclusion, Plan, PlanOptions, Repository, Step } from './schema.js';
+import { pickAlias } from './aliases.js';
+import { checkSelection, checkTargetNames, type PlanSelection } from './selection.js';
 
-export interface PlanSelection {
-  /** Source databases to migrate (default: all user databases). */
-  databases?: string[];
-  /** Only these tables, as `db.table` (default: all). */
-  tables?: string[];
-  /** Leave these out, as `db` or `db.table`. */
-  exclude?: string[];
-  /** Source database -> target database. */
-  renames?: Record<string, string>;
-}
+export type { PlanSelection } from './selection.js';
 
 export interface PlanInput {
   name: string;
@@ -80,8 +73,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const s of catalog.systemDatabases) excluded.push({ object: s, kind: 'system-database', reason: 'created by Doris itself', remedy: 'nothing to do: the target has its own' });
   for (const c of catalog.externalCatalogs) excluded.push({ object: `catalog:${c.name}`, kind: 'external-catalog', reason: `external ${c.type} catalog: BACKUP covers the internal catalog only`, remedy: `recreate it on the target with SHOW CREATE CATALOG ${c.name} (mind the credentials in it)` });
 
-  const known = new Set(catalog.databases.map((d) => d.name));
-  for (const d of selection.databases ?? []) if (!known.has(d)) throw usageError('unknown-database', `--databases names '${d}', which is not a user database on the source (have: ${[...known].join(', ') || 'none'})`);
+  checkSelection(catalog, selection);
   const dbExcluded = new Set((selection.exclude ?? []).filter((e) => !e.includes('.')));
   const tableExcluded = new Set((selection.exclude ?? []).filter((e) => e.includes('.')));
   const onlyTables = selection.tables ? new Set(selection.tables) : undefined;
@@ -93,6 +85,7 @@ export function buildPlan(input: PlanInput): Plan {
     })
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   if (chosenDbs.length === 0) throw usageError('nothing-to-migrate', 'no database is selected: check --databases and --exclude');
+  checkTargetNames(chosenDbs.map((d) => d.name), selection.renames ?? {});
 
   const steps: Step[] = [{ id: 'preflight', kind: 'preflight', title: 'check both clusters and the repository', dependsOn: [] }];
   steps.push({ id: 'repo:source', kind: 'create-repository', cluster: 'source', readOnly: false, title: `create repository ${input.repository.name} on the source`, dependsOn: ['preflight'] });
@@ -104,6 +97,8 @@ export function buildPlan(input: PlanInput): Plan {
   const restoredBy = new Map<string, string[]>();
   const existingLabels = new Set(input.existingLabels ?? []);
   const selectedMvs = new Set<string>();
+  /** `db.table` of tables whose partitions are spread over several jobs. */
+  const splitTables = new Set<string>();
 
   for (const db of chosenDbs) {
     const target = selection.renames?.[db.name] ?? db.name;
@@ -116,14 +111,21 @@ export function buildPlan(input: PlanInput): Plan {
       }
       if (!excludedTable(db, t, excluded)) tables.push(t);
     }
-    const views = db.views.filter((v) => (!onlyTables || onlyTables.has(key(db.name, v.name))) && !tableExcluded.has(key(db.name, v.name)));
-    for (const mv of db.asyncMaterializedViews) {
-      if ((onlyTables && !onlyTables.has(key(db.name, mv.name))) || tableExcluded.has(key(db.name, mv.name))) continue;
+    const selected = (name: string): boolean => {
+      if (onlyTables && !onlyTables.has(key(db.name, name))) return false;
+      if (!tableExcluded.has(key(db.name, name))) return true;
+      excluded.push({ object: key(db.name, name), kind: 'user-excluded', reason: 'excluded by --exclude', remedy: 'remove it from --exclude to migrate it' });
+      return false;
+    };
+    const views = db.views.filter((v) => selected(v.name));
+    const mvs = db.asyncMaterializedViews.filter((mv) => selected(mv.name));
+    for (const mv of mvs) {
       selectedMvs.add(key(db.name, mv.name));
       excluded.push({ object: key(db.name, mv.name), kind: 'async-mv', reason: 'async materialized views are never in a snapshot', remedy: `recreated from its DDL by follow-up step mtmv:${target}:${mv.name}` });
     }
     // Conflicts on the target.
     const aliases = new Map<string, string>();
+    const takenNames = new Set([...db.tables.map((t) => t.name), ...db.views.map((v) => v.name), ...targetFacts.existingTables.filter((t) => t.database === target).map((t) => t.name)]);
     const atomic = new Set<string>();
     for (const name of [...tables.map((t) => t.name), ...views.map((v) => v.name)]) {
       const clash = existing.get(key(target, name));
@@ -131,7 +133,11 @@ export function buildPlan(input: PlanInput): Plan {
       const describe = `${target}.${name}${clash.difference ? ` (${clash.difference})` : ' (same schema)'}`;
       if (options.conflicts === 'refuse') conflicts.push(describe);
       else if (options.conflicts === 'skip') excluded.push({ object: key(db.name, name), kind: 'conflict', reason: `already exists on the target as ${describe}`, remedy: 'drop or rename it on the target, or plan with --on-conflict alias|atomic-replace' });
-      else if (options.conflicts === 'alias') aliases.set(name, `${name}_migrated`);
+      else if (options.conflicts === 'alias') {
+        const alias = pickAlias(name, takenNames);
+        takenNames.add(alias);
+        aliases.set(name, alias);
+      }
       else {
         if (!targetCaps.atomicRestore) throw refusedError('atomic-unsupported', `--on-conflict atomic-replace needs atomic_restore, which Doris ${versionString(targetV)} does not have: use skip or alias`);
         if (clash.difference && !targetCaps.forceReplace) throw refusedError('force-replace-unsupported', `${describe}: replacing a table with a different schema needs force_replace, which Doris ${versionString(targetV)} does not have`);
@@ -141,12 +147,8 @@ export function buildPlan(input: PlanInput): Plan {
     const skipped = new Set(excluded.filter((e) => e.kind === 'conflict').map((e) => e.object));
     const keptTables = tables.filter((t) => !skipped.has(key(db.name, t.name)));
     const keptViews = views.filter((v) => !skipped.has(key(db.name, v.name)));
-    if (keptTables.length === 0 && keptViews.length === 0) {
-      // Nothing to restore here: async MVs of this database would have no database to live in.
-      for (const mv of db.asyncMaterializedViews) selectedMvs.delete(key(db.name, mv.name));
-      excluded.splice(0, excluded.length, ...excluded.filter((e) => !(e.kind === 'async-mv' && e.object.startsWith(`${db.name}.`))));
-      continue;
-    }
+    // A database holding only async MVs still gets its database step: the MVs are recreated in it.
+    if (keptTables.length === 0 && keptViews.length === 0 && mvs.length === 0) continue;
 
     const dbStep = `db:${target}`;
     if (!steps.some((s) => s.id === dbStep)) {
@@ -157,6 +159,10 @@ export function buildPlan(input: PlanInput): Plan {
       if (batches.length === 0) batches.push({ tables: [], bytes: 0 });
       batches[0]!.tables.push(...keptViews.map((v) => ({ name: v.name })));
     }
+    for (const b of batches) for (const t of b.tables) if (t.partitions) splitTables.add(key(db.name, t.name));
+    // A table split across jobs: the first part's restore creates (or atomically replaces) it and
+    // every later part only adds partitions, so later parts wait for the first.
+    const firstPart = new Map<string, string>();
     batches.forEach((batch, i) => {
       const label = backupLabel(options.labelPrefix, db.name, i + 1);
       if ([...existingLabels].some((l) => l === label || l.startsWith(`${label}_a`))) {
@@ -172,9 +178,13 @@ export function buildPlan(input: PlanInput): Plan {
       if ('num' in options.replication) properties.replication_num = String(options.replication.num);
       else if ('allocation' in options.replication) properties.replication_allocation = options.replication.allocation;
       else properties.reserve_replica = 'true';
-      if (inBatch.some((t) => t.dynamicPartition?.enable === 'true')) properties.reserve_dynamic_partition_enable = 'true';
+      const part = batch.tables.length === 1 && batch.tables[0]!.partitions ? batch.tables[0]!.name : undefined;
+      const laterPart = part !== undefined && firstPart.has(part);
+      // A split table's dynamic partitioning is switched on by a follow-up after its last part, so
+      // the target's scheduler neither adds nor drops partitions while other parts are restoring.
+      if (inBatch.some((t) => t.dynamicPartition?.enable === 'true' && !splitTables.has(key(db.name, t.name)))) properties.reserve_dynamic_partition_enable = 'true';
       if (targetCaps.reserveColocate && sourceCaps.reserveColocate && inBatch.some((t) => t.colocateGroup)) properties.reserve_colocate = 'true';
-      if (batch.tables.some((t) => atomic.has(t.name))) {
+      if (!laterPart && batch.tables.some((t) => atomic.has(t.name))) {
         properties.atomic_restore = 'true';
         if (batch.tables.some((t) => existing.get(key(target, t.name))?.difference)) properties.force_replace = 'true';
       }
@@ -183,8 +193,10 @@ export function buildPlan(input: PlanInput): Plan {
       steps.push({
         id: restoreId, kind: 'restore', cluster: 'target', database: target, sourceDatabase: db.name, backupStep: backupId,
         tables: batch.tables.map((t) => (aliases.has(t.name) ? { ...t, alias: aliases.get(t.name)! } : t)), properties, bytes: batch.bytes,
-        timeoutSeconds: options.jobTimeoutSeconds, title: `restore ${target} batch ${i + 1}/${batches.length}`, dependsOn: [backupId, dbStep, 'repo:target'],
+        timeoutSeconds: options.jobTimeoutSeconds, title: `restore ${target} batch ${i + 1}/${batches.length}`,
+        dependsOn: [backupId, dbStep, 'repo:target', ...(laterPart ? [firstPart.get(part)!] : [])],
       });
+      if (part !== undefined && !laterPart) firstPart.set(part, restoreId);
       for (const t of batch.tables) restoredBy.set(key(db.name, t.name), [...(restoredBy.get(key(db.name, t.name)) ?? []), restoreId]);
     });
     databases.push({
@@ -197,7 +209,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   if (databases.length === 0) throw usageError('nothing-to-migrate', 'every selected table is excluded (see the reasons with --no-interactive --out and review)');
 
-  const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, warnings });
+  const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, splitTables, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, warnings });
   steps.push(...followUps);
   steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'mtmv').map((s) => s.id) });
   if (input.existingLabels?.length) warnings.push(`the repository already holds ${input.existingLabels.length} snapshot(s) from earlier runs; they are left alone`);

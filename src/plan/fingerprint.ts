@@ -26,8 +26,12 @@ export function diffPlans(before: Plan, after: Plan): string[] {
     if (!a.has(id)) out.push(`step ${id} added`);
     else if (a.get(id) !== text) out.push(`step ${id} changed`);
   }
-  for (const field of ['name', 'source', 'target', 'repository', 'options', 'excluded'] as const) {
-    if (canonicalJson(before[field]) !== canonicalJson(after[field])) out.push(`${field} changed`);
+  // Every other top-level field, in the schema's order, so any edit that moves the fingerprint shows.
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => f !== 'steps' && f !== 'fingerprint');
+  for (const field of fields) {
+    const a = (before as Record<string, unknown>)[field];
+    const b = (after as Record<string, unknown>)[field];
+    if (canonicalJson(a) !== canonicalJson(b)) out.push(`${field} changed`);
   }
   return out;
 }

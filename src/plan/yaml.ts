@@ -9,8 +9,9 @@ const HEADER = `# doris-migrate plan (format: plans/README.md). Review it with \
 # Editing it changes its fingerprint: apply refuses a plan edited after a partial run.
 `;
 
+/** The file's text; keys in the schema's order, so a plan read back and written again is unchanged. */
 export function planToYaml(plan: Plan): string {
-  return HEADER + stringify(plan, { lineWidth: 0, aliasDuplicateObjects: false });
+  return HEADER + stringify(PlanSchema.parse(plan), { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** Parses and validates; throws one usage error listing every problem with its path. */

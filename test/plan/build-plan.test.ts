@@ -72,9 +72,9 @@ describe('buildPlan', () => {
     ]);
     for (const e of plan.excluded) expect(e.remedy.length).toBeGreaterThan(10);
     const mv = plan.steps.find((s) => s.kind === 'mtmv')!;
-    expect(mv).toMatchObject({ id: 'mtmv:bi:mv1', dependsOn: ['restore:ops_new:1'] });
+    expect(mv).toMatchObject({ id: 'mtmv:bi:mv1', dependsOn: ['db:bi', 'restore:ops_new:1'] });
     expect((mv as { sql: string[] }).sql[0]).toContain('CREATE MATERIALIZED VIEW IF NOT EXISTS `bi`.`mv1`');
-    expect((mv as { sql: string[] }).sql[0]).toContain('FROM ops_new.t000');
+    expect((mv as { sql: string[] }).sql[0]).toContain('FROM `ops_new`.t000');
   });
 
   it('re-applies colocation with ALTER TABLE in group order unless the target can reserve it', () => {
