@@ -211,7 +211,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, splitTables, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, warnings });
   steps.push(...followUps);
-  steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'mtmv').map((s) => s.id) });
+  steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'dynamic-partition' || s.kind === 'mtmv').map((s) => s.id) });
   if (input.existingLabels?.length) warnings.push(`the repository already holds ${input.existingLabels.length} snapshot(s) from earlier runs; they are left alone`);
 
   const plan: Omit<Plan, 'fingerprint'> = {

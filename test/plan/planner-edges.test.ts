@@ -99,6 +99,7 @@ describe('dynamic partitions', () => {
       dependsOn: ['restore:s:1', 'restore:s:2', 'restore:s:3'],
       sql: ['ALTER TABLE `s`.`ev` SET ("dynamic_partition.enable" = "true")'],
     });
+    expect(step(plan, 'verify').dependsOn).toContain('dynamic-partition:s:ev');
   });
 });
 
