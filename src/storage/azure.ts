@@ -10,7 +10,11 @@ export function explainAzureError(e: unknown, settings: AzureSettings, container
   const err = e as { code?: string; statusCode?: number; message?: string; cause?: { code?: string } };
   const code = err.code ?? '';
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /ECONNREFUSED|ENOTFOUND/.test(err.message ?? '')) return new StoreError(`cannot connect to ${settings.endpoint}: check --azure-endpoint and that the service is up`);
-  if (code === 'AuthenticationFailed' || code === 'AuthorizationFailure' || err.statusCode === 403) return new StoreError(`the storage account key was refused (${code || 403}): check ${settings.accountKeyEnv}`);
+  // 403 covers three different fixes: a wrong key, a firewall rule, and a role without the right.
+  // Azure answers a blocked network with AuthorizationFailure; Azurite answers a wrong key with it too.
+  if (code === 'AuthorizationFailure') return new StoreError(`the storage account key was refused or the request blocked (AuthorizationFailure): check ${settings.accountKeyEnv}, and that the account's firewall allows this machine and the Doris BEs`);
+  if (code === 'AuthorizationPermissionMismatch' || code === 'InsufficientAccountPermissions') return new StoreError(`missing permission (${code}): the credential needs read, write, delete and list on container ${container}`);
+  if (code === 'AuthenticationFailed' || err.statusCode === 403) return new StoreError(`the storage account key was refused (${code || 403}): check ${settings.accountKeyEnv}`);
   if (code === 'ContainerNotFound') return new StoreError(`container ${container} does not exist: create it (Doris does not) or fix the location`);
   return new StoreError(`${code || 'error'}: ${(err.message ?? String(e)).split('\n')[0]}`);
 }

@@ -107,7 +107,25 @@ describe('Azure Blob', () => {
     const repo = await openRepository(settings(), { azureKey: Buffer.from('wrong-key').toString('base64') });
     const e = await refusal(repo.preflight('mig'));
     expect(e.exitCode).toBe(4);
-    expect(e.message).toMatch(/^repository azure:\/\/devstoreaccount1\/backups\/mig: the storage account key was refused \(\w+\): check AZURE_STORAGE_KEY$/);
+    expect(e.message).toMatch(/^repository azure:\/\/devstoreaccount1\/backups\/mig: the storage account key was refused[^:]* \(\w+\): check AZURE_STORAGE_KEY\b/);
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('tells a firewall rule and a missing permission apart from a wrong key', async () => {
+    const { RestError } = await import('@azure/storage-blob');
+    const { explainAzureError } = await import('../../src/storage/azure.js');
+    const s = settings() as Extract<ReturnType<typeof settings>, { backend: 'azure' }>;
+    const explain = (code: string) => explainAzureError(new RestError('refused', { code, statusCode: 403 }), s, 'backups').message;
+    expect(explain('AuthorizationFailure')).toMatch(/check AZURE_STORAGE_KEY, and that the account's firewall allows/);
+    expect(explain('AuthorizationPermissionMismatch')).toContain('missing permission');
+    expect(explain('AuthenticationFailed')).toContain('check AZURE_STORAGE_KEY');
+  });
+
+  it('refuses with one line when the endpoint is down', async () => {
+    const down = settingsFromLocation('azure://devstoreaccount1/backups/mig', { azureEndpoint: 'http://127.0.0.1:9/devstoreaccount1' });
+    const e = await refusal((await openRepository(down, { azureKey: azure.accountKey })).preflight('mig'));
+    expect(e.exitCode).toBe(4);
+    expect(e.message).toBe('repository azure://devstoreaccount1/backups/mig: cannot connect to http://127.0.0.1:9/devstoreaccount1: check --azure-endpoint and that the service is up');
   });
 
   it('refuses a missing container', async () => {
