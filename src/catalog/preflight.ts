@@ -4,14 +4,27 @@ import type { DorisClient } from '../doris/client.js';
 import type { Catalog, ExistingTable, Table, TargetFacts } from './model.js';
 import { readCatalog } from './reader.js';
 
-/** Why two tables would fail Doris's "same schema" test, or undefined when they match. */
+/**
+ * Why two tables would fail Doris's "same schema" check on RESTORE, or undefined when they match:
+ * columns (names, types, nullability, order), key model and key columns, partitioning, and
+ * distribution. Facts one side did not report (e.g. buckets) are not compared.
+ */
 export function schemaDifference(source: Table, target: Table): string | undefined {
-  const cols = (t: Table) => t.columns.map((c) => `${c.name} ${c.type}`).join(', ');
+  const cols = (t: Table) => t.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`).join(', ');
   if (cols(source) !== cols(target)) return `columns differ: source (${cols(source)}), target (${cols(target)})`;
   if (source.keyModel && target.keyModel && source.keyModel !== target.keyModel) return `key model differs: ${source.keyModel} vs ${target.keyModel}`;
+  const list = (xs: string[]) => xs.join(', ');
+  if (source.keyColumns.length && target.keyColumns.length && list(source.keyColumns) !== list(target.keyColumns)) return `key columns differ: (${list(source.keyColumns)}) vs (${list(target.keyColumns)})`;
   if (source.partitionType !== target.partitionType) return `partitioning differs: ${source.partitionType} vs ${target.partitionType}`;
-  const buckets = (t: Table) => t.distribution?.buckets;
-  if (buckets(source) !== undefined && buckets(target) !== undefined && buckets(source) !== buckets(target)) return `bucket count differs: ${buckets(source)} vs ${buckets(target)}`;
+  if (list(source.partitionColumns) !== list(target.partitionColumns)) return `partition columns differ: (${list(source.partitionColumns)}) vs (${list(target.partitionColumns)})`;
+  const s = source.distribution;
+  const t = target.distribution;
+  if (s && t) {
+    if (s.type !== t.type) return `distribution differs: ${s.type} vs ${t.type}`;
+    if (list(s.columns) !== list(t.columns)) return `distribution columns differ: (${list(s.columns)}) vs (${list(t.columns)})`;
+    // BUCKETS AUTO reads as AUTO from DDL but as a count from information_schema: not comparable.
+    if (s.buckets !== 'AUTO' && t.buckets !== 'AUTO' && s.buckets !== t.buckets) return `bucket count differs: ${s.buckets} vs ${t.buckets}`;
+  }
   return undefined;
 }
 

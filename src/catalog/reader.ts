@@ -128,9 +128,9 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       if (!t) continue;
       const model = MODEL[text(r, 'TABLE_MODEL') ?? ''];
       if (model) t.keyModel = model;
-      t.keyColumns = (text(r, 'TABLE_MODEL_KEY') ?? '').split(',').filter(Boolean);
+      t.keyColumns = nameList(text(r, 'TABLE_MODEL_KEY'));
       const type = text(r, 'DISTRIBUTE_TYPE') === 'RANDOM' ? 'RANDOM' : 'HASH';
-      t.distribution = { type, columns: type === 'HASH' ? (text(r, 'DISTRIBUTE_KEY') ?? '').split(',').filter(Boolean) : [], buckets: num(r, 'BUCKETS_NUM') ?? 0 };
+      t.distribution = { type, columns: type === 'HASH' ? nameList(text(r, 'DISTRIBUTE_KEY')) : [], buckets: num(r, 'BUCKETS_NUM') ?? 0 };
     }
     const props = new Map<Table, Record<string, string>>();
     for (const r of await client.query(sql.infoSchema('table_properties', ['TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], scope, SYSTEM_DATABASES))) {
@@ -143,7 +143,7 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       if (!t) continue;
       const method = text(r, 'PARTITION_METHOD') ?? 'UNPARTITIONED';
       t.partitionType = method === 'RANGE' || method === 'LIST' ? method : 'UNPARTITIONED';
-      t.partitionColumns = (text(r, 'PARTITION_EXPRESSION') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      t.partitionColumns = nameList(text(r, 'PARTITION_EXPRESSION'));
       t.partitions.push({ name: requireText(r, 'PARTITION_NAME'), range: text(r, 'PARTITION_DESCRIPTION') ?? '', dataBytes: num(r, 'DATA_LENGTH') ?? 0, rows: num(r, 'TABLE_ROWS') ?? 0 });
     }
   } else {
@@ -211,6 +211,11 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     dbOf(key).tables.push(t);
   }
   return { cluster, databases: [...dbs.values()], colocateGroups, externalCatalogs, systemDatabases };
+}
+
+/** `a,b`, `a, b` or `` `a`, `b` `` → names (information_schema spells lists either way). */
+function nameList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => (/^`.*`$/.test(s) ? s.slice(1, -1).replace(/``/g, '`') : s));
 }
 
 function partitionFromShow(r: Row): Partition {

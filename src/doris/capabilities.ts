@@ -36,20 +36,61 @@ export interface Capabilities {
   azureRepository: 'none' | 'public-endpoint-only' | 'custom-endpoint';
   /** BACKUP/RESTORE are refused (storage-compute decoupled build). */
   cloudRefusesBackup: boolean;
+  /** Restore jobs pass through CREATING between PENDING and SNAPSHOTING (a tool accepts it anywhere). */
+  restoreCreatingState: boolean;
+  /** RESTORE PROPERTIES keys this build accepts; any other key fails with `Unknown restore job properties`. */
+  restoreProperties: readonly RestoreProperty[];
 }
 
+/** Every RESTORE property some Doris line accepts (doris-facts.md Part B §5.2). */
+export const RESTORE_PROPERTIES = [
+  'timeout', 'allow_load', 'replication_num', 'replication_allocation', 'reserve_replica', 'reserve_colocate',
+  'reserve_dynamic_partition_enable', 'backup_timestamp', 'meta_version', 'storage_vault_name', 'is_being_synced',
+  'clean_tables', 'clean_partitions', 'atomic_restore', 'force_replace',
+] as const;
+export type RestoreProperty = (typeof RESTORE_PROPERTIES)[number];
+
 export function capabilitiesOf(v: DorisVersion): Capabilities {
+  const cleanTablesAndPartitions = since(v, { '2.0': 15, '2.1': 6, '3.0': 2 });
+  const atomicRestore = since(v, { '2.0': 16, '2.1': 7, '3.0': 3 });
+  const forceReplace = since(v, { '2.0': 999, '2.1': 9, '3.0': 5 });
+  const reserveColocate = v.major >= 4;
+  const has: Record<RestoreProperty, boolean> = {
+    timeout: true, allow_load: true, replication_num: true, replication_allocation: true, reserve_replica: true,
+    reserve_dynamic_partition_enable: true, backup_timestamp: true, meta_version: true, is_being_synced: true,
+    reserve_colocate: reserveColocate, storage_vault_name: v.major >= 4 && v.cloud,
+    clean_tables: cleanTablesAndPartitions, clean_partitions: cleanTablesAndPartitions, atomic_restore: atomicRestore, force_replace: forceReplace,
+  };
   return {
     asyncMv: atLeast(v, 2, 1),
     tableProperties: since(v, { '2.0': 999, '2.1': 6, '3.0': 0 }),
     tableOptions: since(v, { '2.0': 999, '2.1': 7, '3.0': 2 }),
     partitionsInfoSchema: since(v, { '2.0': 999, '2.1': 7, '3.0': 2 }),
-    reserveColocate: v.major >= 4,
-    atomicRestore: since(v, { '2.0': 16, '2.1': 7, '3.0': 3 }),
-    forceReplace: since(v, { '2.0': 999, '2.1': 9, '3.0': 5 }),
-    cleanTablesAndPartitions: since(v, { '2.0': 15, '2.1': 6, '3.0': 2 }),
+    reserveColocate,
+    atomicRestore,
+    forceReplace,
+    cleanTablesAndPartitions,
     azureRepository: v.major < 3 ? 'none' : v.major === 3 ? 'public-endpoint-only' : 'custom-endpoint',
     cloudRefusesBackup: v.cloud,
+    restoreCreatingState: since(v, { '2.0': 16, '2.1': 8, '3.0': 3 }),
+    restoreProperties: RESTORE_PROPERTIES.filter((k) => has[k]),
+  };
+}
+
+/**
+ * Capabilities corrected by a live probe of RESTORE properties (doris/probe-restore.ts): patch
+ * builds and vendor forks do not always follow the version table, and the cluster's own answer wins.
+ * Keys the probe could not decide (undefined) keep the version table's answer.
+ */
+export function withProbedRestoreProperties(caps: Capabilities, probed: Partial<Record<RestoreProperty, boolean | undefined>>): Capabilities {
+  const has = (k: RestoreProperty): boolean => probed[k] ?? caps.restoreProperties.includes(k);
+  return {
+    ...caps,
+    atomicRestore: has('atomic_restore'),
+    forceReplace: has('force_replace'),
+    reserveColocate: has('reserve_colocate'),
+    cleanTablesAndPartitions: has('clean_tables') && has('clean_partitions'),
+    restoreProperties: RESTORE_PROPERTIES.filter(has),
   };
 }
 

@@ -1,4 +1,5 @@
 // The seam between doris-migrate and one Doris FE. Everything that talks SQL takes a DorisClient.
+import { ExitCode, MigrateError } from '../errors.js';
 import type { Row } from './parse-results.js';
 
 export interface DorisClient {
@@ -6,20 +7,35 @@ export interface DorisClient {
   readonly address: string;
   /** Runs one statement; resolves to rows (empty for DDL). Throws DorisQueryError or MigrateError. */
   query(sql: string): Promise<Row[]>;
-  /** Statements sent so far (benchmarks report it). */
+  /** Statements sent to the FE so far, retries included (benchmarks report it). */
   readonly roundTrips: number;
   close(): Promise<void>;
 }
 
-/** A statement Doris refused: the errno and Doris's own text without the `errCode = 2` wrapper. */
-export class DorisQueryError extends Error {
+/**
+ * A statement Doris refused. `detail` is Doris's own text without the `errCode = 2,
+ * detailMessage = ` wrapper, so callers can match on it; the message names the FE and the kind
+ * of statement (never the statement itself, which may hold a secret). Code `doris-access-denied`
+ * when Doris says a privilege is missing, `doris-refused` otherwise.
+ */
+export class DorisQueryError extends MigrateError {
   constructor(
     readonly errno: number,
     /** Doris's detailMessage. */
     readonly detail: string,
     readonly statementKind: string,
+    address?: string,
+    /**
+     * The statement was sent before and its reply lost, so this refusal may describe the effect of
+     * the first attempt (e.g. `already exist` for a CREATE REPOSITORY that did succeed).
+     */
+    readonly afterLostReply = false,
   ) {
-    super(detail);
+    super(
+      /Access denied/i.test(detail) ? 'doris-access-denied' : 'doris-refused',
+      `${address ? `${address}: ` : ''}${statementKind} failed: ${detail}`,
+      ExitCode.StepFailed,
+    );
   }
 }
 
@@ -28,4 +44,8 @@ export function statementKind(sql: string): string {
   return sql.trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase();
 }
 
-export const detailOf = (message: string): string => message.replace(/^errCode = \d+, detailMessage = /, '');
+/** Doris's text without the `errCode = N, detailMessage = ` wrapper (also when it is doubled). */
+export const detailOf = (message: string): string => message.replace(/^(?:(?:detailMessage = )?errCode = \d+, detailMessage = )+/, '');
+
+/** Statements that change nothing, so running one twice is harmless. */
+export const isReadOnly = (sql: string): boolean => /^\s*(SELECT|SHOW|DESC|DESCRIBE|EXPLAIN|USE)\b/i.test(sql);

@@ -1,8 +1,15 @@
 // A DorisClient over mysql2's promise pool: timeouts, TLS, and transient failures retried with
 // backoff. When it gives up, one line names host:port, the kind of statement and the last error.
-import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
+//
+// A statement that never reached the FE (no connection, or a pooled connection already closed)
+// is always retried, and so is a read whose reply was lost. A write whose reply was lost may have
+// taken effect: by default it is sent again, because Doris refuses the duplicates that matter (one
+// BACKUP/RESTORE job per database, labels unique per repository) and the runner re-reads the
+// cluster after such refusals (a refusal of the repeat carries `afterLostReply`); with `retryWritesAfterLostReply: false` it fails instead with
+// code `connection-lost`, for callers that reconcile the unknown outcome themselves.
+import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import { ExitCode, MigrateError } from '../errors.js';
-import { detailOf, DorisQueryError, statementKind, type DorisClient } from './client.js';
+import { detailOf, DorisQueryError, isReadOnly, statementKind, type DorisClient } from './client.js';
 import type { Row } from './parse-results.js';
 
 export interface ConnectionOptions {
@@ -11,8 +18,10 @@ export interface ConnectionOptions {
   user: string;
   /** Read from the environment by the caller; never logged. */
   password: string;
+  /** Default database of every connection (some SHOW forms need a current database). */
   database?: string;
-  tls?: boolean;
+  /** TLS with certificate checks; `ca` (PEM) for a private authority. */
+  tls?: boolean | { ca?: string };
   connectTimeoutMs?: number;
   /** Per statement. */
   queryTimeoutMs?: number;
@@ -20,18 +29,32 @@ export interface ConnectionOptions {
   attempts?: number;
   /** First backoff; doubles each attempt. */
   backoffMs?: number;
+  /** Send a write again when its reply was lost (default true; see the file comment). */
+  retryWritesAfterLostReply?: boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 
-const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'EPIPE', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT', 'EHOSTUNREACH']);
+type DriverError = { code?: string; errno?: number; message?: string; fatal?: boolean };
 
+const TRANSIENT = new Set(['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'EPIPE', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** Failures worth another attempt: the FE was unreachable, busy, restarting, or the link dropped. */
 export function isTransient(e: unknown): boolean {
-  const err = e as { code?: string; errno?: number; message?: string; fatal?: boolean };
+  const err = e as DriverError;
   return TRANSIENT.has(err.code ?? '') || err.errno === 1040 || /Too many connections|Connection lost|closed state/i.test(err.message ?? '');
 }
 
+/** mysql2 refuses to send on a connection it already knows is closed: the FE never saw the statement. */
+const neverSent = (e: unknown): boolean => /closed state/i.test((e as DriverError).message ?? '');
+
+const reasonOf = (e: unknown): string => {
+  const err = e as DriverError | undefined;
+  return err?.code && err.code !== 'UNKNOWN_CODE_PLEASE_REPORT' ? err.code : (err?.message ?? 'unknown error');
+};
+
 export function connect(options: ConnectionOptions): DorisClient {
   const address = `${options.host}:${options.port}`;
+  const tls = options.tls === true ? {} : options.tls || undefined;
   const poolOptions: PoolOptions = {
     host: options.host,
     port: options.port,
@@ -43,39 +66,68 @@ export function connect(options: ConnectionOptions): DorisClient {
     maxIdle: 4,
     enableKeepAlive: true,
     multipleStatements: false,
-    ...(options.tls ? { ssl: { rejectUnauthorized: true } } : {}),
+    ...(tls ? { ssl: { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) } } : {}),
   };
   const pool: Pool = createPool(poolOptions);
   pool.on('connection', (conn) => conn.on('error', () => undefined));
-  const attempts = options.attempts ?? 5;
+  const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoffMs ?? 500;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let roundTrips = 0;
+
+  const accessDenied = (e: DriverError) =>
+    new MigrateError('access-denied', `${address}: ${e.message ?? 'access denied'} (check the user and DORIS_*_PASSWORD)`, ExitCode.Refused);
+
   return {
     address,
     get roundTrips() {
       return roundTrips;
     },
     async query(sql: string): Promise<Row[]> {
+      const kind = statementKind(sql);
       let last: unknown;
-      for (let attempt = 1; attempt <= attempts; attempt++) {
-        roundTrips++;
+      let tried = 0;
+      let lostReply = false;
+      while (tried < attempts) {
+        if (tried > 0) await sleep(backoff * 2 ** (tried - 1));
+        tried++;
+        let conn: PoolConnection;
         try {
-          const [result] = await pool.query({ sql, timeout: options.queryTimeoutMs ?? 60_000 });
+          conn = await pool.getConnection();
+        } catch (e) {
+          last = e;
+          if ((e as DriverError).errno === 1045) throw accessDenied(e as DriverError);
+          if (isTransient(e)) continue;
+          break;
+        }
+        try {
+          roundTrips++;
+          const [result] = await conn.query({ sql, timeout: options.queryTimeoutMs ?? 60_000 });
+          conn.release();
           return Array.isArray(result) ? (result as Row[]) : [];
         } catch (e) {
           last = e;
-          const err = e as { errno?: number; message?: string; code?: string };
-          if (err.errno === 1045) throw new MigrateError('access-denied', `${address}: ${err.message ?? 'access denied'} (check the user and DORIS_*_PASSWORD)`, ExitCode.Refused);
+          const err = e as DriverError;
+          // A connection that failed mid-statement is not handed out again.
+          if (err.fatal || isTransient(e)) conn.destroy();
+          else conn.release();
+          if (err.errno === 1045) throw accessDenied(err);
           if (!isTransient(e)) {
-            if (typeof err.errno === 'number' && err.errno > 0 && err.code !== 'PROTOCOL_CONNECTION_LOST') throw new DorisQueryError(err.errno, detailOf(err.message ?? ''), statementKind(sql));
+            if (typeof err.errno === 'number' && err.errno > 0) throw new DorisQueryError(err.errno, detailOf(err.message ?? ''), kind, address, lostReply && !isReadOnly(sql));
             break;
           }
-          if (attempt < attempts) await sleep(backoff * 2 ** (attempt - 1));
+          if (options.retryWritesAfterLostReply === false && !isReadOnly(sql) && !neverSent(e)) {
+            throw new MigrateError(
+              'connection-lost',
+              `lost the connection to ${address} while running ${kind}: ${reasonOf(e)}; whether it took effect is unknown, so it is not sent again (running again checks the cluster first)`,
+              ExitCode.StepFailed,
+              { cause: e },
+            );
+          }
+          if (!neverSent(e)) lostReply = true;
         }
       }
-      const reason = (last as { code?: string; message?: string } | undefined)?.code ?? (last as Error | undefined)?.message ?? 'unknown error';
-      throw new MigrateError('connection-failed', `cannot run ${statementKind(sql)} on ${address} after ${attempts} attempts: ${reason}`, ExitCode.StepFailed, { cause: last });
+      throw new MigrateError('connection-failed', `cannot run ${kind} on ${address} after ${tried} attempt${tried === 1 ? '' : 's'}: ${reasonOf(last)}`, ExitCode.StepFailed, { cause: last });
     },
     close: () => pool.end(),
   };

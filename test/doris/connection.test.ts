@@ -13,9 +13,17 @@ afterAll(() => sim.dispose());
 describe('connection', () => {
   it('survives a window of refused connections by retrying with backoff', async () => {
     await sim.query('ADMIN SIM REFUSE CONNECTIONS FOR 0.3');
-    const client = connect({ host: sim.host, port: sim.port, user: 'root', password: 'pw', attempts: 6, backoffMs: 50 });
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      await new Promise((r) => setTimeout(r, ms));
+    };
+    const client = connect({ host: sim.host, port: sim.port, user: 'root', password: 'pw', attempts: 6, backoffMs: 50, sleep });
     expect(await client.query('SELECT 1 AS one')).toEqual([{ one: '1' }]);
-    expect(client.roundTrips).toBeGreaterThan(1);
+    // Refused connections never carried the statement: it was sent once, after backing off.
+    expect(client.roundTrips).toBe(1);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits).toEqual(waits.map((_, i) => 50 * 2 ** i));
     await client.close();
   });
 
