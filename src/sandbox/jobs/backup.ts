@@ -4,11 +4,11 @@ import { ok, type Ctx, type Engine, type Result, type StatementHandler } from '.
 import { formatHyphenTime } from '../format.js';
 import { Cursor } from '../sql/cursor.js';
 import { allocId, partitionBytes, type SimTable } from '../store.js';
-import { atLeast, versionText } from '../version.js';
+import { atLeast, versionText, type SimVersion } from '../version.js';
 import { jobsState, type BackupJob, type TableRef } from './model.js';
-import type { ObjStore } from './objstore.js';
+import type { ObjStore } from '../objstore/types.js';
+import { listSnapshots, uploadContent, uploadInfo, viewsOf, type BackupObjects, type SnapshotMeta } from '../repository/snapshots.js';
 import { checkLabel, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
-import { listSnapshots, uploadContent, uploadInfo, viewsOf, type SnapshotMeta } from './snapshot-files.js';
 
 /** The `db.label` a BACKUP/RESTORE statement names, for the job history (even when it fails). */
 export function statementTarget(sql: string, currentDb: string | undefined): { db: string; label: string } {
@@ -23,21 +23,23 @@ export function statementTarget(sql: string, currentDb: string | undefined): { d
   }
 }
 
-/** `( t [PARTITION (p, ...)] [AS a], ... )` */
-export function parseRefs(c: Cursor): TableRef[] {
+/** 2.1 builds from Dec 2024 (2.1.8) and the newest line name the table in temp-partition errors. */
+export const namesTableInTempErrors = (v: SimVersion): boolean => atLeast(v, 4, 0) || (v.major === 2 && v.minor === 1 && v.patch >= 8);
+
+/** `( t [PARTITION (p, ...)] [AS a], ... )`; `TEMPORARY PARTITION` is refused with `tempError(table)`. */
+export function parseRefs(c: Cursor, tempError: (table: string) => string): TableRef[] {
   return c.list(() => {
     const parts = c.qualified();
     const ref: TableRef = { name: parts[parts.length - 1]! };
     if (parts.length > 1) ref.alias = `\u0000db:${parts.slice(0, -1).join('.')}`;
     if (c.accept('PARTITION') || c.accept('PARTITIONS')) ref.partitions = c.atPunct('(') ? c.list(() => c.ident()) : [c.ident()];
-    else if (c.at('TEMPORARY', 'PARTITION')) throw dorisError('Do not support backup temp partitions');
+    else if (c.at('TEMPORARY', 'PARTITION')) throw dorisError(tempError(ref.name));
     if (c.accept('AS')) ref.alias = c.ident();
     return ref;
   });
 }
 
 function tablesOfBackup(sim: Engine, db: { name: string; tables: Record<string, SimTable> }, refs: TableRef[] | undefined, exclude: boolean): SimTable[] {
-  const newText = atLeast(sim.version, 4, 0);
   const chosen: SimTable[] = [];
   const names = refs && !exclude ? refs.map((r) => r.name) : Object.keys(db.tables).filter((n) => !refs?.some((r) => r.name === n));
   for (const name of names) {
@@ -45,7 +47,7 @@ function tablesOfBackup(sim: Engine, db: { name: string; tables: Record<string, 
     if (!t) throw unknownTable(name);
     if (t.type === 'MATERIALIZED_VIEW') continue; // accepted, never backed up
     if (t.type !== 'OLAP' && t.type !== 'VIEW' && t.type !== 'ODBC') throw codedError(5000, 'HY000', `Table '${name}' is not a OLAP table`);
-    if (t.type === 'OLAP' && t.tempPartitions.length > 0) throw dorisError(newText ? `Do not support backup table ${name} with temp partitions` : 'Do not support backup table with temp partitions');
+    if (t.type === 'OLAP' && t.tempPartitions.length > 0) throw dorisError(namesTableInTempErrors(sim.version) ? `Do not support backup table ${name} with temp partitions` : 'Do not support backup table with temp partitions');
     const ref = refs?.find((r) => r.name === name);
     for (const p of (!exclude && ref?.partitions) || []) if (!t.partitions.some((x) => x.name === p)) throw dorisError(`Unknown partition ${p} in table${name}`);
     chosen.push(t);
@@ -63,17 +65,21 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   const repoName = c.ident();
   let refs: TableRef[] | undefined;
   let exclude = false;
-  if (c.accept('ON')) refs = parseRefs(c);
+  const tempError = (t: string): string => (namesTableInTempErrors(sim.version) ? `Do not support backup temp partitions in table ${t}` : 'Do not support backup temp partitions');
+  if (c.accept('ON')) refs = parseRefs(c, tempError);
   else if (c.accept('EXCLUDE')) {
-    refs = parseRefs(c);
+    refs = parseRefs(c, tempError);
     exclude = true;
   }
   const props = c.accept('PROPERTIES') ? c.properties() : {};
   c.end();
   if (!dbName) throw codedError(1046, '3D000', 'No database selected');
   checkLabel(label);
+  const seen = new Set<string>();
   for (const r of refs ?? []) {
     if (r.alias?.startsWith('\u0000db:')) throw dorisError(`Cannot specify database name on backup objects: ${r.name}. Specify database name before label`);
+    if (seen.has(r.name)) throw dorisError(`Duplicated table: ${r.name}`);
+    seen.add(r.name);
     if (r.alias) throw dorisError(`Can not set alias for table in Backup ${atLeast(sim.version, 4, 0) ? 'Command' : 'Stmt'}: ${r.name} AS ${r.alias}`);
   }
   const type = (props.type ?? 'full').toLowerCase();
@@ -151,11 +157,14 @@ export function captureSnapshot(sim: Engine, job: BackupJob): SnapshotMeta {
   return { db: { id: db.id, name: db.name, properties: { ...db.properties } }, tables: [...tables, ...views.map((v) => structuredClone(v))] };
 }
 
-export async function writeSnapshotData(store: ObjStore, job: BackupJob, meta: SnapshotMeta): Promise<Record<string, unknown>> {
+export async function writeSnapshotData(store: ObjStore, job: BackupJob, meta: SnapshotMeta): Promise<BackupObjects> {
   return uploadContent(store, job.repo, job.label, meta, job.content === 'ALL');
 }
 
-export async function writeSnapshotInfo(sim: Engine, store: ObjStore, job: BackupJob, meta: SnapshotMeta, objects: Record<string, unknown>): Promise<void> {
+/** FE meta version by line (doris-facts.md Part B §6.4). */
+export const metaVersionOf = (v: SimVersion): number => (v.major >= 3 ? 140 : v.minor === 1 ? 129 : 123);
+
+export async function writeSnapshotInfo(sim: Engine, store: ObjStore, job: BackupJob, meta: SnapshotMeta, objects: BackupObjects): Promise<void> {
   const v = sim.version;
   const info = {
     name: job.label,
@@ -166,7 +175,7 @@ export async function writeSnapshotInfo(sim: Engine, store: ObjStore, job: Backu
     backup_objects: objects,
     new_backup_objects: { views: meta.tables.filter((t) => t.type === 'VIEW').map((t) => ({ id: t.id, name: t.name })), odbc_tables: [], odbc_resources: [] },
     backup_result: 'succeed',
-    meta_version: v.major >= 3 ? 140 : v.minor === 1 ? 129 : 123,
+    meta_version: metaVersionOf(v),
     major_version: v.major,
     minor_version: v.minor,
     patch_version: v.patch,

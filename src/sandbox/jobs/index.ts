@@ -1,17 +1,18 @@
 // Installs repositories, BACKUP/RESTORE jobs, their SHOW/CANCEL statements, the job history and
 // the job faults into a simulator engine.
-import { join } from 'node:path';
 import { ok, rows, type Ctx, type Engine, type Result } from '../engine.js';
 import { dorisError } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import type { Cursor } from '../sql/cursor.js';
 import { backupStatement } from './backup.js';
 import { isDone, jobsState, type HistoryEntry } from './model.js';
-import type { ObjStore } from './objstore.js';
-import { createRepository, dropRepository, openStore, showCreateRepository, showRepositories } from './repository.js';
+import type { ObjStore } from '../objstore/types.js';
+import { guarded, openObjStore } from '../repository/open.js';
+import { storeSpec } from '../repository/properties.js';
+import { createRepository, dropRepository, showCreateRepository, showRepositories, type OpenStore } from './repository.js';
 import { restoreStatement } from './restore.js';
 import { startRunner } from './runner.js';
-import { cancelStatement, dropSnapshot, showBackup, showRestore, showSnapshot } from './show-jobs.js';
+import { cancelStatement, showBackup, showRestore, showSnapshot } from './show-jobs.js';
 
 /** Default transfer speed: 100 MB per simulated second per backend. */
 export const DEFAULT_SPEED = 100 * 1024 * 1024;
@@ -55,22 +56,32 @@ export interface JobsHandle {
 }
 
 export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED): JobsHandle {
-  const stores = new Map<string, { location: string; store: Promise<ObjStore> }>();
+  const opened = new Map<string, Promise<ObjStore>>();
+  const open: OpenStore = (repoName, spec, location) => {
+    // One client per repository and configuration; the fault switch is read on every call.
+    const key = JSON.stringify([repoName, location, spec]);
+    let store = opened.get(key);
+    if (!store) {
+      store = openObjStore(spec, dataDir).then((s) => guarded(s, () => jobsState(sim.world).unreachable.includes(repoName), location));
+      opened.set(key, store);
+    }
+    return store;
+  };
   const store = (repo: string): Promise<ObjStore> => {
     const record = jobsState(sim.world).repositories[repo];
     if (!record) return Promise.reject(new Error(`failed to get repository: ${repo}`));
-    const cached = stores.get(repo);
-    if (cached && cached.location === record.location) return cached.store;
-    const created = openStore(sim, dataDir, record);
-    stores.set(repo, { location: record.location, store: created });
-    return created;
+    try {
+      return open(repo, storeSpec(sim.version, record.kind, record.location, record.properties), record.location);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   };
   const record = (ctx: Ctx, statement: HistoryEntry['statement'], db: string, label: string, outcome: string): void => {
     jobsState(ctx.sim.world).history.push({ time: ctx.sim.clock.now(), statement, db, label, outcome });
     ctx.sim.changed();
   };
   sim.register(
-    createRepository(dataDir),
+    createRepository(open),
     dropRepository,
     showRepositories,
     showCreateRepository,
@@ -79,7 +90,6 @@ export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED)
     showBackup,
     showRestore,
     showSnapshot(store),
-    dropSnapshot(store),
     cancelStatement((ctx, statement, db, outcome) => record(ctx, statement, db, '', outcome)),
   );
   sim.adminSimExtensions.push(jobFaults);
@@ -90,5 +100,3 @@ export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED)
   const runner = startRunner({ sim, store, speed });
   return { history: () => [...jobsState(sim.world).history], stop: () => runner.stop() };
 }
-
-export const hdfsRoot = (dataDir: string): string => join(dataDir, 'hdfs');

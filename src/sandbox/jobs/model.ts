@@ -1,7 +1,8 @@
 // Repositories and BACKUP/RESTORE jobs as the simulator keeps them (world.extensions.jobs).
+import type { RepoKind } from '../repository/properties.js';
 import type { Cell, SimWorld } from '../store.js';
 
-export type RepoKind = 'S3' | 'HDFS' | 'AZURE';
+export type { RepoKind };
 
 export interface RepoRecord {
   id: number;
@@ -43,6 +44,8 @@ interface JobBase {
   /** Bytes the job moves, for its duration. */
   bytes: number;
   progress: string;
+  /** UPLOADING / DOWNLOADING: simulated start and end, and the number of files moved (for Progress). */
+  transfer?: { start: number; end: number; files: number };
 }
 
 export interface BackupJob extends JobBase {
@@ -69,6 +72,10 @@ export interface RestoreJob extends JobBase {
   metaPreparedTime: number | null;
   snapshotFinishedTime: number | null;
   downloadFinishedTime: number | null;
+  /** The build that wrote the snapshot (from its info file), for the cross-version rules. */
+  snapshotVersion?: { metaVersion: number; major: number; minor: number };
+  /** Tables this job registered on the target (removed again if it is cancelled). */
+  created?: string[];
 }
 
 export interface RestoreProps {
@@ -81,6 +88,8 @@ export interface RestoreProps {
   cleanPartitions: boolean;
   atomicRestore: boolean;
   forceReplace: boolean;
+  /** CCR flag: marks tables is_being_synced and strips storage_policy and colocate_with. */
+  isBeingSynced?: boolean;
 }
 
 export type Job = BackupJob | RestoreJob;
@@ -109,6 +118,8 @@ export interface JobsState {
   history: HistoryEntry[];
   failRules: FailRule[];
   unreachable: string[];
+  /** Simulated time of the last background repository ping (every 10 minutes, as Doris does). */
+  lastPing?: number;
 }
 
 export function jobsState(world: SimWorld): JobsState {

@@ -6,10 +6,10 @@ import type { Cursor } from '../sql/cursor.js';
 import { allocId, replicaCount, type SimDatabase, type SimTable } from '../store.js';
 import { atLeast } from '../version.js';
 import { jobsState, type RestoreJob, type RestoreProps, type TableRef } from './model.js';
-import type { ObjStore } from './objstore.js';
-import { historyRecordingStatement, parseRefs, type RecordHistory } from './backup.js';
+import type { ObjStore } from '../objstore/types.js';
+import { readInfo, type SnapshotInfo, type SnapshotMeta } from '../repository/snapshots.js';
+import { historyRecordingStatement, namesTableInTempErrors, parseRefs, type RecordHistory } from './backup.js';
 import { bool, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
-import { readInfo, type SnapshotMeta } from './snapshot-files.js';
 
 const since = (sim: Engine, p20: number, p21: number, p30: number): boolean => {
   const v = sim.version;
@@ -46,7 +46,7 @@ export function parseRestoreProps(sim: Engine, input: Record<string, string>): {
     if (!/^\d+$/.test(p.meta_version)) throw dorisError(`Invalid meta version format: ${p.meta_version}`);
     delete p.meta_version;
   }
-  bool(p, 'is_being_synced');
+  const isBeingSynced = bool(p, 'is_being_synced');
   const hasClean = since(sim, 15, 6, 2);
   const cleanTables = hasClean ? bool(p, 'clean_tables') : false;
   const cleanPartitions = hasClean ? bool(p, 'clean_partitions') : false;
@@ -55,7 +55,7 @@ export function parseRestoreProps(sim: Engine, input: Record<string, string>): {
   const unknown = Object.keys(p);
   if (unknown.length) throw dorisError(`Unknown restore job properties: [${unknown.join(', ')}]`);
   return {
-    props: { allowLoad, replicationAllocation: allocation, reserveReplica, reserveDynamicPartitionEnable, reserveColocate, cleanTables, cleanPartitions, atomicRestore, forceReplace },
+    props: { allowLoad, replicationAllocation: allocation, reserveReplica, reserveDynamicPartitionEnable, reserveColocate, cleanTables, cleanPartitions, atomicRestore, forceReplace, isBeingSynced },
     backupTimestamp,
     timeout,
   };
@@ -71,9 +71,10 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   const repoName = c.ident();
   let refs: TableRef[] | undefined;
   let exclude = false;
-  if (c.accept('ON')) refs = parseRefs(c);
+  const tempError = (t: string): string => (namesTableInTempErrors(sim.version) ? `Do not support restoring temporary partitions in table ${t}` : 'Do not support restoring temporary partitions');
+  if (c.accept('ON')) refs = parseRefs(c, tempError);
   else if (c.accept('EXCLUDE')) {
-    refs = parseRefs(c);
+    refs = parseRefs(c, tempError);
     exclude = true;
     if (refs.some((r) => r.alias)) throw dorisError('The table alias in exclude clause does not make sense');
   }
@@ -94,14 +95,14 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   const repo = repository(sim, repoName);
   const db = sim.database(dbName, session);
   oneJobPerDatabase(sim, db.name, label);
-  let info: Record<string, unknown>;
+  let info: SnapshotInfo;
   try {
     info = await readInfo(await store(repoName), repoName, label, backupTimestamp, repo.location);
   } catch (e) {
     throw dorisError(`Failed to get info of snapshot '${label}' because: ${(e as Error).message}. Maybe specified wrong backup timestamp`);
   }
-  const objects = info.backup_objects as Record<string, { partitions: Record<string, unknown> }>;
-  const views = (info.new_backup_objects as { views: { name: string }[] }).views.map((v) => v.name);
+  const objects = info.backup_objects;
+  const views = info.new_backup_objects.views.map((v) => v.name);
   if (refs && !exclude) {
     for (const r of refs) {
       const t = objects[r.name];
@@ -113,12 +114,33 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   const job: RestoreJob = {
     kind: 'restore', key: allocId(sim.world), jobId: -1, label, db: db.name, repo: repoName, state: 'PENDING', createTime: now, finishedTime: null,
     status: '[OK]', timeoutSeconds: timeout, nextAt: now + 3000, bytes: 0, progress: '', backupTimestamp, sourceDb: typeof info.database === 'string' ? info.database : '', refs, exclude, props,
-    restoreObjs: JSON.stringify({ name: label, database: info.database, backup_time: info.backup_time, content: info.content }, null, 2),
+    restoreObjs: JSON.stringify(restoreBrief(info, refs, exclude), null, 2),
     metaPreparedTime: null, snapshotFinishedTime: null, downloadFinishedTime: null,
+    snapshotVersion: { metaVersion: Number(info.meta_version), major: Number(info.major_version), minor: Number(info.minor_version) },
+    created: [],
   };
   jobsState(sim.world).jobs.push(job);
   sim.changed();
   return ok();
+}
+
+/** SHOW RESTORE `RestoreObjs`: the snapshot's brief info (as SHOW SNAPSHOT Details) filtered to the restore set. */
+export function restoreBrief(info: SnapshotInfo, refs: TableRef[] | undefined, exclude: boolean): Record<string, unknown> {
+  const chosen = (name: string): TableRef | undefined | false => {
+    if (!refs) return undefined;
+    const ref = refs.find((r) => r.name === name);
+    return exclude ? (ref ? false : undefined) : (ref ?? false);
+  };
+  const olap = Object.entries(info.backup_objects).flatMap(([name, t]) => {
+    const ref = chosen(name);
+    if (ref === false) return [];
+    const parts = Object.keys(t.partitions).filter((p) => !ref?.partitions || ref.partitions.includes(p));
+    return [{ name, partition_names: parts }];
+  });
+  return {
+    name: info.name, database: info.database, backup_time: info.backup_time, content: info.content, olap_table_list: olap,
+    view_list: info.new_backup_objects.views.filter((v) => chosen(v.name) !== false), odbc_table_list: [], odbc_resource_list: [],
+  };
 }
 
 export const restoreStatement = (store: (repo: string) => Promise<ObjStore>, record: RecordHistory): StatementHandler => historyRecordingStatement('RESTORE', submit, store, record);
@@ -142,13 +164,31 @@ export function selectRestoreSet(job: RestoreJob, meta: SnapshotMeta): SimTable[
   return out;
 }
 
-/** Checks done while PENDING; a failure cancels the job with Doris's text. */
+/** Side tables of an atomic restore, swapped in at commit. */
+export const ATOMIC_PREFIX = '__doris_atomic_restore_prefix__';
+
+/**
+ * Whether this FE can read the snapshot. Doris's failure mode here is not documented; the
+ * simulator cancels the job at PENDING: the newest line no longer reads pre-3.0 meta, and no
+ * line reads a snapshot written by a newer line (doris-facts.md Part B §6.4).
+ */
+export function unreadableSnapshot(sim: Engine, job: RestoreJob): string | undefined {
+  const s = job.snapshotVersion;
+  if (!s) return undefined;
+  if (atLeast(sim.version, 4, 0) && s.metaVersion < 140) return `Failed to read meta of snapshot '${job.label}': meta version ${s.metaVersion} is older than the oldest this FE reads (140)`;
+  if (s.major * 100 + s.minor > sim.version.major * 100 + sim.version.minor) return `Failed to read meta of snapshot '${job.label}': written by Doris ${s.major}.${s.minor}, newer than this FE`;
+  return undefined;
+}
+
+/** Checks done while PENDING, in Doris's order; a failure cancels the job with Doris's text. */
 export function validateRestore(sim: Engine, job: RestoreJob, db: SimDatabase, set: SimTable[]): void {
   const p = job.props;
+  const replace = p.atomicRestore && p.forceReplace;
   for (const t of set) {
     const local = db.tables[t.name];
     if (t.type === 'VIEW') {
-      if (local && local.query !== t.query && !(p.atomicRestore && p.forceReplace)) throw new Error(`View ${t.name} already exist but with different schema`);
+      if (local && local.type !== 'VIEW') throw new Error(`The local table ${t.name} with the same name but a different type of backup meta.`);
+      if (local && local.query !== t.query && !replace) throw new Error(`View ${t.name} already exist but with different schema`);
       continue;
     }
     const wanted = p.reserveReplica ? replicaCount(t.properties.replication_allocation ?? '') : replicaCount(p.replicationAllocation);
@@ -156,21 +196,28 @@ export function validateRestore(sim: Engine, job: RestoreJob, db: SimDatabase, s
       throw new Error(`errCode = 2, detailMessage = replication num should be less than the number of available backends. replication num is ${wanted}, available backend num is ${sim.world.backends.alive}`);
     }
     if (!local) continue;
-    if (local.type !== 'OLAP') throw new Error(`${sim.version.major >= 4 ? 'Only support restore' : 'Only support retore'} OLAP table: ${t.name}`);
+    if (local.type !== 'OLAP') throw new Error(`${atLeast(sim.version, 4, 0) ? 'Only support restore' : 'Only support retore'} OLAP table: ${t.name}`);
+    if (local.state !== 'NORMAL') throw new Error(`Table ${t.name}'s state is not NORMAL: ${local.state}`);
+    if (local.tempPartitions.length > 0) throw new Error('Do not support restoring table with temp partitions');
     if (atLeast(sim.version, 4, 0) && local.properties.colocate_with) throw new Error(`Not support to restore to local table ${t.name} with colocate group.`);
-    if (signature(local) !== signature(t) && !(p.atomicRestore && p.forceReplace)) throw new Error(`Table ${t.name} already exist but with different schema`);
-    if (!p.atomicRestore) {
-      for (const part of t.partitions) {
-        const lp = local.partitions.find((x) => x.name === part.name);
-        if (lp && replicaCount(lp.replicationAllocation) !== wanted) {
-          throw new Error(`Partition ${part.name} in table ${t.name} has different replication num '${replicaCount(lp.replicationAllocation)}' with partition in repository, which is ${wanted}`);
-        }
+    if (replace) continue;
+    if (local.partitionType !== t.partitionType) {
+      throw new Error(`Table's partition type is different. local table: ${t.name}, local type: ${local.partitionType}, another table: ${t.name}, another type: ${t.partitionType}`);
+    }
+    if (signature(local) !== signature(t)) throw new Error(`Table ${t.name} already exist but with different schema`);
+    if (local.partitionType === 'UNPARTITIONED' && local.partitions[0]?.name !== t.partitions[0]?.name) throw new Error(`No partition exist in single partitioned table ${t.name}`);
+    for (const part of t.partitions) {
+      const lp = local.partitions.find((x) => x.name === part.name);
+      if (!lp) continue;
+      if (JSON.stringify(lp.item) !== JSON.stringify(part.item)) throw new Error(`Partition ${part.name} in table ${t.name} has different partition item with partition in repository`);
+      if (!p.atomicRestore && replicaCount(lp.replicationAllocation) !== wanted) {
+        throw new Error(`Partition ${part.name} in table ${t.name} has different replication num '${replicaCount(lp.replicationAllocation)}' with partition in repository, which is ${wanted}`);
       }
     }
   }
 }
 
-/** The restored form of a snapshot table on this target (replication, colocation, dynamic partitions). */
+/** The restored form of a snapshot table on this target (replication, colocation, dynamic partitions, medium). */
 function restoredTable(sim: Engine, job: RestoreJob, t: SimTable): SimTable {
   const p = job.props;
   const copy = structuredClone(t);
@@ -179,8 +226,15 @@ function restoredTable(sim: Engine, job: RestoreJob, t: SimTable): SimTable {
     copy.properties.replication_allocation = p.replicationAllocation;
     for (const part of copy.partitions) part.replicationAllocation = p.replicationAllocation;
   }
-  if (!(atLeast(sim.version, 4, 0) && p.reserveColocate)) delete copy.properties.colocate_with;
+  if (!(atLeast(sim.version, 4, 0) && p.reserveColocate) || p.isBeingSynced) delete copy.properties.colocate_with;
+  if (p.isBeingSynced) {
+    copy.properties.is_being_synced = 'true';
+    delete copy.properties.storage_policy;
+    for (const part of copy.partitions) part.storagePolicy = '';
+  }
   if (copy.properties['dynamic_partition.enable'] !== undefined && !p.reserveDynamicPartitionEnable) copy.properties['dynamic_partition.enable'] = 'false';
+  // Backups mark every partition HDD so snapshots restore on clusters without SSDs.
+  if (copy.properties.storage_medium !== undefined) copy.properties.storage_medium = 'hdd';
   for (const part of copy.partitions) {
     part.id = allocId(sim.world);
     part.tabletIdBase = allocId(sim.world, part.buckets);
@@ -191,9 +245,39 @@ function restoredTable(sim: Engine, job: RestoreJob, t: SimTable): SimTable {
   return copy;
 }
 
-/** COMMITTING: data becomes visible on the target. */
+/**
+ * End of CREATING (inside PENDING on older builds): new tables, and the side tables of an atomic
+ * restore, are registered on the target, empty and in state RESTORE.
+ */
+export function createTables(sim: Engine, job: RestoreJob, db: SimDatabase, set: SimTable[]): void {
+  job.created ??= [];
+  for (const t of set) {
+    if (t.type !== 'OLAP') continue;
+    const local = db.tables[t.name];
+    if (local && !job.props.atomicRestore) continue;
+    const name = local ? ATOMIC_PREFIX + t.name : t.name;
+    const shell = restoredTable(sim, job, t);
+    shell.name = name;
+    shell.state = 'RESTORE';
+    for (const part of shell.partitions) part.rows = [];
+    db.tables[name] = shell;
+    job.created.push(name);
+  }
+}
+
+/** Cancelling removes what the restore created and hands existing tables back. */
+export function undoRestore(sim: Engine, job: RestoreJob): void {
+  const db = sim.world.databases[job.db];
+  if (!db) return;
+  for (const name of job.created ?? []) delete db.tables[name];
+  job.created = [];
+  for (const t of Object.values(db.tables)) if (t.state === 'RESTORE') t.state = 'NORMAL';
+}
+
+/** COMMITTING: data becomes visible on the target; atomic side tables swap in. */
 export function commitRestore(sim: Engine, job: RestoreJob, db: SimDatabase, set: SimTable[]): void {
   const p = job.props;
+  const created = new Set(job.created ?? []);
   for (const t of set) {
     const local = db.tables[t.name];
     if (t.type === 'VIEW') {
@@ -201,8 +285,11 @@ export function commitRestore(sim: Engine, job: RestoreJob, db: SimDatabase, set
       continue;
     }
     const restored = restoredTable(sim, job, t);
-    if (!local || p.atomicRestore) {
-      db.tables[t.name] = restored;
+    const shell = db.tables[created.has(t.name) ? t.name : ATOMIC_PREFIX + t.name];
+    if (!local || created.has(t.name) || p.atomicRestore) {
+      // The old table (if any) is erased; the new one keeps the id it was created with.
+      delete db.tables[ATOMIC_PREFIX + t.name];
+      db.tables[t.name] = { ...restored, id: shell?.id ?? restored.id };
       continue;
     }
     // Same-schema table: overwrite the snapshot's partitions in place, keep the others.
@@ -215,7 +302,9 @@ export function commitRestore(sim: Engine, job: RestoreJob, db: SimDatabase, set
     local.state = 'NORMAL';
     local.updateTime = sim.clock.now();
   }
+  job.created = [];
   if (p.cleanTables) {
+    // Every OLAP table and view of the database that is not in the restore set goes.
     const keep = new Set(set.map((t) => t.name));
     for (const name of Object.keys(db.tables)) if (!keep.has(name) && (db.tables[name]!.type === 'OLAP' || db.tables[name]!.type === 'VIEW')) delete db.tables[name];
   }

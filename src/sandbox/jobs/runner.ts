@@ -3,10 +3,11 @@
 // CANCELLED with a Status text, as Doris reports asynchronous errors.
 import type { Engine } from '../engine.js';
 import { jobsState, isDone, type BackupJob, type Job, type RestoreJob } from './model.js';
-import type { ObjStore } from './objstore.js';
+import type { ObjStore } from '../objstore/types.js';
+import { downloadRows, readMeta, type BackupObjects, type SnapshotMeta } from '../repository/snapshots.js';
 import { captureSnapshot, writeSnapshotData, writeSnapshotInfo } from './backup.js';
-import { commitRestore, selectRestoreSet, validateRestore } from './restore.js';
-import { downloadRows, readMeta, type SnapshotMeta } from './snapshot-files.js';
+import { pingRepositories } from './ping.js';
+import { commitRestore, createTables, selectRestoreSet, undoRestore, unreadableSnapshot, validateRestore } from './restore.js';
 import { atLeast } from '../version.js';
 
 /** Doris's backup handler interval (backup_handler_update_interval_millis). */
@@ -22,59 +23,76 @@ export interface RunnerDeps {
 /** Snapshots captured by running backups and read by running restores (rebuilt after a restart). */
 const captured = new WeakMap<Job, SnapshotMeta>();
 /** The BackupJobInfo objects of an upload, so UPLOAD_INFO need not upload again. */
-const uploaded = new WeakMap<Job, Record<string, unknown>>();
+const uploaded = new WeakMap<Job, BackupObjects>();
 
-function cancel(deps: RunnerDeps, job: Job, status: string): void {
+export function cancel(sim: Engine, job: Job, status: string): void {
   job.state = 'CANCELLED';
   job.status = status;
-  job.finishedTime = deps.sim.clock.now();
-  if (job.kind === 'restore') {
-    const db = deps.sim.world.databases[job.db];
-    // Cancelling removes what the restore created and hands existing tables back.
-    for (const t of Object.values(db?.tables ?? {})) if (t.state === 'RESTORE') t.state = 'NORMAL';
-  }
+  job.finishedTime = sim.clock.now();
+  job.progress = '';
+  delete job.transfer;
+  if (job.kind === 'restore') undoRestore(sim, job);
 }
 
-const transferMs = (deps: RunnerDeps, bytes: number): number =>
-  Math.max(TICK_MS, Math.ceil((bytes / (deps.speed * Math.max(1, deps.sim.world.backends.alive))) * 1000));
+function startTransfer(deps: RunnerDeps, job: Job, files: number): void {
+  const now = deps.sim.clock.now();
+  const ms = Math.max(TICK_MS, Math.ceil((job.bytes / (deps.speed * Math.max(1, deps.sim.world.backends.alive))) * 1000));
+  job.transfer = { start: now, end: now + ms, files };
+  job.nextAt = now + ms;
+}
 
+/** Restore CREATING (a state of its own on newer builds). */
+const hasCreating = (sim: Engine): boolean => {
+  const v = sim.version;
+  return atLeast(v, 4, 0) || atLeast(v, 3, 0, 3) || (v.major === 2 && v.minor === 1 && v.patch >= 8) || (v.major === 2 && v.minor === 0 && v.patch >= 16);
+};
+
+/** Runs one state's work; `at` is the state it started in, so a cancel meanwhile wins. */
 async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
   const { sim } = deps;
+  const at = job.state;
+  const moved = (): boolean => job.state !== at;
   const now = sim.clock.now();
-  switch (job.state) {
+  switch (at) {
     case 'PENDING':
       job.jobId = job.key;
       job.state = 'SNAPSHOTING';
       break;
     case 'SNAPSHOTING': {
-      const db = sim.world.databases[job.db];
-      if (!db) return cancel(deps, job, `[COMMON_ERROR, msg: database ${job.db} does not exist]`);
+      if (!sim.world.databases[job.db]) return cancel(sim, job, `[COMMON_ERROR, msg: database ${job.db} does not exist]`);
       const meta = captureSnapshot(sim, job);
-      const cooled = meta.tables.find((t) => t.partitions.some((p) => p.cooled));
-      if (cooled) return cancel(deps, job, '[COMMON_ERROR, msg: make snapshot failed, currently not support backup tablet with cooldowned remote data]');
+      if (meta.tables.some((t) => t.partitions.some((p) => p.cooled))) {
+        return cancel(sim, job, '[COMMON_ERROR, msg: make snapshot failed, currently not support backup tablet with cooldowned remote data]');
+      }
       captured.set(job, meta);
       job.snapshotFinishedTime = now;
       job.state = 'UPLOAD_SNAPSHOT';
       break;
     }
-    case 'UPLOAD_SNAPSHOT':
-      job.state = 'UPLOADING';
-      job.nextAt = now + transferMs(deps, job.bytes);
-      return;
-    case 'UPLOADING': {
+    case 'UPLOAD_SNAPSHOT': {
+      // Backends write the tablet files now: from here on the label is taken in the repository.
       const meta = captured.get(job) ?? captureSnapshot(sim, job);
       captured.set(job, meta);
       job.uploadStarted = true;
+      let objects: BackupObjects;
       try {
-        uploaded.set(job, await writeSnapshotData(await deps.store(job.repo), job, meta));
+        objects = await writeSnapshotData(await deps.store(job.repo), job, meta);
       } catch (e) {
-        return cancel(deps, job, `[BAD_CONNECTION, msg: failed to upload snapshot files: ${(e as Error).message}]`);
+        if (!moved()) cancel(sim, job, `[BAD_CONNECTION, msg: failed to upload snapshot files: ${(e as Error).message}]`);
+        return;
       }
+      if (moved()) return;
+      uploaded.set(job, objects);
+      job.state = 'UPLOADING';
+      startTransfer(deps, job, meta.tables.reduce((n, t) => n + t.partitions.length, 0) * 2);
+      return;
+    }
+    case 'UPLOADING':
       job.progress = '';
+      delete job.transfer;
       job.uploadFinishedTime = now;
       job.state = 'SAVE_META';
       break;
-    }
     case 'SAVE_META':
       job.state = 'UPLOAD_INFO';
       break;
@@ -89,6 +107,7 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
         job.nextAt = now + TICK_MS;
         return;
       }
+      if (moved()) return;
       job.state = 'FINISHED';
       job.finishedTime = now;
       captured.delete(job);
@@ -100,56 +119,80 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
 
 async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
   const { sim } = deps;
+  const at = job.state;
+  const moved = (): boolean => job.state !== at;
   const now = sim.clock.now();
   const db = sim.world.databases[job.db];
-  if (!db) return cancel(deps, job, `[COMMON_ERROR, msg: database ${job.db} has been dropped]`);
-  const repo = jobsState(sim.world).repositories[job.repo];
+  if (!db) return cancel(sim, job, `[COMMON_ERROR, msg: database ${job.db} has been dropped]`);
+  const location = jobsState(sim.world).repositories[job.repo]?.location ?? '';
   const loadMeta = async (withRows: boolean): Promise<SnapshotMeta> => {
     const store = await deps.store(job.repo);
-    const meta = await readMeta(store, job.repo, job.label, repo?.location ?? '');
-    if (withRows) await downloadRows(store, job.repo, job.label, meta, repo?.location ?? '');
+    const meta = await readMeta(store, job.repo, job.label, location);
+    if (withRows) await downloadRows(store, job.repo, job.label, meta, location);
     return meta;
   };
-  switch (job.state) {
+  switch (at) {
     case 'PENDING': {
+      const unreadable = unreadableSnapshot(sim, job);
+      if (unreadable) return cancel(sim, job, `[COMMON_ERROR, msg: ${unreadable}]`);
       let meta: SnapshotMeta;
       try {
         meta = await loadMeta(false);
       } catch (e) {
-        return cancel(deps, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`);
+        if (!moved()) cancel(sim, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`);
+        return;
       }
+      if (moved()) return;
       const set = selectRestoreSet(job, meta);
       try {
         validateRestore(sim, job, db, set);
       } catch (e) {
-        return cancel(deps, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`);
+        return cancel(sim, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`);
       }
       job.jobId = job.key;
       job.bytes = set.reduce((s, t) => s + t.partitions.reduce((x, p) => x + (p.syntheticBytes ?? JSON.stringify(p.rows).length), 0), 0);
-      for (const t of set) if (db.tables[t.name]) db.tables[t.name]!.state = 'RESTORE';
-      const hasCreating = atLeast(sim.version, 4, 0) || (sim.version.major === 3 && sim.version.patch >= 3) || (sim.version.minor === 1 && sim.version.patch >= 8) || (sim.version.minor === 0 && sim.version.patch >= 16);
-      job.state = hasCreating ? 'CREATING' : 'SNAPSHOTING';
-      if (!hasCreating) job.metaPreparedTime = now;
+      // Existing tables stop taking loads and DDL for the whole job.
+      for (const t of set) if (db.tables[t.name]?.type === 'OLAP') db.tables[t.name]!.state = 'RESTORE';
+      if (hasCreating(sim)) job.state = 'CREATING';
+      else {
+        createTables(sim, job, db, set);
+        job.metaPreparedTime = now;
+        job.state = 'SNAPSHOTING';
+      }
       break;
     }
-    case 'CREATING':
+    case 'CREATING': {
+      let meta: SnapshotMeta;
+      try {
+        meta = await loadMeta(false);
+      } catch (e) {
+        if (!moved()) cancel(sim, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`);
+        return;
+      }
+      if (moved()) return;
+      createTables(sim, job, db, selectRestoreSet(job, meta));
       job.metaPreparedTime = now;
       job.state = 'SNAPSHOTING';
       break;
+    }
     case 'SNAPSHOTING':
       job.snapshotFinishedTime = now;
       job.state = 'DOWNLOAD';
       break;
     case 'DOWNLOAD':
       job.state = 'DOWNLOADING';
-      job.nextAt = now + transferMs(deps, job.bytes);
+      startTransfer(deps, job, Math.max(1, (job.restoreObjs.match(/"partition_names"/g) ?? []).length) * 2);
       return;
     case 'DOWNLOADING':
       try {
         captured.set(job, await loadMeta(true));
       } catch (e) {
-        return cancel(deps, job, `[COMMON_ERROR, msg: failed to download snapshot: ${(e as Error).message}]`);
+        if (!moved()) cancel(sim, job, `[COMMON_ERROR, msg: failed to download snapshot: ${(e as Error).message}]`);
+        return;
       }
+      if (moved()) return;
+      job.progress = '';
+      delete job.transfer;
       job.downloadFinishedTime = now;
       job.state = 'COMMIT';
       break;
@@ -162,8 +205,10 @@ async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
         try {
           meta = await loadMeta(true);
         } catch (e) {
-          return cancel(deps, job, `[COMMON_ERROR, msg: failed to download snapshot: ${(e as Error).message}]`);
+          if (!moved()) cancel(sim, job, `[COMMON_ERROR, msg: failed to download snapshot: ${(e as Error).message}]`);
+          return;
         }
+        if (moved()) return;
       }
       commitRestore(sim, job, db, selectRestoreSet(job, meta));
       captured.delete(job);
@@ -178,34 +223,48 @@ async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
 /** Advances every due job once; `busy` keeps one step per job in flight. */
 export function startRunner(deps: RunnerDeps, realIntervalMs = 10): { stop(): void } {
   const busy = new Set<number>();
+  // Work in flight when the simulator stops must not touch its (possibly deleted) data dir.
+  let stopped = false;
+  const changed = (): void => {
+    if (!stopped) deps.sim.changed();
+  };
   const tick = (): void => {
-    const state = jobsState(deps.sim.world);
-    const now = deps.sim.clock.now();
+    const { sim } = deps;
+    const state = jobsState(sim.world);
+    const now = sim.clock.now();
+    pingRepositories(sim, deps.store, now, changed);
     for (const job of state.jobs) {
       if (isDone(job) || busy.has(job.key) || job.nextAt > now) continue;
       if (now - job.createTime > job.timeoutSeconds * 1000) {
-        cancel(deps, job, job.kind === 'backup' ? '[TIMEOUT, msg: ]' : `[TIMEOUT, msg: restore job with label: ${job.label}  timeout.]`);
-        deps.sim.changed();
+        cancel(sim, job, job.kind === 'backup' ? '[TIMEOUT, msg: ]' : `[TIMEOUT, msg: restore job with label: ${job.label}  timeout.]`);
+        sim.changed();
         continue;
       }
       const rule = state.failRules.findIndex((r) => r.db === job.db && r.state === job.state && (!r.label || r.label === job.label));
       if (rule >= 0) {
-        cancel(deps, job, `[COMMON_ERROR, msg: ${state.failRules[rule]!.message}]`);
+        cancel(sim, job, `[COMMON_ERROR, msg: ${state.failRules[rule]!.message}]`);
         state.failRules.splice(rule, 1);
-        deps.sim.changed();
+        sim.changed();
         continue;
       }
       busy.add(job.key);
       const step = job.kind === 'backup' ? stepBackup(deps, job) : stepRestore(deps, job);
       step
-        .catch((e: unknown) => cancel(deps, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`))
+        .catch((e: unknown) => {
+          if (!isDone(job)) cancel(sim, job, `[COMMON_ERROR, msg: ${(e as Error).message}]`);
+        })
         .finally(() => {
           busy.delete(job.key);
-          deps.sim.changed();
+          changed();
         });
     }
   };
   const timer = setInterval(tick, realIntervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }

@@ -1,4 +1,5 @@
-// SHOW BACKUP / [BRIEF] RESTORE / SNAPSHOT, CANCEL BACKUP / RESTORE, DROP SNAPSHOT (newest line).
+// SHOW BACKUP / [BRIEF] RESTORE / SNAPSHOT and CANCEL BACKUP / RESTORE (Part B §3.5, §3.6, §4, §5.5).
+// There is no DROP SNAPSHOT in any line: Doris never deletes snapshot files.
 import { codedError, dorisError } from '../errors.js';
 import { ok, rows, type Ctx, type Engine, type StatementHandler } from '../engine.js';
 import { formatDateTime } from '../format.js';
@@ -6,11 +7,26 @@ import type { Cursor } from '../sql/cursor.js';
 import type { Cell } from '../store.js';
 import { atLeast } from '../version.js';
 import { isDone, jobsState, recentJobs, type Job } from './model.js';
-import type { ObjStore } from './objstore.js';
+import type { ObjStore } from '../objstore/types.js';
+import { listSnapshots, readInfo } from '../repository/snapshots.js';
+import { restoreBrief } from './restore.js';
 import { repository } from './rules.js';
-import { listSnapshots, readInfo, ssDir } from './snapshot-files.js';
+import { cancel } from './runner.js';
 
 const time = (ms: number | null): Cell => (ms === null ? null : formatDateTime(ms));
+
+/**
+ * `[<task signature>: <finished>/<total>], ...` while files move: one upload or download task
+ * per alive backend, its files finishing as simulated time passes.
+ */
+function progress(job: Job, now: number, backends: number): string {
+  const t = job.transfer;
+  if (!t || (job.state !== 'UPLOADING' && job.state !== 'DOWNLOADING')) return job.progress;
+  const tasks = Math.max(1, Math.min(backends, t.files));
+  const share = (i: number): number => Math.floor(t.files / tasks) + (i < t.files % tasks ? 1 : 0);
+  const done = Math.min(1, Math.max(0, (now - t.start) / Math.max(1, t.end - t.start)));
+  return Array.from({ length: tasks }, (_, i) => `[${job.jobId + 1 + i}: ${Math.floor(share(i) * done)}/${share(i)}]`).join(', ');
+}
 
 function dbOf(c: Cursor, ctx: Ctx): string {
   const name = c.accept('FROM') || c.accept('IN') ? c.ident() : ctx.session.db;
@@ -45,7 +61,8 @@ export const showBackup: StatementHandler = {
       ['JobId', 'SnapshotName', 'DbName', 'State', 'BackupObjs', 'CreateTime', 'SnapshotFinishedTime', 'UploadFinishedTime', 'FinishedTime', 'UnfinishedTasks', 'Progress', 'TaskErrMsg', 'Status', 'Timeout'],
       jobs.map((j) => {
         if (j.kind !== 'backup') return [];
-        return [String(j.jobId), j.label, j.db, j.state, j.objs, time(j.createTime), time(j.snapshotFinishedTime), time(j.uploadFinishedTime), time(j.finishedTime), '', j.progress, '', j.status, String(j.timeoutSeconds)];
+        const shown = progress(j, ctx.sim.clock.now(), ctx.sim.world.backends.alive);
+        return [String(j.jobId), j.label, j.db, j.state, j.objs, time(j.createTime), time(j.snapshotFinishedTime), time(j.uploadFinishedTime), time(j.finishedTime), '', shown, '', j.status, String(j.timeoutSeconds)];
       }),
     );
   },
@@ -68,10 +85,12 @@ export const showRestore: StatementHandler = {
       .map((j) => {
         if (j.kind !== 'restore') return [];
         const p = j.props;
+        // 2.0 still has the cluster namespace and shows the restore's full database name.
+        const dbName = ctx.sim.version.major === 2 && ctx.sim.version.minor === 0 ? `default_cluster:${j.db}` : j.db;
         const full: Cell[] = [
-          String(j.jobId), j.label, j.backupTimestamp, j.db, j.state, String(p.allowLoad), String(p.replicationAllocation.split(',').reduce((s, x) => s + Number(x.split(':')[1] ?? 0), 0)),
+          String(j.jobId), j.label, j.backupTimestamp, dbName, j.state, String(p.allowLoad), String(p.replicationAllocation.split(',').reduce((s, x) => s + Number(x.split(':')[1] ?? 0), 0)),
           p.replicationAllocation, String(p.reserveReplica), String(p.reserveDynamicPartitionEnable), j.restoreObjs, time(j.createTime), time(j.metaPreparedTime),
-          time(j.snapshotFinishedTime), time(j.downloadFinishedTime), time(j.finishedTime), '', j.progress, '', j.status, String(j.timeoutSeconds),
+          time(j.snapshotFinishedTime), time(j.downloadFinishedTime), time(j.finishedTime), '', progress(j, ctx.sim.clock.now(), ctx.sim.world.backends.alive), '', j.status, String(j.timeoutSeconds),
         ];
         return brief ? full.filter((_, i) => !dropped.has(columns[i]!)) : full;
       });
@@ -83,11 +102,7 @@ function cancelJob(ctx: Ctx, kind: 'backup' | 'restore', db: string): void {
   const latest: Job | undefined = recentJobs(jobsState(ctx.sim.world), db).at(-1);
   if (!latest || latest.kind !== kind) throw dorisError(`No ${kind} job is currently running`);
   if (isDone(latest)) throw dorisError(`Failed to cancel job: Job with label ${latest.label} can not be cancelled. state: ${latest.state}`);
-  const state = latest.state;
-  latest.state = 'CANCELLED';
-  latest.finishedTime = ctx.sim.clock.now();
-  latest.status = kind === 'backup' ? '[COMMON_ERROR, msg: user cancelled]' : `[COMMON_ERROR, msg: user cancelled, current state: ${state}]`;
-  if (kind === 'restore') for (const t of Object.values(ctx.sim.world.databases[db]?.tables ?? {})) if (t.state === 'RESTORE') t.state = 'NORMAL';
+  cancel(ctx.sim, latest, kind === 'backup' ? '[COMMON_ERROR, msg: user cancelled]' : `[COMMON_ERROR, msg: user cancelled, current state: ${latest.state}]`);
   ctx.sim.changed();
 }
 
@@ -150,12 +165,7 @@ export function showSnapshot(store: (repo: string) => Promise<ObjStore>): Statem
       if (label && timestamp) {
         try {
           const info = await readInfo(s, repoName, label, timestamp, repo.location);
-          const brief = {
-            name: info.name, database: info.database, backup_time: info.backup_time, content: info.content,
-            olap_table_list: Object.entries(info.backup_objects as Record<string, { partitions: object }>).map(([name, t]) => ({ name, partition_names: Object.keys(t.partitions) })),
-            view_list: (info.new_backup_objects as { views: unknown[] }).views, odbc_table_list: [], odbc_resource_list: [],
-          };
-          return rows(['Snapshot', 'Timestamp', 'Database', 'Details', 'Status'], [[label, timestamp, String(info.database), JSON.stringify(brief, null, 2), 'OK']]);
+          return rows(['Snapshot', 'Timestamp', 'Database', 'Details', 'Status'], [[label, timestamp, String(info.database), JSON.stringify(restoreBrief(info, undefined, false), null, 2), 'OK']]);
         } catch (e) {
           return rows(['Snapshot', 'Timestamp', 'Database', 'Details', 'Status'], [[label, timestamp, null, null, `Failed to get info: ${(e as Error).message}`]]);
         }
@@ -174,26 +184,6 @@ export function showSnapshot(store: (repo: string) => Promise<ObjStore>): Statem
           return ts.length ? [x.label, ts.join('\n'), 'OK'] : [x.label, null, 'ERROR: No info file found'];
         }),
       );
-    },
-  };
-}
-
-export function dropSnapshot(store: (repo: string) => Promise<ObjStore>): StatementHandler {
-  return {
-    name: 'DROP SNAPSHOT',
-    match: (c) => c.at('DROP', 'SNAPSHOT'),
-    async run(c, { sim, session }) {
-      c.expect('DROP', 'SNAPSHOT');
-      if (!atLeast(sim.version, 4, 0)) throw c.error();
-      const label = c.ident();
-      c.expect('FROM');
-      const repoName = c.ident();
-      c.end();
-      sim.requireAdmin(session);
-      repository(sim, repoName);
-      const s = await store(repoName);
-      for (const o of await s.list(ssDir(repoName, label))) await s.delete(o.key);
-      return ok();
     },
   };
 }

@@ -13,8 +13,9 @@ export interface AzureConfig {
 
 export async function azureStore(cfg: AzureConfig): Promise<ObjStore> {
   const az = await import('@azure/storage-blob');
-  // Doris fails a call at once; retries would only delay the same failure.
-  const service = new az.BlobServiceClient(cfg.endpoint, new az.StorageSharedKeyCredential(cfg.account, cfg.key), { retryOptions: { maxTries: 1, tryTimeoutInMs: 5000 } });
+  // Transient errors are retried quickly; a wrong key or endpoint still fails within a second.
+  const retryOptions = { maxTries: 3, tryTimeoutInMs: 5000, retryDelayInMs: 20, maxRetryDelayInMs: 200 };
+  const service = new az.BlobServiceClient(cfg.endpoint, new az.StorageSharedKeyCredential(cfg.account, cfg.key), { retryOptions });
   const container = service.getContainerClient(cfg.container);
   const key = (k: string): string => underPrefix(cfg.prefix, k);
   return {

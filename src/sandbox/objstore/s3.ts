@@ -24,8 +24,9 @@ export async function s3Store(cfg: S3Config): Promise<ObjStore> {
     // s3rver and many S3-compatible servers reject the newer default checksums (toolchain.md).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // A failure must surface now (the job is cancelled or the statement fails), not after retries.
-    maxAttempts: 1,
+    // Retry transient errors (a keep-alive socket reset) as Doris's S3 client does; a wrong
+    // endpoint or key still fails within a few hundred milliseconds.
+    maxAttempts: 3,
   });
   const key = (k: string): string => underPrefix(cfg.prefix, k);
   return {

@@ -1,7 +1,8 @@
 // BACKUP and RESTORE on every line the simulator speaks: the same columns, the line's states.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type S3Server } from '../../../src/sandbox/stack/object-servers.js';
-import { rowsOf, s3Properties, snapshotTimestamp, waitJob } from '../../support/jobs.js';
+import { s3Properties, snapshotTimestamp, waitJob } from '../../support/jobs.js';
+import { walkStates } from './steps.js';
 import { testSimulator } from '../../support/simulator.js';
 
 let s3: S3Server;
@@ -36,13 +37,7 @@ describe.each([
       await dst.query('CREATE DATABASE d1');
       await dst.query('ADMIN SIM PAUSE CLOCK');
       await dst.query(`RESTORE SNAPSHOT d1.s1 FROM r PROPERTIES ("backup_timestamp" = "${await snapshotTimestamp(dst, 'r', 's1')}", "replication_num" = "1")`);
-      const states: string[] = [];
-      for (let i = 0; i < restoreStart.length; i++) {
-        states.push((await rowsOf(dst, 'SHOW RESTORE FROM d1'))[0]!.State!);
-        await dst.query('ADMIN SIM ADVANCE CLOCK 4');
-        await new Promise((r) => setTimeout(r, 80));
-      }
-      expect(states).toEqual(restoreStart);
+      expect(await walkStates(dst, 'SHOW RESTORE FROM d1', 'SNAPSHOTING')).toEqual(restoreStart);
       await dst.query('ADMIN SIM RESUME CLOCK');
       expect((await waitJob(dst, 'RESTORE', 'd1')).State).toBe('FINISHED');
       expect(await target.query('SELECT * FROM d1.t ORDER BY k')).toEqual([{ k: '11', v: 'b' }, { k: '12', v: 'c' }]);
