@@ -182,7 +182,7 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       const dbId = requireText(g, 'GroupId').split('.')[0]!;
       if (!idsByDb.has(dbId)) {
         const ids = new Map<string, string>();
-        for (const r of await client.query(`SHOW PROC '/dbs/${dbId}'`)) ids.set(requireText(r, 'TableId'), requireText(r, 'TableName'));
+        for (const r of await client.query(sql.showProcDatabase(dbId))) ids.set(requireText(r, 'TableId'), requireText(r, 'TableName'));
         idsByDb.set(dbId, ids);
       }
       const ids = idsByDb.get(dbId)!;

@@ -1,5 +1,6 @@
 // One builder per statement doris-migrate sends. Every name goes through quoteIdent, every value
 // through quoteString. Shapes follow doris-facts.md Part B §8.1. Pure.
+import { usageError } from '../errors.js';
 import { propertiesClause, quoteIdent, quoteQualified, quoteString } from './quote.js';
 
 export interface TableSelector {
@@ -49,6 +50,11 @@ export const sql = {
   infoSchema: (table: string, columns: string[], databases?: string[], excluded: readonly string[] = []): string => {
     const where = databases ? `TABLE_SCHEMA IN (${databases.map(quoteString).join(', ')})` : `TABLE_SCHEMA NOT IN (${excluded.map(quoteString).join(', ')})`;
     return `SELECT ${columns.map(quoteIdent).join(', ')} FROM information_schema.${quoteIdent(table)} WHERE ${where}`;
+  },
+  /** `SHOW PROC '/dbs/<id>'`: table ids of one database (ids come from SHOW PROC '/colocation_group'). */
+  showProcDatabase: (dbId: string): string => {
+    if (!/^\d+$/.test(dbId)) throw usageError('bad-database-id', `'${dbId}' is not a Doris database id (digits only)`);
+    return `SHOW PROC '/dbs/${dbId}'`;
   },
   countRows: (database: string, table: string, partition?: string): string =>
     `SELECT COUNT(*) AS n FROM ${quoteQualified(database, table)}${partition ? ` PARTITION (${quoteIdent(partition)})` : ''}`,

@@ -35,6 +35,8 @@ describe('statement builders', () => {
     );
     expect(sql.showSnapshot('r', 'l"1')).toBe('SHOW SNAPSHOT ON `r` WHERE SNAPSHOT = "l\\"1"');
     expect(sql.showBackup('a`b', 'x')).toBe('SHOW BACKUP FROM `a``b` WHERE SnapshotName = "x"');
+    expect(sql.showProcDatabase('10005')).toBe("SHOW PROC '/dbs/10005'");
+    expect(() => sql.showProcDatabase("1' OR '1")).toThrow('is not a Doris database id');
   });
 });
 
