@@ -22,6 +22,13 @@ type Conn = {
   close(): void;
 };
 
+const COM_RESET_CONNECTION = 31;
+/** Names Doris prints in `Unsupported command(...)` for the commands mysql2 leaves to us. */
+const COMMAND_NAMES: Record<number, string> = {
+  8: 'COM_SHUTDOWN', 9: 'COM_STATISTICS', 10: 'COM_PROCESS_INFO', 12: 'COM_PROCESS_KILL', 13: 'COM_DEBUG',
+  17: 'COM_CHANGE_USER', 24: 'COM_STMT_SEND_LONG_DATA', 25: 'COM_STMT_CLOSE', 26: 'COM_STMT_RESET', 27: 'COM_SET_OPTION', 28: 'COM_STMT_FETCH',
+};
+
 const sha1 = (b: Buffer | string): Buffer => createHash('sha1').update(b).digest();
 
 /** SHA1(SHA1(password)) in hex: what the simulator stores instead of the password. */
@@ -82,6 +89,11 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       conn.stream.destroy();
       return;
     }
+    // mysql2's own login error sends SQLSTATE `_____`; Doris sends the real one, then closes.
+    const refuseLogin = (errno: number, sqlState: string, message: string): void => {
+      conn.writePacket(errorPacket(errno, sqlState, message));
+      conn.close();
+    };
     const session: Session = { id: nextConnectionId++, user: undefined as unknown as SimUser, db: undefined, vars: {} };
     conn.serverHandshake({
       protocolVersion: 10,
@@ -97,13 +109,13 @@ export async function listen(engine: Engine, host: string, port: number): Promis
         const user = engine.world.users[params.user];
         const scramble = Buffer.concat([params.authPluginData1, params.authPluginData2]);
         if (!user || !checkToken(user, scramble, params.authToken ?? Buffer.alloc(0))) {
-          cb(null, { code: 1045, message: `Access denied for user '${params.user}@${conn.stream.remoteAddress ?? ''}' (using password: ${params.authToken?.length ? 'YES' : 'NO'})` });
+          refuseLogin(1045, '28000', `Access denied for user '${params.user}@${conn.stream.remoteAddress ?? ''}' (using password: ${params.authToken?.length ? 'YES' : 'NO'})`);
           return;
         }
         session.user = user;
         if (params.database) {
           if (!engine.world.databases[params.database]) {
-            cb(null, { code: 1049, message: `errCode = 2, detailMessage = Unknown database '${params.database}'` });
+            refuseLogin(1049, '42000', `errCode = 2, detailMessage = Unknown database '${params.database}'`);
             return;
           }
           session.db = params.database;
@@ -153,6 +165,16 @@ export async function listen(engine: Engine, host: string, port: number): Promis
     });
     conn.on('ping', () => reply({ kind: 'ok' }));
     conn.on('quit', () => conn.stream.end());
+    // Commands mysql2 does not dispatch (COM_CHANGE_USER, COM_STATISTICS, ...) would otherwise get
+    // no reply at all and hang the client; COM_RESET_CONNECTION clears session variables.
+    conn.on('packet', (_packet: unknown, known: boolean, code: number) => {
+      // COM_STMT_SEND_LONG_DATA and COM_STMT_CLOSE never get a reply in the protocol.
+      if (known || code === 24 || code === 25) return;
+      if (code === COM_RESET_CONNECTION) {
+        session.vars = {};
+        reply({ kind: 'ok' });
+      } else fail(new DorisError(1047, '08S01', `Unsupported command(${COMMAND_NAMES[code] ?? `COM_${code}`})`));
+    });
   });
 
   await new Promise<void>((resolve) => server.listen(port, host, resolve));

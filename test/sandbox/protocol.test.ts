@@ -20,8 +20,8 @@ describe('authentication', () => {
   it('accepts the right password and refuses a wrong one with 1045', async () => {
     const c = await sim.connect('root', 'r00t');
     await c.end();
-    await expect(sim.connect('root', 'nope')).rejects.toMatchObject({ errno: 1045 });
-    await expect(sim.connect('ghost', '')).rejects.toMatchObject({ errno: 1045 });
+    await expect(sim.connect('root', 'nope')).rejects.toMatchObject({ errno: 1045, sqlState: '28000' });
+    await expect(sim.connect('ghost', '')).rejects.toMatchObject({ errno: 1045, sqlState: '28000', message: "Access denied for user 'ghost@127.0.0.1' (using password: NO)" });
   });
 
   it('honours a default database and refuses an unknown one with 1049', async () => {
@@ -29,7 +29,7 @@ describe('authentication', () => {
     const [rows] = await c.query('SELECT DATABASE() AS db');
     expect(rows).toEqual([{ db: 'shop' }]);
     await c.end();
-    await expect(sim.connect('root', 'r00t', 'nowhere')).rejects.toMatchObject({ errno: 1049 });
+    await expect(sim.connect('root', 'r00t', 'nowhere')).rejects.toMatchObject({ errno: 1049, sqlState: '42000' });
   });
 });
 
@@ -58,6 +58,18 @@ describe('errors', () => {
     await c.query("SET time_zone = '+00:00'");
     const [rows] = await c.query('SELECT @@time_zone AS tz');
     expect(rows).toEqual([{ tz: '+00:00' }]);
+    await c.query('SET @@session.query_timeout = 3600');
+    expect((await c.query('SELECT @@session.query_timeout AS q, @@global.lower_case_table_names AS l'))[0]).toEqual([{ q: '3600', l: '0' }]);
+    expect((await c.query("SHOW VARIABLES LIKE 'query_time%'"))[0]).toEqual([{ Variable_name: 'query_timeout', Value: '3600', Default_Value: '900', Changed: '1' }]);
+    await c.end();
+  });
+
+  it('answers protocol commands it does not implement with an error instead of silence', async () => {
+    const c = await sim.connect('root', 'r00t');
+    // COM_CHANGE_USER: mysql2's server API would leave it unanswered and the client waiting forever.
+    await expect(c.changeUser({ user: 'reader', password: 'rpw' })).rejects.toMatchObject({ errno: 1047, message: 'Unsupported command(COM_CHANGE_USER)' });
+    const [rows] = await c.query('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: '1' }]);
     await c.end();
   });
 });

@@ -72,9 +72,9 @@ export const set: StatementHandler = {
       return ok();
     }
     do {
-      const name = c.ident().replace(/^@@(session\.|global\.)?/i, '');
+      const name = c.variable();
       if (!c.acceptPunct('=')) c.expect('TO');
-      session.vars[name.toLowerCase()] = c.literal();
+      session.vars[name] = c.literal();
     } while (c.acceptPunct(','));
     c.end();
     return ok();

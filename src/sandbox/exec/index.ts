@@ -10,6 +10,7 @@ import { selectStatement } from './select.js';
 import { showBackends, showFrontends, showProc } from './show-cluster.js';
 import { showCreateHandler, showDataHandler, showDatabases, showDynamicPartitions, showPartitionsHandler, showTables, showTableStatus } from './show-catalog.js';
 import { createUser, grant, showGrants } from './users.js';
+import { showVariables } from './variables.js';
 import { createMv, createView, dropTable, refreshMv } from './views.js';
 
 export const coreStatements: StatementHandler[] = [
@@ -17,6 +18,6 @@ export const coreStatements: StatementHandler[] = [
   createDatabase, dropDatabase, createTable, createView, createMv, refreshMv, dropTable, alterTable, truncate,
   createResource, createStoragePolicy, createCatalog, createUser, grant,
   showDatabases, showTables, showCreateHandler, showDataHandler, showPartitionsHandler, showDynamicPartitions, showTableStatus,
-  showStoragePolicy, showCatalogs, showGrants, showBackends, showFrontends, showProc,
+  showStoragePolicy, showCatalogs, showGrants, showBackends, showFrontends, showProc, showVariables,
   adminSim,
 ];

@@ -6,7 +6,7 @@ import { formatDateTime } from '../format.js';
 import type { Cursor } from '../sql/cursor.js';
 import { compareCells, evaluate, orExpr, type Expr } from '../sql/expr.js';
 import type { Cell } from '../store.js';
-import { versionComment } from '../version.js';
+import { sessionVariable } from './variables.js';
 import { infoSchemaTable, type VTable } from './info-schema.js';
 
 type Item = { kind: 'star' } | { kind: 'count'; label: string } | { kind: 'col'; name: string; label: string } | { kind: 'value'; value: Cell; label: string };
@@ -20,8 +20,7 @@ function item(c: Cursor, ctx: Ctx): Item {
     c.skipParens();
     it = { kind: 'count', label: c.sql.slice(start, c.offset).trim() };
   } else if (c.peek.kind === 'word' && c.peek.value.startsWith('@@')) {
-    const name = c.next().value.replace(/^@@(session\.|global\.)?/i, '').toLowerCase();
-    const value = name === 'version_comment' ? versionComment(ctx.sim.version) : name === 'version' ? '5.7.99' : (ctx.session.vars[name] ?? (name === 'time_zone' ? 'Asia/Shanghai' : null));
+    const value = sessionVariable(ctx, c.variable());
     it = { kind: 'value', value, label: c.sql.slice(start, c.offset) };
   } else if (c.peek.kind === 'word' && c.peekAt(1).value === '(' && ['VERSION', 'DATABASE', 'CURRENT_USER', 'USER', 'NOW', 'CONNECTION_ID'].includes(c.peek.upper)) {
     const fn = c.next().upper;

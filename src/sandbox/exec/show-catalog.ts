@@ -8,7 +8,8 @@ import { evaluate, orExpr } from '../sql/expr.js';
 import { partitionBytes, replicaCount, tableBytes, tableRows, type Cell, type SimTable } from '../store.js';
 import { ENGINE_NAME } from './info-schema.js';
 
-const likeFilter = (c: Cursor): ((name: string) => boolean) => {
+/** `LIKE 'pat'` (% and _ wildcards, case-insensitive) as a name filter; all names when absent. */
+export const likeFilter = (c: Cursor): ((name: string) => boolean) => {
   if (!c.accept('LIKE')) return () => true;
   const re = new RegExp(`^${c.string().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i');
   return (n) => re.test(n);

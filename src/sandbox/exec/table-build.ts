@@ -41,19 +41,31 @@ export function compareTuple(a: string[], b: string[]): number {
   return 0;
 }
 
-/** Fills in LESS THAN lower bounds (the previous upper bound, or the type's minimum). */
+type RangeItem = Extract<PartitionItem, { kind: 'range' }>;
+const compareUpper = (a: RangeItem['upper'], b: RangeItem['upper']): number =>
+  a === 'MAXVALUE' ? (b === 'MAXVALUE' ? 0 : 1) : b === 'MAXVALUE' ? -1 : compareTuple(a, b);
+
+/**
+ * Fills in LESS THAN lower bounds one definition at a time, as Doris adds partitions: the lower
+ * bound is the highest existing upper bound below the new upper bound (or the type's minimum),
+ * so `[lo, hi)` and LESS THAN forms mix, and a LESS THAN that falls inside an existing range
+ * overlaps it (the caller's overlap check then refuses it).
+ */
 export function resolveItems(defs: PartitionDef[], columns: SimColumn[], existing: PartitionItem[]): PartitionItem[] {
-  let lower: string[] | 'MAXVALUE' =
-    existing
-      .filter((i): i is Extract<PartitionItem, { kind: 'range' }> => i.kind === 'range')
-      .map((i) => i.upper)
-      .sort((a, b) => (a === 'MAXVALUE' ? 1 : b === 'MAXVALUE' ? -1 : compareTuple(a, b)))
-      .pop() ?? columns.map((col) => minValueOf(col.type));
+  const seen = [...existing];
   return defs.map((d) => {
-    if (d.item) return d.item;
-    if (lower === 'MAXVALUE') throw dorisError(`Partition ${d.name}'s range is out of the table's max value`);
-    const item: PartitionItem = { kind: 'range', lower, upper: d.lessThan ?? 'MAXVALUE' };
-    lower = d.lessThan ?? 'MAXVALUE';
+    let item = d.item;
+    if (!item) {
+      const upper = d.lessThan ?? 'MAXVALUE';
+      const below = seen
+        .filter((i): i is RangeItem => i.kind === 'range')
+        .map((i) => i.upper)
+        .filter((u) => compareUpper(u, upper) < 0)
+        .sort(compareUpper)
+        .pop();
+      item = { kind: 'range', lower: below === undefined || below === 'MAXVALUE' ? columns.map((col) => minValueOf(col.type)) : below, upper };
+    }
+    seen.push(item);
     return item;
   });
 }

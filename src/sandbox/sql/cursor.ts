@@ -76,6 +76,12 @@ export class Cursor {
     while (this.acceptPunct('.')) parts.push(this.peek.kind === 'punct' && this.peek.value === '*' ? this.next().value : this.ident());
     return parts;
   }
+  /** A variable name: `x`, `@@x`, `@@session.x` or `@@global.x`; returns `x` in lower case. */
+  variable(): string {
+    const first = this.ident();
+    if (/^@@(session|global)$/i.test(first) && this.acceptPunct('.')) return this.ident().toLowerCase();
+    return first.replace(/^@@/, '').toLowerCase();
+  }
   string(): string {
     const t = this.peek;
     if (t.kind !== 'string') throw this.error();

@@ -14,6 +14,15 @@ export interface Token {
 
 const PUNCT2 = new Set(['<=', '>=', '<>', '!=', '==', '||', '&&']);
 
+// Character classes by code: ASCII without regular expressions (seed scripts are megabytes),
+// the Unicode letter/number classes only for non-ASCII characters.
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+const isAsciiLetter = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+const isWordStart = (code: number, ch: string): boolean =>
+  isAsciiLetter(code) || code === 95 /* _ */ || code === 36 /* $ */ || code === 64 /* @ */ || (code > 127 && /\p{L}/u.test(ch));
+const isWordPart = (code: number, ch: string): boolean =>
+  isAsciiLetter(code) || isDigit(code) || code === 95 || code === 36 || code === 64 || (code > 127 && /[\p{L}\p{N}]/u.test(ch));
+
 /** Splits `sql` into tokens. Throws a plain Error on an unterminated quote. */
 export function tokenize(sql: string): Token[] {
   const out: Token[] = [];
@@ -68,14 +77,15 @@ export function tokenize(sql: string): Token[] {
       out.push({ kind: 'string', value, upper: value.toUpperCase(), start, end: i });
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      while (i < n && /[0-9.eE]/.test(sql[i]!)) i++;
+    const code = sql.charCodeAt(i);
+    if (isDigit(code) || (c === '.' && isDigit(sql.charCodeAt(i + 1)))) {
+      while (i < n && (isDigit(sql.charCodeAt(i)) || sql[i] === '.' || sql[i] === 'e' || sql[i] === 'E')) i++;
       const value = sql.slice(start, i);
       out.push({ kind: 'number', value, upper: value, start, end: i });
       continue;
     }
-    if (/[\p{L}_$@]/u.test(c)) {
-      while (i < n && /[\p{L}\p{N}_$@]/u.test(sql[i]!)) i++;
+    if (isWordStart(code, c)) {
+      while (i < n && isWordPart(sql.charCodeAt(i), sql[i]!)) i++;
       const value = sql.slice(start, i);
       out.push({ kind: 'word', value, upper: value.toUpperCase(), start, end: i });
       continue;
@@ -89,17 +99,41 @@ export function tokenize(sql: string): Token[] {
   return out;
 }
 
-/** Splits a script into statements on top-level semicolons (quotes and comments respected). */
+/**
+ * Splits a script into statements on top-level semicolons (quotes and comments respected).
+ * Scans characters only, without building tokens: each statement is tokenized once, later.
+ */
 export function splitStatements(script: string): string[] {
-  const tokens = tokenize(script);
   const out: string[] = [];
+  const n = script.length;
   let from = 0;
-  for (const t of tokens) {
-    if ((t.kind === 'punct' && t.value === ';') || t.kind === 'eof') {
-      const text = script.slice(from, t.start).trim();
-      if (text) out.push(text);
-      from = t.end;
-    }
+  const push = (to: number): void => {
+    const text = script.slice(from, to).trim();
+    if (text) out.push(text);
+  };
+  const special = /[;`'"#/-]/g;
+  let i = 0;
+  while (i < n) {
+    special.lastIndex = i;
+    if (!special.exec(script)) break;
+    i = special.lastIndex - 1;
+    const c = script[i]!;
+    if (c === ';') {
+      push(i);
+      from = ++i;
+    } else if ((c === '-' && script[i + 1] === '-') || c === '#') {
+      const eol = script.indexOf('\n', i);
+      i = eol < 0 ? n : eol;
+    } else if (c === '/' && script[i + 1] === '*') {
+      const close = script.indexOf('*/', i + 2);
+      i = close < 0 ? n : close + 2;
+    } else if (c === '`' || c === "'" || c === '"') {
+      i++;
+      while (i < n && script[i] !== c) i += c !== '`' && script[i] === '\\' ? 2 : 1;
+      if (i >= n) throw new Error(c === '`' ? 'unterminated quoted identifier' : 'unterminated string literal');
+      i++; // a doubled quote reads as two adjacent quoted pieces: same split either way
+    } else i++;
   }
+  push(n);
   return out;
 }
