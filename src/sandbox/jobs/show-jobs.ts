@@ -156,7 +156,8 @@ export function showSnapshot(store: (repo: string) => Promise<ObjStore>): Statem
           else if (key === 'TIMESTAMP') timestamp = value;
           else if (key !== 'SNAPSHOTTYPE') throw dorisError(SNAPSHOT_HINT);
         } while (c.accept('AND'));
-        if (timestamp && !label) throw dorisError(SNAPSHOT_HINT);
+        // OR, or anything else after the conditions, is not a shape Doris accepts.
+        if ((timestamp && !label) || !c.done) throw dorisError(SNAPSHOT_HINT);
       }
       c.end();
       requireAdminForSnapshots(ctx.sim, ctx);
