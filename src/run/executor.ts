@@ -16,7 +16,7 @@ import type { RunEvent, RunResult } from './events.js';
 import { observeBackup, observeRestore } from './observe.js';
 import { decideBackup, decideRestore, type Action } from './reconcile.js';
 import { readySteps, remainingChain } from './scheduler.js';
-import { initialState, isActive, type RunState, type StepState } from './state-model.js';
+import { initialState, isActive, isJobStep, restartStatus, restoreJobKey, type RunState, type StepState } from './state-model.js';
 import { explainJobFailure } from './explain.js';
 
 export interface RunDeps {
@@ -62,10 +62,13 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     save();
     deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
   };
-  const fail = (step: Step, error: string): void => {
+  /** `inFlight`: the attempt may still be live on Doris (we lost sight of it, Doris did not end it). */
+  const fail = (step: Step, error: string, inFlight?: 'submitting' | 'running'): void => {
     const s = st(step.id);
     s.status = 'failed';
     s.lastError = error;
+    if (inFlight) s.inFlight = inFlight;
+    else delete s.inFlight;
     save();
     deps.emit({ kind: 'step-failed', step: step.id, title: step.title, error });
   };
@@ -73,6 +76,9 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   /** Records a new attempt's intent (durably) before anything is sent. */
   const intend = async (step: BackupStep | RestoreStep): Promise<void> => {
     const s = st(step.id);
+    // Restores reuse their snapshot's label: note the jobs that already carry it, so reconcile
+    // can tell ours apart. Read before anything changes, so a failed read leaves no half intent.
+    const prior = step.kind === 'restore' ? (await observeRestore(deps.target, step.database, st(step.backupStep).label!)).jobs : undefined;
     s.attempt += 1;
     s.status = 'submitting';
     s.startedAt ??= deps.now().toISOString();
@@ -81,7 +87,8 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
       const backup = st(step.backupStep);
       s.label = backup.label!;
       s.backupTimestamp = backup.backupTimestamp!;
-      s.priorJobs = (await observeRestore(deps.target, step.database, s.label)).jobs.length;
+      s.priorJobs = prior!.length;
+      s.priorJobKeys = prior!.map(restoreJobKey);
     }
     delete s.jobId;
     save();
@@ -235,17 +242,27 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     } catch (e) {
       if (e instanceof Aborted) return;
       if (isMigrateError(e) && e.exitCode === 4) refused = true;
-      fail(step, e instanceof DorisQueryError ? explainJobFailure(step, st(step.id).label ?? '', 'submission', e.detail) : (e as Error).message);
+      // A job step that stops here on our side (a lost connection, an unreadable listing) may
+      // have a live job on Doris: the next run reconciles that attempt instead of starting anew.
+      const s = st(step.id);
+      const inFlight = isJobStep(step.kind) && isActive(s) ? (s.status as 'submitting' | 'running') : undefined;
+      fail(step, e instanceof DorisQueryError ? explainJobFailure(step, s.label ?? '', 'submission', e.detail) : (e as Error).message, inFlight);
     }
   };
 
+  // Failed steps get another chance in a new run (their attempts continue; one that failed while
+  // its job may be live is reconciled first, below); manual ones when the person says they are
+  // done (--followups).
+  for (const s of Object.values(state.steps)) {
+    if (s.status === 'failed') {
+      s.status = restartStatus(s);
+      delete s.inFlight;
+    } else if (deps.followups && s.status === 'manual') s.status = 'pending';
+  }
   // Steps that were in flight when the last run stopped: reconcile them first.
   const inflight = new Map<string, Promise<void>>();
   for (const step of plan.steps) if (isActive(st(step.id))) inflight.set(step.id, drive(step).finally(() => inflight.delete(step.id)));
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
-  // Failed steps get another chance in a new run (their attempts continue); manual ones when
-  // the person says they are done (--followups).
-  for (const s of Object.values(state.steps)) if (s.status === 'failed' || (deps.followups && s.status === 'manual')) s.status = 'pending';
   save();
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {

@@ -2,7 +2,7 @@
 // every step that was in flight) and while watching. Pure, so every crash point is a table test.
 import type { JobRow } from '../doris/parse-results.js';
 import { statusMessage } from '../doris/parse-results.js';
-import type { StepState } from './state-model.js';
+import { restoreJobKey, type StepState } from './state-model.js';
 
 export interface Observation {
   /** Jobs carrying our label, oldest first (SHOW BACKUP / SHOW RESTORE ... WHERE label). */
@@ -45,9 +45,23 @@ export function decideBackup(state: StepState, obs: Observation, maxAttempts: nu
   return { kind: 'submit' };
 }
 
+/**
+ * Our restore job among those carrying the label: restores have no label uniqueness, so the label
+ * matches earlier attempts (and earlier migrations) too. With the keys of the jobs that existed
+ * when the intent was recorded, ours is the first job that is not one of them, wherever the
+ * 10-job history has scrolled to. Older state files only have a count: the job after that many.
+ */
+export function ownRestoreJob(state: StepState, jobs: JobRow[]): JobRow | undefined {
+  if (state.priorJobKeys) {
+    const prior = new Set(state.priorJobKeys);
+    return jobs.find((j) => !prior.has(restoreJobKey(j)));
+  }
+  const count = state.priorJobs ?? 0;
+  return jobs.length > count ? jobs[count] : undefined;
+}
+
 export function decideRestore(state: StepState, obs: Observation, maxAttempts: number): Action {
-  const prior = state.priorJobs ?? 0;
-  const job = obs.jobs.length > prior ? obs.jobs[prior] : undefined;
+  const job = ownRestoreJob(state, obs.jobs);
   if (job) {
     if (job.state === 'FINISHED') return { kind: 'finished', job };
     if (job.state === 'CANCELLED') return afterCancel(state, maxAttempts, cancelled(job));

@@ -29,12 +29,24 @@ export const StepStateSchema = z.object({
   jobId: z.string().optional(),
   /** Restores: how many jobs with this label the database already had when we submitted ours. */
   priorJobs: z.number().int().optional(),
+  /**
+   * Restores: the keys (`restoreJobKey`) of those earlier jobs. Preferred over `priorJobs`: Doris
+   * keeps only the last 10 jobs per database, so earlier jobs can scroll out and a count would
+   * then mistake our job for an old one.
+   */
+  priorJobKeys: z.array(z.string()).optional(),
   /** Backups: the snapshot timestamp read from SHOW SNAPSHOT; restores: the one they used. */
   backupTimestamp: z.string().optional(),
   dorisState: z.string().optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   lastError: z.string().optional(),
+  /**
+   * Set when the step failed on our side (a lost connection, an unreadable listing) while its
+   * attempt may still be live on Doris: the next run resumes the step in this status, so the
+   * attempt is reconciled with the cluster before anything is sent again.
+   */
+  inFlight: z.enum(['submitting', 'running']).optional(),
   history: z.array(AttemptSchema).default([]),
 });
 export type StepState = z.infer<typeof StepStateSchema>;
@@ -62,3 +74,17 @@ export function initialState(plan: Plan, now: string): RunState {
 
 export const isJobStep = (kind: string): boolean => kind === 'backup' || kind === 'restore';
 export const isActive = (s: StepState): boolean => s.status === 'submitting' || s.status === 'running';
+
+/**
+ * The status a failed step starts again with in a new run: where it stood if its attempt may
+ * still be live on Doris (reconcile decides), otherwise `pending` (a new attempt).
+ */
+export const restartStatus = (s: StepState): StepStatus => s.inFlight ?? 'pending';
+
+/**
+ * Identity of a finished or cancelled restore job across polls. Restore labels repeat (the same
+ * snapshot may be restored again), so the label alone cannot tell our job from an earlier one.
+ * JobId is stable once a job is final; a job cancelled before leaving PENDING may still show
+ * `-1`, so its CreateTime is added.
+ */
+export const restoreJobKey = (job: { jobId: string; createTime?: string | undefined }): string => (job.jobId === '-1' ? `-1@${job.createTime ?? ''}` : job.jobId);

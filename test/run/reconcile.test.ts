@@ -3,9 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRow } from '../../src/doris/parse-results.js';
 import { decideBackup, decideRestore } from '../../src/run/reconcile.js';
-import type { StepState } from '../../src/run/state-model.js';
+import { restartStatus, type StepState } from '../../src/run/state-model.js';
 
 const job = (state: string, status = '[OK]'): JobRow => ({ jobId: '1', label: 'L_a1', database: 'db', state, status, progress: '' });
+const restoreJob = (jobId: string, state: string, createTime = '2026-01-01 09:00:00', status = '[OK]'): JobRow => ({ ...job(state, status), jobId, createTime });
+/** A restore intent that noted the keys of the jobs already carrying its label. */
+const keyed = (status: StepState['status'], priorJobKeys: string[]): StepState => ({ status, attempt: 1, label: 'L_a1', history: [], priorJobs: priorJobKeys.length, priorJobKeys });
 const step = (status: StepState['status'], attempt = 1, priorJobs?: number): StepState => ({ status, attempt, label: 'L_a1', history: [], ...(priorJobs !== undefined ? { priorJobs } : {}) });
 
 describe('backup', () => {
@@ -31,7 +34,22 @@ describe('restore', () => {
     ['finished', step('running', 1, 0), { jobs: [job('FINISHED')] }, { kind: 'finished' }],
     ['cancelled: schema clash', step('running', 1, 0), { jobs: [job('CANCELLED', '[COMMON_ERROR, msg: Table t already exist but with different schema]')] }, { kind: 'retry', reason: 'Table t already exist but with different schema' }],
     ['accepted, then gone from the history: never guessed', step('running', 1, 0), { jobs: [] }, { kind: 'fail' }],
+    // Doris keeps 10 jobs per database: the earlier job with this label scrolled out when ours
+    // arrived. A count would see 1 job, 1 prior, and send ours again; the keys find ours.
+    ['sent while the earlier job scrolled out, crashed before recording it', keyed('submitting', ['7']), { jobs: [restoreJob('9', 'PENDING')] }, { kind: 'watch', job: { jobId: '9' } }],
+    ['intent written, earlier jobs still listed, never sent', keyed('submitting', ['7', '-1@2026-01-01 10:00:00']), { jobs: [restoreJob('7', 'CANCELLED'), restoreJob('-1', 'CANCELLED', '2026-01-01 10:00:00')] }, { kind: 'submit' }],
+    ['cancelled before leaving PENDING, so no job id yet', keyed('running', ['-1@2026-01-01 10:00:00']), { jobs: [restoreJob('-1', 'CANCELLED', '2026-01-01 10:00:00'), restoreJob('-1', 'CANCELLED', '2026-01-01 10:05:00', '[COMMON_ERROR, msg: Table t already exist but with different schema]')] }, { kind: 'retry', reason: 'Table t already exist but with different schema' }],
   ])('%s', (_name, state, obs, expected) => {
     expect(decideRestore(state, obs, 3)).toMatchObject(expected);
+  });
+});
+
+describe('a failed step in a new run', () => {
+  it.each([
+    ['Doris ended its job (cancelled, out of attempts): a new attempt', undefined, 'pending'],
+    ['lost sight of it while submitting: reconcile that attempt first', 'submitting', 'submitting'],
+    ['lost sight of it while watching: reconcile that attempt first', 'running', 'running'],
+  ] as const)('%s', (_name, inFlight, expected) => {
+    expect(restartStatus({ ...step('failed'), ...(inFlight ? { inFlight } : {}) })).toBe(expected);
   });
 });
