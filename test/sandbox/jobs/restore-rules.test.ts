@@ -159,4 +159,42 @@ describe('RESTORE', () => {
       await old.close();
     }
   });
+
+  it('a restore running when the target stops carries on after a restart, submitted once', async () => {
+    const first = await target('3.0');
+    await first.c.query('ADMIN SIM PAUSE CLOCK');
+    await first.c.query(`RESTORE SNAPSHOT d.base FROM r ON (t) PROPERTIES ("backup_timestamp" = "${first.ts}", "replication_num" = "1")`);
+    await stepTo(first.c, 'SHOW RESTORE FROM d', 'DOWNLOAD');
+    await first.c.end();
+    await first.sim.stop();
+    const second = await testSimulator({ version: '3.0', dataDir: first.sim.dataDir, timeScale: 2000 });
+    try {
+      await second.query('ADMIN SIM RESUME CLOCK');
+      const c = await second.connect();
+      expect((await waitJob(c, 'RESTORE', 'd')).State).toBe('FINISHED');
+      await c.end();
+      expect(await second.query('SELECT * FROM d.t ORDER BY k')).toEqual([{ k: '1', v: 'a' }, { k: '11', v: 'b' }, { k: '12', v: 'c' }]);
+      // The history persists with the world: still the one statement from before the restart.
+      expect(second.jobs.history().filter((h) => h.statement === 'RESTORE').map((h) => h.outcome)).toEqual(['submitted']);
+    } finally {
+      await second.dispose();
+    }
+  });
+
+  it('a METADATA_ONLY snapshot restores the tables empty', async () => {
+    await src.query('BACKUP SNAPSHOT d.meta_only TO r ON (t) PROPERTIES ("content" = "METADATA_ONLY")');
+    expect((await waitJob(src, 'BACKUP', 'd')).State).toBe('FINISHED');
+    const dst = await target('2.1');
+    try {
+      const ts = await snapshotTimestamp(dst.c, 'r', 'meta_only');
+      const [detail] = await rowsOf(dst.c, `SHOW SNAPSHOT ON r WHERE SNAPSHOT = "meta_only" AND TIMESTAMP = "${ts}"`);
+      expect(JSON.parse(detail!.Details!)).toMatchObject({ content: 'METADATA_ONLY', olap_table_list: [{ name: 't', partition_names: ['p1', 'p2'] }] });
+      await dst.c.query(`RESTORE SNAPSHOT d.meta_only FROM r PROPERTIES ("backup_timestamp" = "${ts}", "replication_num" = "1")`);
+      expect((await waitJob(dst.c, 'RESTORE', 'd')).State).toBe('FINISHED');
+      expect(await dst.sim.query('SELECT COUNT(*) AS n FROM d.t')).toEqual([{ n: '0' }]);
+      expect((await dst.sim.query('SHOW PARTITIONS FROM d.t')).map((p) => p.PartitionName)).toEqual(['p1', 'p2']);
+    } finally {
+      await dst.close();
+    }
+  });
 });
