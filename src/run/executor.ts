@@ -14,7 +14,7 @@ import type { RepositorySecrets } from '../storage/properties.js';
 import type { CheckpointStore } from './checkpoint.js';
 import type { RunEvent, RunResult } from './events.js';
 import { observeBackup, observeRestore } from './observe.js';
-import { decideBackup, decideRestore, type Action } from './reconcile.js';
+import { decideBackup, decideRestore, type Action, type Observation } from './reconcile.js';
 import { readySteps, remainingChain } from './scheduler.js';
 import { initialState, isActive, isJobStep, restartStatus, restoreJobKey, type RunState, type StepState } from './state-model.js';
 import { explainJobFailure } from './explain.js';
@@ -31,6 +31,11 @@ export interface RunDeps {
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   pollIntervalMs: number;
+  /**
+   * How long a cluster may stay unreachable while we watch a job (an FE restart, a network blip)
+   * before the step fails; it stays resumable either way. Default 5 minutes.
+   */
+  outageMs?: number;
   /** Run manual follow-ups' SQL (and count them done) instead of leaving them for a person. */
   followups?: boolean;
 }
@@ -108,13 +113,32 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     }
   };
 
+  /**
+   * What the cluster shows about a job. These are reads, safe to repeat, so a lost connection
+   * (the client has already retried a few times) is waited out with a growing pause, for up to
+   * `outageMs`; the job itself keeps running on Doris meanwhile.
+   */
+  const observe = async (step: BackupStep | RestoreStep, label: string): Promise<Observation> => {
+    let since: number | undefined;
+    for (let pause = deps.pollIntervalMs; ; pause = Math.min(pause * 2, 60_000)) {
+      try {
+        return step.kind === 'backup' ? await observeBackup(deps.source, plan.repository.name, step.database, label) : await observeRestore(deps.target, step.database, label);
+      } catch (e) {
+        if (!isMigrateError(e) || e.code !== 'connection-failed') throw e;
+        since ??= deps.now().getTime();
+        if (deps.now().getTime() - since >= (deps.outageMs ?? 5 * 60_000)) throw e;
+        await sleep(pause);
+      }
+    }
+  };
+
   const driveJob = async (step: BackupStep | RestoreStep): Promise<void> => {
     const s = st(step.id);
     if (s.status === 'pending') await intend(step);
     deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label! });
     const started = Date.now();
     for (;;) {
-      const obs = step.kind === 'backup' ? await observeBackup(deps.source, plan.repository.name, step.database, s.label!) : await observeRestore(deps.target, step.database, s.label!);
+      const obs = await observe(step, s.label!);
       const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
       switch (action.kind) {
         case 'submit': {

@@ -31,10 +31,10 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', () => (clearTimeout(timer), done()), { once: true });
   });
 
-/** A client whose connection gives out (as the pool does after its retries) on the first poll of SHOW `kind` after a `kind` statement was sent. */
-function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE'): DorisClient {
+/** A client whose connection gives out (as the pool does after its retries) on the first `times` polls of SHOW `kind` after a `kind` statement was sent. */
+function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE', times = 1): DorisClient {
   let sent = false;
-  let dropped = false;
+  let dropped = 0;
   return {
     address: inner.address,
     get roundTrips() {
@@ -42,8 +42,8 @@ function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE'): Dor
     },
     async query(sql) {
       if (sql.startsWith(`${kind} `)) sent = true;
-      else if (sent && !dropped && sql.startsWith(`SHOW ${kind} `)) {
-        dropped = true;
+      else if (sent && dropped < times && sql.startsWith(`SHOW ${kind} `)) {
+        dropped++;
         throw new MigrateError('connection-failed', `cannot run SHOW ${kind} on ${inner.address} after 5 attempts: ECONNRESET`, ExitCode.StepFailed);
       }
       return inner.query(sql);
@@ -52,36 +52,54 @@ function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE'): Dor
   };
 }
 
-describe('applyPlan', () => {
-  it.each(['BACKUP', 'RESTORE'] as const)('adopts the %s job of a step that failed while watching, instead of submitting a new attempt', async (kind) => {
-    m = await demoMigration({ databases: 'ops' });
-    const plan = readPlanFile(m.planFile);
-    stateDir = mkdtempSync(join(tmpdir(), 'dm-run-'));
-    const checkpoint = fileCheckpoint(join(stateDir, 'mig.state.json'));
-    const [source, target] = [clientFor(m.sandbox.source), clientFor(m.sandbox.target)];
-    clients.push(source, target);
-    const events: RunEvent[] = [];
-    const deps = (faulty: boolean): RunDeps => ({
-      source: faulty && kind === 'BACKUP' ? dropsWhileWatching(source, kind) : source,
-      target: faulty && kind === 'RESTORE' ? dropsWhileWatching(target, kind) : target,
-      secrets: readCredentials(plan.repository.settings, m!.env), checkpoint, emit: (e) => events.push(e),
-      signal: new AbortController().signal, now: () => new Date(), sleep, pollIntervalMs: 20,
-    });
+async function setup() {
+  m = await demoMigration({ databases: 'ops' });
+  const plan = readPlanFile(m.planFile);
+  stateDir = mkdtempSync(join(tmpdir(), 'dm-run-'));
+  const checkpoint = fileCheckpoint(join(stateDir, 'mig.state.json'));
+  const [source, target] = [clientFor(m.sandbox.source), clientFor(m.sandbox.target)];
+  clients.push(source, target);
+  const events: RunEvent[] = [];
+  const deps = (clusters: { source?: DorisClient; target?: DorisClient }, outageMs?: number): RunDeps => ({
+    source: clusters.source ?? source,
+    target: clusters.target ?? target,
+    secrets: readCredentials(plan.repository.settings, m!.env), checkpoint, emit: (e) => events.push(e),
+    signal: new AbortController().signal, now: () => new Date(), sleep, pollIntervalMs: 20,
+    ...(outageMs !== undefined ? { outageMs } : {}),
+  });
+  return { m, plan, checkpoint, source, target, events, deps };
+}
 
-    const first = await applyPlan(plan, deps(true));
+/** Every job was submitted once: one BACKUP per label (first attempts only), one RESTORE per label. */
+function expectEachJobOnce(m: Migration): void {
+  for (const [sim, statement] of [[m.sandbox.source, 'BACKUP'], [m.sandbox.target, 'RESTORE']] as const) {
+    const labels = sim.jobs.history().filter((h) => h.statement === statement).map((h) => h.label);
+    expect(labels.length, statement).toBeGreaterThan(0);
+    expect(labels.every((l) => l.endsWith('_a1')), labels.join(' ')).toBe(true);
+    expect(new Set(labels).size, labels.join(' ')).toBe(labels.length);
+  }
+}
+
+describe('applyPlan', () => {
+  it('waits out a connection lost while watching, within one run', async () => {
+    const { m, plan, source, events, deps } = await setup();
+    const result = await applyPlan(plan, deps({ source: dropsWhileWatching(source, 'BACKUP', 3) }));
+    expect(result.result, JSON.stringify(events.filter((e) => e.kind === 'step-failed'))).toBe('done');
+    expectEachJobOnce(m);
+  }, 30_000);
+
+  it.each(['BACKUP', 'RESTORE'] as const)('adopts the %s job of a step that failed while watching, instead of submitting a new attempt', async (kind) => {
+    const { m, plan, checkpoint, source, target, events, deps } = await setup();
+    // No patience for outages here: the step fails, and the next run must pick its job up.
+    const faulty = kind === 'BACKUP' ? { source: dropsWhileWatching(source, kind) } : { target: dropsWhileWatching(target, kind) };
+    const first = await applyPlan(plan, deps(faulty, 0));
     expect(first.result).toBe('failed');
     const failed = Object.entries(first.state.steps).filter(([, s]) => s.status === 'failed');
     expect(failed.map(([id]) => id.split(':')[0])).toEqual([kind.toLowerCase()]);
     expect(failed[0]?.[1].lastError).toMatch(/ECONNRESET/);
 
-    const second = await applyPlan(plan, deps(false), checkpoint.load());
+    const second = await applyPlan(plan, deps({}), checkpoint.load());
     expect(second.result, JSON.stringify(events.filter((e) => e.kind === 'step-failed'))).toBe('done');
-    // Every job was submitted once: one BACKUP per label (first attempts only), one RESTORE per label.
-    for (const [sim, statement] of [[m.sandbox.source, 'BACKUP'], [m.sandbox.target, 'RESTORE']] as const) {
-      const labels = sim.jobs.history().filter((h) => h.statement === statement).map((h) => h.label);
-      expect(labels.length, statement).toBeGreaterThan(0);
-      expect(labels.every((l) => l.endsWith('_a1')), labels.join(' ')).toBe(true);
-      expect(new Set(labels).size, labels.join(' ')).toBe(labels.length);
-    }
+    expectEachJobOnce(m);
   }, 30_000);
 });
