@@ -73,8 +73,13 @@ export class Engine {
     return handler.run(c, { sim: this, session });
   }
 
-  changed(): void {
-    this.persistence?.markDirty();
+  /**
+   * Call after any change to the world so it persists. Pass the database when the change is
+   * confined to that one database (faster writes of big worlds); call it bare for anything else
+   * (users, resources, extensions, several databases, or when unsure).
+   */
+  changed(database?: string): void {
+    this.persistence?.markDirty(database);
   }
 
   // --- names ---------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 // Keeps the world in `<dataDir>/world.json`: written atomically (temp, fsync, rename), at most
 // once per `debounceMs` while statements change it, and at once on flush (stop).
+// The file is JSON lines: a head line (everything but the databases), then one line per database,
+// so no single string has to hold the whole world (V8 caps strings at ~512 MB; a 100 000-table
+// catalog is ~400 MB of JSON). A file of format 1 (one JSON document) still loads.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClockState } from './clock.js';
 import type { SimWorld } from './store.js';
 
 export interface Persisted {
-  format: 1;
+  format: number;
   version: string;
   clock: ClockState;
   world: SimWorld;
@@ -16,6 +19,11 @@ export class Persistence {
   private timer: NodeJS.Timeout | undefined;
   private suspended = 0;
   private dirty = false;
+  /** Everything must be serialized again (a change without a named database). */
+  private allDirty = true;
+  private readonly dirtyDbs = new Set<string>();
+  /** Each database's last written line, reused while that database object is unchanged. */
+  private lines = new Map<string, { db: object; line: string }>();
   readonly file: string;
 
   constructor(
@@ -29,12 +37,34 @@ export class Persistence {
 
   load(): Persisted | undefined {
     if (!existsSync(this.file)) return undefined;
-    return JSON.parse(readFileSync(this.file, 'utf8')) as Persisted;
+    const bytes = readFileSync(this.file);
+    let from = 0;
+    const lines: unknown[] = [];
+    while (from < bytes.length) {
+      const eol = bytes.indexOf(0x0a, from);
+      const to = eol < 0 ? bytes.length : eol;
+      if (to > from) lines.push(JSON.parse(bytes.toString('utf8', from, to)));
+      from = to + 1;
+    }
+    const head = lines[0] as Persisted | undefined;
+    if (!head || head.format === 1) return head;
+    head.world.databases = {};
+    for (const line of lines.slice(1)) {
+      const [name, db] = line as [string, SimWorld['databases'][string]];
+      head.world.databases[name] = db;
+    }
+    return head;
   }
 
-  /** Notes a change; the write happens shortly after, off the statement's path. */
-  markDirty(): void {
+  /**
+   * Notes a change; the write happens shortly after, off the statement's path. Naming the only
+   * database that changed lets the write reuse every other database's line (big worlds);
+   * without a name, everything is serialized again.
+   */
+  markDirty(database?: string): void {
     this.dirty = true;
+    if (database === undefined) this.allDirty = true;
+    else this.dirtyDbs.add(database);
     if (this.suspended > 0 || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -59,10 +89,28 @@ export class Persistence {
     this.timer = undefined;
     this.dirty = false;
     const tmp = `${this.file}.tmp`;
+    const { world, ...head } = this.snapshot();
+    const { databases, ...rest } = world;
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, JSON.stringify(this.snapshot()));
+      // Lines are gathered into chunks of a few MB: fewer writes, no giant string.
+      let chunk = `${JSON.stringify({ ...head, format: 2, world: rest })}\n`;
+      const lines = new Map<string, { db: object; line: string }>();
+      for (const [name, db] of Object.entries(databases)) {
+        const cached = this.lines.get(name);
+        const line = cached && cached.db === db && !this.allDirty && !this.dirtyDbs.has(name) ? cached.line : JSON.stringify([name, db]);
+        lines.set(name, { db, line });
+        chunk += `${line}\n`;
+        if (chunk.length > 4_000_000) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
+      }
+      writeSync(fd, chunk);
       fsyncSync(fd);
+      this.lines = lines;
+      this.allDirty = false;
+      this.dirtyDbs.clear();
     } finally {
       closeSync(fd);
     }

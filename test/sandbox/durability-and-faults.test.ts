@@ -28,6 +28,25 @@ describe('durability', () => {
     }
   });
 
+  it('keeps every database when successive writes each change only one of them', async () => {
+    const ddl = (db: string) => `CREATE DATABASE ${db}; CREATE TABLE ${db}.t (k INT NOT NULL) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES ("replication_num" = "1")`;
+    const first = await testSimulator({ version: '2.1', seedSql: `${ddl('a')}; ${ddl('b')}` });
+    await first.execute('INSERT INTO a.t VALUES (1)');
+    await first.execute('INSERT INTO b.t VALUES (2)');
+    await first.execute(`DROP DATABASE a; ${ddl('c')}; INSERT INTO c.t VALUES (3); CREATE USER 'late' IDENTIFIED BY 'x'`);
+    await first.execute('INSERT INTO b.t VALUES (4)');
+    await first.stop();
+    const second = await testSimulator({ version: '2.1', dataDir: first.dataDir });
+    try {
+      expect((await second.query('SHOW DATABASES')).map((r) => r.Database)).toEqual(['__internal_schema', 'b', 'c', 'information_schema', 'mysql']);
+      expect(await second.query('SELECT * FROM b.t ORDER BY k')).toEqual([{ k: '2' }, { k: '4' }]);
+      expect(await second.query('SELECT * FROM c.t')).toEqual([{ k: '3' }]);
+      await (await second.connect('late', 'x')).end();
+    } finally {
+      await second.dispose();
+    }
+  });
+
   it('refuses to reopen a data directory with another version', async () => {
     const sim = await testSimulator({ version: '2.1' });
     await sim.stop();

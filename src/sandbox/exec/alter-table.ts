@@ -89,7 +89,7 @@ function alter(c: Cursor, ctx: Ctx): Result {
   } while (c.acceptPunct(','));
   c.end();
   table.updateTime = sim.clock.now();
-  sim.changed();
+  sim.changed(db.name);
   return ok();
 }
 

@@ -61,7 +61,7 @@ function run(c: Cursor, ctx: Ctx): Result {
     table.engineProperties = Object.fromEntries(Object.entries(props).filter(([k]) => !/password|secret/i.test(k)));
     table.comment = comment;
     db.tables[tableName] = table;
-    sim.changed();
+    sim.changed(db.name);
     return ok();
   }
 
@@ -102,7 +102,7 @@ function run(c: Cursor, ctx: Ctx): Result {
   checkColocate(db, table);
   if (props['sim.data_bytes']) applySyntheticSize(table, Number(props['sim.data_bytes']));
   db.tables[tableName] = table;
-  sim.changed();
+  sim.changed(db.name);
   return ok();
 }
 

@@ -20,7 +20,7 @@ export const createDatabase: StatementHandler = {
       throw dorisError(`Can't create database '${name}'; database exists`);
     }
     sim.world.databases[name] = { id: allocId(sim.world), name, properties, tables: {}, createTime: sim.clock.now() };
-    sim.changed();
+    sim.changed(name);
     return ok();
   },
 };
@@ -41,7 +41,7 @@ export const dropDatabase: StatementHandler = {
       throw dorisError(`Can't drop database '${name}'; database doesn't exist`);
     }
     delete sim.world.databases[name];
-    sim.changed();
+    sim.changed(name);
     return ok();
   },
 };

@@ -58,7 +58,7 @@ export const insert: StatementHandler = {
       p.visibleVersionTime = now;
     }
     table.updateTime = now;
-    sim.changed();
+    sim.changed(db.name);
     return ok(routed.length);
   },
 };

@@ -55,7 +55,7 @@ export const createView: StatementHandler = {
     const now = ctx.sim.clock.now();
     const columns: SimColumn[] = (explicit ?? selectColumns(query)).map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
     db.tables[name] = { ...baseTable(allocId(ctx.sim.world), name, 'VIEW', columns, now), query };
-    ctx.sim.changed();
+    ctx.sim.changed(db.name);
     return ok();
   },
 };
@@ -83,7 +83,7 @@ function createMaterializedView(c: Cursor, ctx: Ctx): Result {
     if (!base || base.type !== 'OLAP') throw dorisError(`The materialized view must be created on an olap table: ${from ?? ''}`);
     if (base.rollups.some((r) => r.name === name)) throw dorisError(`Materialized view[${name}] already exists`);
     base.rollups.push({ id: allocId(sim.world), name, columns: selectColumns(query) });
-    sim.changed();
+    sim.changed(db.name);
     return ok();
   }
   if (!sim.caps.asyncMv) throw dorisError('Async materialized view is not supported in this version');
@@ -102,7 +102,7 @@ function createMaterializedView(c: Cursor, ctx: Ctx): Result {
     replicationAllocation: 'tag.location.default: 3', storagePolicy: '', cooled: false, buckets: mv.distribution.buckets, tabletIdBase: allocId(sim.world, mv.distribution.buckets),
   });
   db.tables[name] = mv;
-  sim.changed();
+  sim.changed(db.name);
   return ok();
 }
 
@@ -145,7 +145,7 @@ export const dropTable: StatementHandler = {
       const before = table.rollups.length;
       table.rollups = table.rollups.filter((r) => r.name !== name);
       if (table.rollups.length === before && !ifExists) throw dorisError(`Materialized view [${name}] does not exist in table [${table.name}]`);
-      sim.changed();
+      sim.changed(db.name);
       return ok();
     }
     if (!db.tables[name]) {
@@ -153,7 +153,7 @@ export const dropTable: StatementHandler = {
       throw unknownTable(name);
     }
     delete db.tables[name];
-    sim.changed();
+    sim.changed(db.name);
     return ok();
   },
 };
