@@ -76,6 +76,12 @@ export const isJobStep = (kind: string): boolean => kind === 'backup' || kind ==
 export const isActive = (s: StepState): boolean => s.status === 'submitting' || s.status === 'running';
 
 /**
+ * Whether the step's current attempt may have a live job on Doris: it is being submitted or
+ * watched, or it failed on our side while it was (`inFlight`). `cancel` must look at these.
+ */
+export const mayBeLive = (s: StepState): boolean => isActive(s) || (s.status === 'failed' && s.inFlight !== undefined);
+
+/**
  * The status a failed step starts again with in a new run: where it stood if its attempt may
  * still be live on Doris (reconcile decides), otherwise `pending` (a new attempt).
  */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRow } from '../../src/doris/parse-results.js';
 import { decideBackup, decideRestore } from '../../src/run/reconcile.js';
-import { restartStatus, type StepState } from '../../src/run/state-model.js';
+import { mayBeLive, restartStatus, type StepState } from '../../src/run/state-model.js';
 
 const job = (state: string, status = '[OK]'): JobRow => ({ jobId: '1', label: 'L_a1', database: 'db', state, status, progress: '' });
 const restoreJob = (jobId: string, state: string, createTime = '2026-01-01 09:00:00', status = '[OK]'): JobRow => ({ ...job(state, status), jobId, createTime });
@@ -50,6 +50,9 @@ describe('a failed step in a new run', () => {
     ['lost sight of it while submitting: reconcile that attempt first', 'submitting', 'submitting'],
     ['lost sight of it while watching: reconcile that attempt first', 'running', 'running'],
   ] as const)('%s', (_name, inFlight, expected) => {
-    expect(restartStatus({ ...step('failed'), ...(inFlight ? { inFlight } : {}) })).toBe(expected);
+    const s: StepState = { ...step('failed'), ...(inFlight ? { inFlight } : {}) };
+    expect(restartStatus(s)).toBe(expected);
+    // `cancel` must treat the in-doubt ones as possibly running on Doris.
+    expect(mayBeLive(s)).toBe(inFlight !== undefined);
   });
 });
