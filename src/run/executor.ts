@@ -147,10 +147,10 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
             s.status = 'running';
             save();
           } else if (outcome === 'burned') {
-            // The label is taken: perhaps by our own statement whose reply was lost. Look again;
-            // reconcile adopts our job, or moves to a new label if the snapshot is someone's wreck.
-            s.status = 'running';
-            save();
+            s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'label already taken in the repository', at: deps.now().toISOString() });
+            await intend(step);
+            deps.emit({ kind: 'step-retry', step: step.id, reason: 'label already taken in the repository', nextLabel: s.label! });
+            continue;
           } else await sleep(deps.pollIntervalMs);
           continue;
         }
@@ -230,13 +230,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
           if (!statement!.includes(`ON LOCATION "${location}"`)) return fail(step, `repository ${plan.repository.name} already exists on the ${step.cluster} at ${location}, not at the plan's location: drop it or plan with --repository-name`);
           return finish(step, 'already there');
         }
-        try {
-          for (const statement of stepStatements(plan, step, { secrets: deps.secrets })) await c.query(statement);
-        } catch (e) {
-          // A CREATE whose reply was lost may have worked: if the repository is there now, it is ours.
-          if (!(e instanceof DorisQueryError && /already exist/.test(e.detail))) throw e;
-          if (!(await c.query(sql.showRepositories())).some((r) => text(r, 'RepoName') === plan.repository.name)) throw e;
-        }
+        for (const statement of stepStatements(plan, step, { secrets: deps.secrets })) await c.query(statement);
         return finish(step);
       }
       case 'create-database':

@@ -19,6 +19,13 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/**
+ * Lock files this process holds. A lock naming our own pid that we do not hold was left by an
+ * earlier process that had the same pid: containers start every run as the same pid (often 1),
+ * so "that pid is alive" would otherwise refuse forever after one crash.
+ */
+const held = new Set<string>();
+
 export interface Lock {
   /** Set when a stale lock was taken over. */
   tookOver?: Holder;
@@ -33,7 +40,12 @@ export function acquireLock(path: string, now: string, opts: { force?: boolean }
       const fd = openSync(path, 'wx', 0o644);
       writeSync(fd, JSON.stringify(me));
       closeSync(fd);
-      return { ...(tookOver ? { tookOver } : {}), release: () => unlinkSync(path) };
+      held.add(path);
+      const release = (): void => {
+        held.delete(path);
+        unlinkSync(path);
+      };
+      return { ...(tookOver ? { tookOver } : {}), release };
     } catch (e) {
       if ((e as { code?: string }).code !== 'EEXIST') throw e;
       let holder: Holder;
@@ -42,7 +54,7 @@ export function acquireLock(path: string, now: string, opts: { force?: boolean }
       } catch {
         holder = { pid: 0, host: '?', since: '?' };
       }
-      const stale = holder.host === me.host && !alive(holder.pid);
+      const stale = holder.host === me.host && (holder.pid === me.pid ? !held.has(path) : !alive(holder.pid));
       if (!stale && !opts.force) {
         throw refusedError('plan-locked', `another apply holds ${path} (pid ${holder.pid} on ${holder.host} since ${holder.since}): wait for it, or if it is gone for good, run apply with --force-unlock`);
       }

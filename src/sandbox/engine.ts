@@ -102,6 +102,20 @@ export class Engine {
     return { db, table };
   }
 
+  /** `database()` for reads: a database the user holds no privilege on is refused with 1044. */
+  visibleDatabase(name: string | undefined, session: Session): SimDatabase {
+    const db = this.database(name, session);
+    if (!this.canSee(session.user, db.name)) throw this.dbAccessDenied(session, db.name);
+    return db;
+  }
+
+  /** `table()` for reads (SHOW CREATE TABLE, SHOW PARTITIONS, ...): 1044 without any privilege on its database. */
+  visibleTable(parts: string[], session: Session): { db: SimDatabase; table: SimTable } {
+    const found = this.table(parts, session);
+    if (!this.canSee(session.user, found.db.name)) throw this.dbAccessDenied(session, found.db.name);
+    return found;
+  }
+
   // --- privileges ----------------------------------------------------------------------------
 
   isAdmin(user: SimUser): boolean {

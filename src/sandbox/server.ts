@@ -118,6 +118,11 @@ export async function listen(engine: Engine, host: string, port: number): Promis
             refuseLogin(1049, '42000', `errCode = 2, detailMessage = Unknown database '${params.database}'`);
             return;
           }
+          if (!engine.canSee(user, params.database)) {
+            const denied = engine.dbAccessDenied({ ...session, user }, params.database);
+            refuseLogin(denied.errno, denied.sqlState, denied.message);
+            return;
+          }
           session.db = params.database;
         }
         cb(null);
@@ -160,6 +165,7 @@ export async function listen(engine: Engine, host: string, port: number): Promis
     conn.on('stmt_execute', () => fail(new DorisError(1295, 'HY000', 'This command is not supported in the prepared statement protocol yet')));
     conn.on('init_db', (db: string) => {
       if (!engine.world.databases[db]) return fail(new DorisError(1049, '42000', `errCode = 2, detailMessage = Unknown database '${db}'`));
+      if (!engine.canSee(session.user, db)) return fail(engine.dbAccessDenied(session, db));
       session.db = db;
       reply({ kind: 'ok' });
     });

@@ -50,6 +50,15 @@ describe('acquireLock', () => {
     lock.release();
   });
 
+  it('takes over a lock naming our own pid that this process does not hold (a container restarted as the same pid)', () => {
+    const path = join(dir, 'mig.lock');
+    writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname(), since: 'T0' }));
+    const lock = acquireLock(path, 'T1');
+    expect(lock.tookOver).toEqual({ pid: process.pid, host: hostname(), since: 'T0' });
+    expect(() => acquireLock(path, 'T2')).toThrow(/another apply holds/);
+    lock.release();
+  });
+
   it("refuses another host's lock, naming its holder and the flag, unless forced", () => {
     const path = join(dir, 'mig.lock');
     writeFileSync(path, JSON.stringify({ pid: deadPid(), host: 'elsewhere.example', since: 'T0' }));

@@ -104,4 +104,25 @@ describe('privileges', () => {
     expect(names).not.toContain('secret');
     await c.end();
   });
+
+  it('refuses a database the user holds no privilege on with 1044, wherever it is named', async () => {
+    await sim.execute('CREATE DATABASE IF NOT EXISTS vault; CREATE TABLE vault.v (id INT NOT NULL) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 1 PROPERTIES ("replication_num" = "1")');
+    const denied = { errno: 1044, sqlState: '42000', message: "errCode = 2, detailMessage = Access denied for user 'reader' to database 'vault'" };
+    const c = await sim.connect('reader', 'rpw');
+    for (const sql of ['USE vault', 'SHOW TABLES FROM vault', 'SHOW CREATE TABLE vault.v', 'SHOW PARTITIONS FROM vault.v', 'SHOW DATA FROM vault.v']) {
+      expect(await failure(c, sql), sql).toEqual(denied);
+    }
+    await c.end();
+    await expect(sim.connect('reader', 'rpw', 'vault')).rejects.toMatchObject(denied);
+  });
+
+  it('makes an admin with GRANT ADMIN_PRIV ON *.*', async () => {
+    await sim.execute("CREATE USER 'boss' IDENTIFIED BY 'bpw'; GRANT ADMIN_PRIV ON *.* TO 'boss'@'%'");
+    const c = await sim.connect('boss', 'bpw');
+    const [grants] = await c.query('SHOW GRANTS');
+    expect((grants as Record<string, string>[])[0]).toMatchObject({ UserIdentity: "'boss'@'%'", GlobalPrivs: 'Admin_priv' });
+    const [backends] = await c.query('SHOW BACKENDS');
+    expect((backends as unknown[]).length).toBeGreaterThan(0);
+    await c.end();
+  });
 });

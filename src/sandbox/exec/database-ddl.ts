@@ -54,7 +54,7 @@ export const use: StatementHandler = {
     const parts = c.qualified();
     c.end();
     const name = parts[parts.length - 1]!;
-    sim.database(name, session);
+    sim.visibleDatabase(name, session);
     session.db = name;
     return ok();
   },

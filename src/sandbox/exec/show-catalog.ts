@@ -41,7 +41,7 @@ export const showTables: StatementHandler = {
     const full = c.accept('FULL');
     c.expect('TABLES');
     const dbName = c.accept('FROM') || c.accept('IN') ? c.qualified().pop() : undefined;
-    const db = sim.database(dbName, session);
+    const db = sim.visibleDatabase(dbName, session);
     const like = likeFilter(c);
     c.end();
     const tables = Object.values(db.tables).filter((t) => like(t.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -55,7 +55,7 @@ function showCreate(c: Cursor, ctx: Ctx): Result {
   const { sim, session } = ctx;
   c.expect('SHOW', 'CREATE');
   if (c.accept('DATABASE')) {
-    const db = sim.database(c.ident(), session);
+    const db = sim.visibleDatabase(c.ident(), session);
     c.end();
     const props = Object.entries(db.properties);
     const text = `CREATE DATABASE \`${db.name}\`${props.length ? `\nPROPERTIES (\n${props.map(([k, v]) => `"${k}" = "${v}"`).join(',\n')}\n)` : ''}`;
@@ -63,7 +63,7 @@ function showCreate(c: Cursor, ctx: Ctx): Result {
   }
   const mv = c.accept('MATERIALIZED', 'VIEW');
   if (!mv && !c.accept('VIEW')) c.expect('TABLE');
-  const { table } = sim.table(c.qualified(), session);
+  const { table } = sim.visibleTable(c.qualified(), session);
   c.end();
   if (mv) {
     if (table.type !== 'MATERIALIZED_VIEW') throw dorisError(`table[${table.name}] is not async materialized view`);
@@ -84,7 +84,7 @@ function showData(c: Cursor, ctx: Ctx): Result {
   const { sim, session } = ctx;
   c.expect('SHOW', 'DATA');
   if (c.accept('FROM')) {
-    const { table } = sim.table(c.qualified(), session);
+    const { table } = sim.visibleTable(c.qualified(), session);
     c.end();
     const bytes = tableBytes(table);
     const replicas = tabletsOf(table);
@@ -107,7 +107,7 @@ function showData(c: Cursor, ctx: Ctx): Result {
     out.push(['Total', '', String(total), '0', '0', '0']);
     return rows(['DbId', 'DbName', 'Size', 'RemoteSize', 'RecycleSize', 'RecycleRemoteSize'], out);
   }
-  const db = sim.database(undefined, session);
+  const db = sim.visibleDatabase(undefined, session);
   const managed = Object.values(db.tables).filter((t) => t.type === 'OLAP' || t.type === 'MATERIALIZED_VIEW').sort((a, b) => (a.name < b.name ? -1 : 1));
   let total = 0;
   let replicas = 0;
@@ -130,7 +130,7 @@ function showPartitions(c: Cursor, ctx: Ctx): Result {
   c.expect('SHOW');
   const temp = c.accept('TEMPORARY');
   c.expect('PARTITIONS', 'FROM');
-  const { table } = sim.table(c.qualified(), session);
+  const { table } = sim.visibleTable(c.qualified(), session);
   if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') throw dorisError(`Table[${table.name}] is not a OLAP table`);
   const caps = sim.caps;
   const columns = ['PartitionId', 'PartitionName', 'VisibleVersion', 'VisibleVersionTime', 'State', 'PartitionKey', 'Range', 'DistributionKey', 'Buckets', 'ReplicationNum', 'StorageMedium', 'CooldownTime', 'RemoteStoragePolicy', 'LastConsistencyCheckTime', 'DataSize', 'IsInMemory', 'ReplicaAllocation', 'IsMutable'];
@@ -173,7 +173,7 @@ export const showDynamicPartitions: StatementHandler = {
   match: (c) => c.at('SHOW', 'DYNAMIC', 'PARTITION', 'TABLES'),
   run(c, { sim, session }) {
     c.expect('SHOW', 'DYNAMIC', 'PARTITION', 'TABLES');
-    const db = sim.database(c.accept('FROM') || c.accept('IN') ? c.ident() : undefined, session);
+    const db = sim.visibleDatabase(c.accept('FROM') || c.accept('IN') ? c.ident() : undefined, session);
     c.end();
     const out = Object.values(db.tables)
       .filter((t) => Object.keys(t.properties).some((k) => k.startsWith('dynamic_partition.')))
@@ -194,7 +194,7 @@ export const showTableStatus: StatementHandler = {
   match: (c) => c.at('SHOW', 'TABLE', 'STATUS'),
   run(c, { sim, session }) {
     c.expect('SHOW', 'TABLE', 'STATUS');
-    const db = sim.database(c.accept('FROM') || c.accept('IN') ? c.qualified().pop() : undefined, session);
+    const db = sim.visibleDatabase(c.accept('FROM') || c.accept('IN') ? c.qualified().pop() : undefined, session);
     const like = likeFilter(c);
     c.end();
     const out = Object.values(db.tables).filter((t) => like(t.name)).map((t): Cell[] => {

@@ -60,6 +60,14 @@ export const createUser: StatementHandler = {
   },
 };
 
+/** `*.*`, `db.*`, `db.tbl`, `ctl.db.*` ... : the parts, `*` included. */
+function grantTarget(c: Cursor): string[] {
+  const part = (): string => (c.acceptPunct('*') ? '*' : c.ident());
+  const parts = [part()];
+  while (c.acceptPunct('.')) parts.push(part());
+  return parts;
+}
+
 export const grant: StatementHandler = {
   name: 'GRANT',
   match: (c) => c.at('GRANT'),
@@ -73,7 +81,7 @@ export const grant: StatementHandler = {
       p.forEach((x) => privs.add(x));
     } while (c.acceptPunct(','));
     c.expect('ON');
-    const target = c.qualified();
+    const target = grantTarget(c);
     c.expect('TO');
     const { name } = userIdentity(c);
     c.end();
