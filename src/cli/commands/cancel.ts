@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
 import { parseBackupRow, parseRestoreRow } from '../../doris/parse-results.js';
 import { sql } from '../../doris/sql.js';
+import { mayBeLive } from '../../run/state-model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
@@ -38,7 +39,8 @@ export async function runCancel(planArg: string, io: CliIO): Promise<number> {
     try {
       for (const step of plan.steps) {
         const st = state.steps[step.id];
-        if (!st || (st.status !== 'running' && st.status !== 'submitting') || !st.label || (step.kind !== 'backup' && step.kind !== 'restore')) continue;
+        // Steps whose job may still run on Doris: in flight, or failed on our side mid-job.
+        if (!st || !mayBeLive(st) || !st.label || (step.kind !== 'backup' && step.kind !== 'restore')) continue;
         const client = step.kind === 'backup' ? clusters.source : clusters.target;
         const rows = step.kind === 'backup' ? (await client.query(sql.showBackup(step.database, st.label))).map(parseBackupRow) : (await client.query(sql.showRestore(step.database, st.label))).map(parseRestoreRow);
         const ours = rows.filter((r) => r.label === st.label).at(-1);
@@ -49,6 +51,7 @@ export async function runCancel(planArg: string, io: CliIO): Promise<number> {
           writeLine(io.stdout, `cancelled ${step.kind.toUpperCase()} ${st.label} of ${step.database}`);
         }
         st.status = 'failed';
+        delete st.inFlight;
         st.lastError = 'cancelled by doris-migrate cancel';
         st.history.push({ attempt: st.attempt, label: st.label, outcome: 'cancelled by user', at: new Date().toISOString() });
       }
