@@ -1,5 +1,6 @@
 // The Catalog: what doris-migrate knows about one cluster after reading it. Pure data, no IO.
 // Filled by catalog/reader.ts, consumed by plan/ (pure) and verify/.
+import type { RestoreProperty } from '../doris/capabilities.js';
 
 /** A Doris build, parsed from `SELECT @@version_comment`. */
 export interface DorisVersion {
@@ -173,4 +174,9 @@ export interface TargetFacts {
   existingDatabases: string[];
   /** Tables that already exist under the names the plan would restore to. */
   existingTables: ExistingTable[];
+  /**
+   * RESTORE properties the target itself said it accepts (true) or not (false), probed on a live
+   * database; absent or undefined where it could not be asked, and the version table decides.
+   */
+  restoreProperties?: Partial<Record<RestoreProperty, boolean | undefined>>;
 }

@@ -1,8 +1,14 @@
 // Facts about the target that shape a plan: version, privileges, backends, and which tables
 // already exist under the names we would restore to (and whether their schema differs).
 import type { DorisClient } from '../doris/client.js';
-import type { Catalog, ExistingTable, Table, TargetFacts } from './model.js';
+import { requireText } from '../doris/parse-results.js';
+import { SYSTEM_DATABASES, type Catalog, type ExistingTable, type Table, type TargetFacts } from './model.js';
 import { readCatalog } from './reader.js';
+import { probeRestoreProperties } from '../doris/probe-restore.js';
+import type { RestoreProperty } from '../doris/capabilities.js';
+
+/** The RESTORE properties whose support decides how a plan restores (conflicts, colocation). */
+const DECISIVE_PROPERTIES: readonly RestoreProperty[] = ['atomic_restore', 'force_replace', 'reserve_colocate', 'clean_tables', 'clean_partitions'];
 
 /**
  * Why two tables would fail Doris's "same schema" check on RESTORE, or undefined when they match:
@@ -51,5 +57,14 @@ export async function readTargetFacts(target: DorisClient, source: Catalog, mapp
     }
     for (const v of srcDb.views) if (dstDb.views.some((x) => x.name === v.name) || dstDb.tables.some((x) => x.name === v.name)) existingTables.push({ database: dstName, name: v.name });
   }
-  return { cluster: catalog.cluster, existingDatabases: catalog.databases.map((d) => d.name), existingTables };
+  // A probe needs a database that exists; with none to ask, the version table decides.
+  const probeDb = catalog.cluster.version.cloud ? undefined : catalog.databases[0]?.name ?? (await someDatabase(target));
+  const restoreProperties = probeDb ? await probeRestoreProperties(target, probeDb, DECISIVE_PROPERTIES) : undefined;
+  return { cluster: catalog.cluster, existingDatabases: catalog.databases.map((d) => d.name), existingTables, ...(restoreProperties ? { restoreProperties } : {}) };
+}
+
+/** Any user database on the target, or undefined on an empty cluster. */
+async function someDatabase(target: DorisClient): Promise<string | undefined> {
+  const names = (await target.query('SHOW DATABASES')).map((r) => requireText(r, 'Database'));
+  return names.find((n) => !SYSTEM_DATABASES.includes(n));
 }

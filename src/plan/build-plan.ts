@@ -1,6 +1,6 @@
 // buildPlan: Catalog + target facts + options + decisions -> Plan. Pure: no IO, no clock.
 import type { Catalog, Database, Table, TargetFacts } from '../catalog/model.js';
-import { capabilitiesOf, crossVersionProblem, versionString } from '../doris/capabilities.js';
+import { capabilitiesOf, crossVersionProblem, versionString, withProbedRestoreProperties } from '../doris/capabilities.js';
 import { refusedError, usageError } from '../errors.js';
 import { batchTables } from './batches.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -59,7 +59,8 @@ export function buildPlan(input: PlanInput): Plan {
   // The repository must be expressible on both lines (e.g. no Azure before 3.0).
   repositoryDefinition(input.repository.settings, sourceV);
   repositoryDefinition(input.repository.settings, targetV);
-  const targetCaps = capabilitiesOf(targetV);
+  // What the target said it accepts outranks the version table (patch builds and forks differ).
+  const targetCaps = withProbedRestoreProperties(capabilitiesOf(targetV), targetFacts.restoreProperties ?? {});
   const sourceCaps = capabilitiesOf(sourceV);
   const { options, selection } = input;
 

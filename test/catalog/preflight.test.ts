@@ -56,6 +56,13 @@ describe.each(['2.0', '3.0'])('target facts from a %s target', (version) => {
     expect([...facts.existingDatabases].sort()).toEqual(['crm-eu', 'sales']);
   });
 
+  it('asks the target which RESTORE properties it accepts, and the answer matches its version', () => {
+    const expected = version === '2.0'
+      ? { atomic_restore: false, force_replace: false, reserve_colocate: false, clean_tables: true, clean_partitions: true } // 2.0.15
+      : { atomic_restore: true, force_replace: false, reserve_colocate: false, clean_tables: true, clean_partitions: true }; // 3.0.3
+    expect(facts.restoreProperties).toEqual(expected);
+  });
+
   it('lists every clash, with a reason only where the schema differs', () => {
     const byName = Object.fromEntries(facts.existingTables.map((t) => [`${t.database}.${t.name}`, t.difference]));
     expect(Object.keys(byName).sort()).toEqual(['crm-eu.Kunden-Ä', 'sales.customers', 'sales.order_items', 'sales.orders']);

@@ -113,6 +113,16 @@ describe('conflicts on the target', () => {
     for (const r of restores.slice(1)) expect(r.dependsOn).toContain('restore:s:1');
   });
 
+  it('believes what the target said it accepts over its version table', () => {
+    const catalog = aCatalog().withDb('s', { with: [aTable('t')] }).build();
+    const clash = { existingDatabases: ['s'], existingTables: [{ database: 's', name: 't' }] };
+    const plain = targetFacts('2.1.6', clash); // the table says 2.1.6 has no atomic_restore
+    expect(() => buildPlan(withCatalog(catalog, { target: { ...input().target, facts: plain }, options: { ...input().options, conflicts: 'atomic-replace' } }))).toThrow(/needs atomic_restore/);
+    const probed = targetFacts('2.1.6', { ...clash, restoreProperties: { atomic_restore: true, force_replace: undefined } });
+    const plan = buildPlan(withCatalog(catalog, { target: { ...input().target, facts: probed }, options: { ...input().options, conflicts: 'atomic-replace' } }));
+    expect(plan.steps.filter((s): s is RestoreStep => s.kind === 'restore').map((r) => r.properties.atomic_restore)).toEqual(['true']);
+  });
+
   it('picks an alias that neither the target nor the source already uses', () => {
     const catalog = aCatalog().withDb('s', { with: [aTable('t'), aTable('t_migrated')] }).build();
     const facts = targetFacts('3.0.3', { existingTables: [{ database: 's', name: 't' }, { database: 's', name: 't_migrated2' }] });
