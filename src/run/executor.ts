@@ -18,6 +18,7 @@ import { decideBackup, decideRestore, type Action, type Observation } from './re
 import { readySteps, remainingChain } from './scheduler.js';
 import { initialState, isActive, isJobStep, restartStatus, restoreJobKey, type RunState, type StepState } from './state-model.js';
 import { explainJobFailure } from './explain.js';
+import { runVerification } from '../verify/run.js';
 
 export interface RunDeps {
   source: DorisClient;
@@ -249,9 +250,13 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
         deps.emit({ kind: 'manual', step: step.id, title: step.title, instructions: step.instructions, sql: step.sql });
         return;
       case 'verify': {
-        const problems = await verifyRowCounts(plan, deps);
-        if (problems.length) return fail(step, `source and target differ: ${problems.join('; ')}`);
-        return finish(step, 'row counts match');
+        const v = await runVerification(plan, 'quick', { source: deps.source, target: deps.target, now: deps.now });
+        state.verification = v;
+        if (v.differences.length) {
+          const shown = v.differences.slice(0, 5).map((d) => `${d.object} ${d.aspect}: expected ${d.expected}, found ${d.actual}`);
+          return fail(step, `source and target differ in ${v.differences.length} place(s): ${shown.join('; ')}${v.differences.length > 5 ? '; ...' : ''} (doris-migrate verify PLAN lists them all)`);
+        }
+        return finish(step, `source and target match: ${v.tables} table(s), ${v.views} view(s), ${v.rows} rows`);
       }
       case 'backup':
       case 'restore':
@@ -311,30 +316,4 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const result: RunResult = deps.signal.aborted ? 'interrupted' : refused ? 'refused' : statuses.every((s) => s === 'done' || s === 'manual') ? 'done' : 'failed';
   deps.emit({ kind: 'run-finished', result, done, total: plan.steps.length, bytesDone, bytesTotal });
   return { result, state };
-}
-
-/** Quick verification: row counts of every restored table, source vs target. */
-async function verifyRowCounts(plan: Plan, deps: RunDeps): Promise<string[]> {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const step of plan.steps) {
-    if (step.kind !== 'restore') continue;
-    const backup = plan.steps.find((s) => s.id === step.backupStep);
-    for (const t of step.tables) {
-      const key = `${step.database}.${t.alias ?? t.name}`;
-      if (seen.has(key) || t.partitions || backup?.kind !== 'backup') continue;
-      seen.add(key);
-      const count = async (c: DorisClient, db: string, name: string): Promise<string | undefined> => {
-        try {
-          return text((await c.query(sql.countRows(db, name)))[0] ?? {}, 'n');
-        } catch (e) {
-          if (e instanceof DorisQueryError && /is not|not support|View/i.test(e.detail)) return 'view';
-          throw e;
-        }
-      };
-      const [a, b] = [await count(deps.source, step.sourceDatabase, t.name), await count(deps.target, step.database, t.alias ?? t.name)];
-      if (a !== b) problems.push(`${key}: ${a} rows on the source, ${b} on the target`);
-    }
-  }
-  return problems;
 }

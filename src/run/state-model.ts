@@ -2,6 +2,7 @@
 // side effect. Pure: the schema and small transition helpers.
 import { z } from 'zod';
 import type { Plan } from '../plan/schema.js';
+import type { Verification } from '../verify/model.js';
 
 export const StepStatusSchema = z.enum([
   /** Not started. */
@@ -51,6 +52,21 @@ export const StepStateSchema = z.object({
 });
 export type StepState = z.infer<typeof StepStateSchema>;
 
+const VerificationSchema = z.object({
+  level: z.enum(['quick', 'full']),
+  checkedAt: z.string(),
+  databases: z.number(),
+  tables: z.number(),
+  views: z.number(),
+  rows: z.number(),
+  differences: z.array(z.object({
+    object: z.string(),
+    aspect: z.enum(['missing', 'columns', 'key-model', 'partitions', 'buckets', 'rollups', 'view', 'rows', 'property']),
+    expected: z.string(),
+    actual: z.string(),
+  })),
+}) satisfies z.ZodType<Verification>;
+
 export const RunStateSchema = z.object({
   version: z.literal(1),
   plan: z.string(),
@@ -58,6 +74,8 @@ export const RunStateSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   steps: z.record(z.string(), StepStateSchema),
+  /** The last verification apply ran (its verify step), for the report. */
+  verification: VerificationSchema.optional(),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 

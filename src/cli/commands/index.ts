@@ -9,10 +9,11 @@ import { registerPlan } from './plan.js';
 import { registerStatus } from './status.js';
 import { registerReview } from './review.js';
 import { registerSandbox } from './sandbox.js';
+import { registerVerify } from './verify.js';
 
 export type CommandRunner = (exitCode: Promise<number>) => void;
 
 /** Registers commands on `program`; each action reports its exit code through `done`. */
 export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
 
-export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerCancel, registerSandbox, registerDemo];
+export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerVerify, registerCancel, registerSandbox, registerDemo];

@@ -1,0 +1,56 @@
+// `doris-migrate verify PLAN [--json] [--level quick|full]`: compares what the plan migrated on
+// the source and the target; exit 5 when anything differs.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, usageError } from '../../errors.js';
+import type { Verification, VerifyLevel } from '../../verify/model.js';
+import { writeLine, type CliIO } from '../io.js';
+import { readPlanFile } from '../plan-file.js';
+import { openClusters } from '../run-context.js';
+import type { CommandRegistrar } from './index.js';
+
+export interface VerifyFlags {
+  json?: boolean;
+  level?: string;
+}
+
+export async function runVerify(planArg: string, flags: VerifyFlags, io: CliIO, after?: (planFile: string, v: Verification) => void): Promise<number> {
+  const level = (flags.level ?? 'quick') as VerifyLevel;
+  if (level !== 'quick' && level !== 'full') throw usageError('bad-level', `--level ${flags.level} is not a verification level: use quick (row counts per table) or full (per partition)`);
+  const planFile = resolve(io.cwd, planArg);
+  const plan = readPlanFile(planFile);
+  const { runVerification } = await import('../../verify/run.js');
+  const { verificationText } = await import('../../verify/render-text.js');
+  const clusters = await openClusters(plan, io);
+  let shown = -1;
+  let verification: Verification;
+  try {
+    verification = await runVerification(plan, level, {
+      ...clusters,
+      now: () => new Date(),
+      onProgress: (p) => {
+        const percent = Math.floor((100 * p.done) / Math.max(1, p.total));
+        if (percent >= shown + 10 || p.done === p.total) {
+          shown = p.done === p.total ? -1 : percent;
+          writeLine(io.stderr, `  verifying ${p.side}: ${p.done}/${p.total} tables`);
+        }
+      },
+    });
+  } finally {
+    await clusters.close();
+  }
+  after?.(planFile, verification);
+  if (flags.json) writeLine(io.stdout, JSON.stringify(verification, null, 2));
+  else io.stdout.write(verificationText(verification));
+  return verification.differences.length ? ExitCode.Differences : ExitCode.Ok;
+}
+
+export const registerVerify: CommandRegistrar = (program: Command, io, done) => {
+  program
+    .command('verify')
+    .description('compare what the plan migrated on the source and the target (exit 5 on differences)')
+    .argument('<plan>', 'plan file')
+    .option('--json', 'print the verification as JSON')
+    .option('--level <level>', 'quick: row counts per table; full: row counts per partition', 'quick')
+    .action((plan: string, flags: VerifyFlags) => done(runVerify(plan, flags, io)));
+};

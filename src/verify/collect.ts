@@ -1,0 +1,67 @@
+// Reads what `verify` compares from one cluster: the catalog of the migrated databases, then per
+// table its rollups (SHOW DATA) and row counts, a few tables at a time so a big cluster's FE is
+// not flooded.
+import { readCatalog } from '../catalog/reader.js';
+import type { DorisClient } from '../doris/client.js';
+import { num, text, type Row } from '../doris/parse-results.js';
+import { sql } from '../doris/sql.js';
+import { countedPartitions, rowKey, type Observed } from './compare.js';
+import type { VerifyLevel } from './model.js';
+import type { VerifyScope } from './scope.js';
+
+export interface CollectProgress {
+  side: 'source' | 'target';
+  done: number;
+  total: number;
+}
+
+export interface CollectOptions {
+  level: VerifyLevel;
+  /** Tables read at once per cluster. */
+  concurrency: number;
+  onProgress?: (p: CollectProgress) => void;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export async function collectSide(client: DorisClient, side: 'source' | 'target', scope: VerifyScope, opts: CollectOptions, sourceCatalog?: Observed['catalog']): Promise<Observed> {
+  const databases = side === 'source' ? [...scope.databases.keys()] : [...new Set(scope.databases.values())];
+  const catalog = await readCatalog(client, { databases, probeTemporaryPartitions: false });
+  const rows = new Map<string, number>();
+  const rollups = new Map<string, string[]>();
+  const present = new Set(catalog.databases.flatMap((d) => d.tables.map((t) => rowKey(d.name, t.name))));
+  const from = sourceCatalog ?? catalog;
+  const work = scope.tables
+    .map((t) => {
+      const source = from.databases.find((d) => d.name === t.sourceDatabase)?.tables.find((x) => x.name === t.name);
+      const [db, name] = side === 'source' ? [t.sourceDatabase, t.name] : [t.targetDatabase, t.targetName];
+      return { db, name, partitions: countedPartitions(t, source, opts.level) };
+    })
+    .filter((w) => present.has(rowKey(w.db, w.name)));
+  let done = 0;
+  await eachLimited(work, opts.concurrency, async (w) => {
+    const indexes = (await client.query(sql.showData(w.db, w.name))).map((r) => text(r, 'IndexName') ?? '');
+    rollups.set(rowKey(w.db, w.name), indexes.filter((i) => i && i !== w.name && i !== 'Total').sort());
+    const table = catalog.databases.find((d) => d.name === w.db)!.tables.find((t) => t.name === w.name)!;
+    const existing = new Set(table.partitions.map((p) => p.name));
+    if (!w.partitions) rows.set(rowKey(w.db, w.name), count(await client.query(sql.countRows(w.db, w.name))));
+    else {
+      for (const p of w.partitions.filter((x) => existing.has(x))) rows.set(rowKey(w.db, w.name, p), count(await client.query(sql.countRows(w.db, w.name, p))));
+    }
+    opts.onProgress?.({ side, done: ++done, total: work.length });
+  });
+  return { catalog, rows, rollups };
+}
+
+const count = (result: Row[]): number => {
+  const n = num(result[0] ?? {}, 'n');
+  if (n === undefined) throw new Error(`SELECT COUNT(*) returned ${JSON.stringify(result[0] ?? null)}, not a number`);
+  return n;
+};

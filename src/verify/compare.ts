@@ -1,0 +1,129 @@
+// Source vs target for everything a plan migrated. Pure: takes what collect.ts observed on both
+// clusters and returns the differences. Changes Doris makes on purpose (the replication the plan
+// asked for, partitions a dynamic-partition scheduler adds later) are not differences.
+import type { Catalog, Database, Table } from '../catalog/model.js';
+import { capabilitiesOf } from '../doris/capabilities.js';
+import type { Plan } from '../plan/schema.js';
+import type { Difference, VerifyLevel } from './model.js';
+import type { ScopeTable, VerifyScope } from './scope.js';
+
+/** One cluster as collect.ts saw it. */
+export interface Observed {
+  catalog: Catalog;
+  /** `rowKey(db, table)` (whole table) or `rowKey(db, table, partition)` -> COUNT(*). */
+  rows: Map<string, number>;
+  /** `rowKey(db, table)` -> synchronous MV (rollup) names, sorted. */
+  rollups: Map<string, string[]>;
+}
+
+export const rowKey = (db: string, table: string, partition?: string): string => [db, table, ...(partition === undefined ? [] : [partition])].join('\u0000');
+
+/** Partitions to count: the migrated ones on `full` or when only some were migrated, else none (whole table). */
+export function countedPartitions(t: ScopeTable, source: Table | undefined, level: VerifyLevel): string[] | undefined {
+  if (t.partitions) return t.partitions;
+  if (level === 'full' && source && source.partitionType !== 'UNPARTITIONED') return source.partitions.map((p) => p.name);
+  return undefined;
+}
+
+const columnsText = (t: Table): string => t.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`).join(', ');
+const keyText = (t: Table): string => `${t.keyModel ?? '?'} KEY(${t.keyColumns.join(', ')})`;
+const squash = (s: string | undefined): string => (s ?? '').replace(/\s+/g, '');
+
+export function compareMigration(plan: Plan, scope: VerifyScope, source: Observed, target: Observed, level: VerifyLevel): Difference[] {
+  const out: Difference[] = [];
+  const db = (c: Catalog, name: string): Database | undefined => c.databases.find((d) => d.name === name);
+  // Range text is comparable only when both sides read it the same way (information_schema vs SHOW PARTITIONS).
+  const rangesComparable = capabilitiesOf(source.catalog.cluster.version).partitionsInfoSchema === capabilitiesOf(target.catalog.cluster.version).partitionsInfoSchema;
+
+  const missingDbs = new Set<string>();
+  for (const targetDb of new Set(scope.databases.values())) {
+    if (!db(target.catalog, targetDb)) {
+      missingDbs.add(targetDb);
+      out.push({ object: targetDb, aspect: 'missing', expected: 'database', actual: 'no such database on the target' });
+    }
+  }
+
+  for (const t of scope.tables) {
+    if (missingDbs.has(t.targetDatabase)) continue;
+    const object = `${t.targetDatabase}.${t.targetName}`;
+    const srcDb = db(source.catalog, t.sourceDatabase);
+    const dstDb = db(target.catalog, t.targetDatabase)!;
+    const diff = (aspect: Difference['aspect'], expected: string, actual: string, at = object): void => void out.push({ object: at, aspect, expected, actual });
+
+    if (srcDb?.views.some((v) => v.name === t.name)) {
+      if (!dstDb.views.some((v) => v.name === t.targetName)) diff('view', 'view', dstDb.tables.some((x) => x.name === t.targetName) ? 'a table, not a view' : 'no such view');
+      continue;
+    }
+    const src = srcDb?.tables.find((x) => x.name === t.name);
+    if (!src) {
+      diff('missing', `${t.sourceDatabase}.${t.name} on the source`, 'gone from the source since the plan was made');
+      continue;
+    }
+    const dst = dstDb.tables.find((x) => x.name === t.targetName);
+    if (!dst) {
+      diff('missing', 'table', dstDb.views.some((v) => v.name === t.targetName) ? 'a view, not a table' : 'no such table');
+      continue;
+    }
+
+    if (columnsText(src) !== columnsText(dst)) diff('columns', columnsText(src), columnsText(dst));
+    if (keyText(src) !== keyText(dst)) diff('key-model', keyText(src), keyText(dst));
+    const [sb, tb] = [src.distribution?.buckets, dst.distribution?.buckets];
+    if (typeof sb === 'number' && typeof tb === 'number' && sb > 0 && tb > 0 && sb !== tb) diff('buckets', `${sb} buckets`, `${tb} buckets`);
+    const [sr, tr] = [source.rollups.get(rowKey(t.sourceDatabase, t.name)), target.rollups.get(rowKey(t.targetDatabase, t.targetName))];
+    if (sr && tr && sr.join(',') !== tr.join(',')) diff('rollups', sr.join(', ') || 'none', tr.join(', ') || 'none');
+
+    // Partitions: every migrated one is there with the same range; extra ones matter only when the
+    // whole table came over and no dynamic-partition scheduler adds partitions of its own.
+    const migrated = t.partitions ?? src.partitions.map((p) => p.name);
+    const dstParts = new Map(dst.partitions.map((p) => [p.name, p]));
+    const present = migrated.filter((name) => dstParts.has(name));
+    for (const name of migrated) {
+      const s = src.partitions.find((p) => p.name === name);
+      const d = dstParts.get(name);
+      if (!d) diff('partitions', `partition ${name}${s?.range ? ` ${s.range}` : ''}`, 'missing', `${object}.${name}`);
+      else if (rangesComparable && s && squash(s.range) !== squash(d.range)) diff('partitions', `range ${s.range}`, `range ${d.range}`, `${object}.${name}`);
+    }
+    if (!t.partitions && !src.dynamicPartition) {
+      const extra = dst.partitions.filter((p) => !migrated.includes(p.name)).map((p) => p.name);
+      if (extra.length) diff('partitions', `only the source's partitions`, `also ${extra.join(', ')}`);
+    }
+
+    for (const [aspectKey, expected, actual] of propertyChecks(plan, src, dst)) diff('property', `${aspectKey} ${expected}`, `${aspectKey} ${actual}`);
+
+    const counted = countedPartitions(t, src, level);
+    if (!counted) {
+      const [a, b] = [source.rows.get(rowKey(t.sourceDatabase, t.name)), target.rows.get(rowKey(t.targetDatabase, t.targetName))];
+      if (a !== undefined && b !== undefined && a !== b) diff('rows', `${a} rows`, `${b} rows`);
+    } else {
+      for (const p of counted.filter((name) => present.includes(name))) {
+        const [a, b] = [source.rows.get(rowKey(t.sourceDatabase, t.name, p)), target.rows.get(rowKey(t.targetDatabase, t.targetName, p))];
+        if (a !== undefined && b !== undefined && a !== b) diff('rows', `${a} rows`, `${b} rows`, `${object}.${p}`);
+      }
+    }
+  }
+
+  for (const mv of scope.mvs) {
+    const d = db(target.catalog, mv.targetDatabase);
+    if (d && !d.asyncMaterializedViews.some((m) => m.name === mv.name)) out.push({ object: `${mv.targetDatabase}.${mv.name}`, aspect: 'missing', expected: 'async materialized view', actual: 'no such materialized view' });
+  }
+  return out;
+}
+
+/** [property, expected, actual] for the properties that must match once follow-ups are done. */
+function propertyChecks(plan: Plan, src: Table, dst: Table): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  const r = plan.options.replication;
+  if ('num' in r) {
+    if (dst.replicationNum !== undefined && dst.replicationNum !== r.num) out.push(['replication_num', String(r.num), String(dst.replicationNum)]);
+  } else if ('allocation' in r) {
+    if (dst.replicationAllocation !== undefined && squash(dst.replicationAllocation) !== squash(r.allocation)) out.push(['replication_allocation', r.allocation, dst.replicationAllocation]);
+  } else if (src.replicationAllocation !== undefined && dst.replicationAllocation !== undefined && squash(src.replicationAllocation) !== squash(dst.replicationAllocation)) {
+    out.push(['replication_allocation', src.replicationAllocation, dst.replicationAllocation]);
+  }
+  if (src.colocateGroup !== dst.colocateGroup && src.colocateGroup) out.push(['colocate_with', src.colocateGroup, dst.colocateGroup ?? '(none)']);
+  for (const [k, v] of Object.entries(src.dynamicPartition ?? {})) {
+    const got = dst.dynamicPartition?.[k];
+    if (got !== v) out.push([`dynamic_partition.${k}`, v, got ?? '(not set)']);
+  }
+  return out;
+}

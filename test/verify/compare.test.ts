@@ -1,0 +1,107 @@
+// The comparison rules of `verify`, over hand-built catalogs: what is a difference and what Doris
+// or the plan changes on purpose.
+import { describe, expect, it } from 'vitest';
+import type { Catalog, Table } from '../../src/catalog/model.js';
+import { buildPlan, type PlanInput } from '../../src/plan/build-plan.js';
+import { settingsFromLocation } from '../../src/storage/location.js';
+import { compareMigration, rowKey, type Observed } from '../../src/verify/compare.js';
+import { verifyScope } from '../../src/verify/scope.js';
+import { aCatalog, aPartitionedTable, aTable, targetFacts } from '../support/catalog-builder.js';
+
+const GiB = 1024 ** 3;
+const planFor = (catalog: Catalog, over: Partial<PlanInput> = {}) =>
+  buildPlan({
+    name: 'v', now: '2026-11-24T08:00:00.000Z',
+    source: { catalog, ref: { host: 'src', port: 9030, user: 'root', passwordEnv: 'P', tls: false } },
+    target: { facts: targetFacts(), ref: { host: 'dst', port: 9030, user: 'root', passwordEnv: 'P', tls: false } },
+    repository: { name: 'doris_migrate', settings: settingsFromLocation('s3://bucket1/mig', { s3Endpoint: 'http://minio:9000' }) },
+    options: { labelPrefix: 'dm1', concurrency: { source: 2, target: 2 }, batchBytes: 100 * GiB, jobTimeoutSeconds: 86400, replication: { num: 1 }, conflicts: 'refuse', maxAttempts: 3 },
+    selection: {},
+    ...over,
+  });
+
+/** The target as a faithful restore would leave it: same tables under the target names, replication as planned. */
+function restored(catalog: Catalog, renames: Record<string, string> = {}, edit: (t: Table, db: string) => void = () => undefined): Catalog {
+  const c = structuredClone(catalog);
+  c.cluster.version = targetFacts().cluster.version;
+  for (const d of c.databases) {
+    d.name = renames[d.name] ?? d.name;
+    for (const t of d.tables) {
+      t.replicationNum = 1;
+      t.replicationAllocation = 'tag.location.default: 1';
+      edit(t, d.name);
+    }
+  }
+  return c;
+}
+
+const observed = (catalog: Catalog, counts: Record<string, number> = {}): Observed => ({
+  catalog,
+  rows: new Map(Object.entries(counts).map(([k, v]) => [k.split('.').join('\u0000'), v])),
+  rollups: new Map(),
+});
+
+describe('compareMigration', () => {
+  const source = aCatalog('3.0.3')
+    .withDb('sales', { with: [aTable('orders', { replicationNum: 3, replicationAllocation: 'tag.location.default: 3' }), aPartitionedTable('events', 3, GiB)] })
+    .build();
+
+  it('expects the replication the plan asked for, not the source\'s', () => {
+    const plan = planFor(source);
+    const diffs = compareMigration(plan, verifyScope(plan), observed(source), observed(restored(source)), 'quick');
+    expect(diffs).toEqual([]);
+    const kept = restored(source, {}, (t) => { if (t.name === 'orders') t.replicationNum = 3; });
+    expect(compareMigration(plan, verifyScope(plan), observed(source), observed(kept), 'quick')).toEqual([
+      { object: 'sales.orders', aspect: 'property', expected: 'replication_num 1', actual: 'replication_num 3' },
+    ]);
+  });
+
+  it('compares under the target database names and counts rows per partition on full', () => {
+    const plan = planFor(source, { selection: { renames: { sales: 'sales_v2' } } });
+    const counts = { 'sales.orders': 5, 'sales.events.p0': 1, 'sales.events.p1': 2, 'sales.events.p2': 3 };
+    const targetCounts = { 'sales_v2.orders': 5, 'sales_v2.events.p0': 1, 'sales_v2.events.p1': 2, 'sales_v2.events.p2': 4 };
+    const diffs = compareMigration(plan, verifyScope(plan), observed(source, counts), observed(restored(source, { sales: 'sales_v2' }), targetCounts), 'full');
+    expect(diffs).toEqual([{ object: 'sales_v2.events.p2', aspect: 'rows', expected: '3 rows', actual: '4 rows' }]);
+    expect(rowKey('a', 'b', 'c')).toBe('a\u0000b\u0000c');
+  });
+
+  it('reports a missing database once instead of every table in it', () => {
+    const plan = planFor(source);
+    const empty = restored(source);
+    empty.databases = [];
+    expect(compareMigration(plan, verifyScope(plan), observed(source), observed(empty), 'quick')).toEqual([
+      { object: 'sales', aspect: 'missing', expected: 'database', actual: 'no such database on the target' },
+    ]);
+  });
+
+  it('lets a dynamic-partition table grow new partitions, but not a plain one', () => {
+    const dyn = aCatalog('3.0.3').withDb('s', { with: [{ ...aPartitionedTable('ev', 2, GiB), dynamicPartition: { enable: 'true', time_unit: 'DAY' } }, aPartitionedTable('plain', 2, GiB)] }).build();
+    const plan = planFor(dyn);
+    const grown = restored(dyn, {}, (t) => t.partitions.push({ name: 'p9', range: '[9, 10)', dataBytes: 0 }));
+    expect(compareMigration(plan, verifyScope(plan), observed(dyn), observed(grown), 'quick')).toEqual([
+      { object: 's.plain', aspect: 'partitions', expected: "only the source's partitions", actual: 'also p9' },
+    ]);
+  });
+
+  it('names columns, key model, buckets, colocation and a table that became a view', () => {
+    const src = aCatalog('3.0.3').withDb('s', { with: [aTable('a', { colocateGroup: 'g' }), aTable('b')] }).build();
+    const plan = planFor(src);
+    const dst = restored(src, {}, (t) => {
+      if (t.name === 'a') {
+        t.columns = [...t.columns, { name: 'extra', type: 'int', nullable: true, isKey: false }];
+        t.keyModel = 'UNIQUE';
+        t.distribution = { type: 'HASH', columns: ['id'], buckets: 8 };
+        delete t.colocateGroup;
+      }
+    });
+    dst.databases[0]!.tables = dst.databases[0]!.tables.filter((t) => t.name !== 'b');
+    dst.databases[0]!.views.push({ name: 'b', createSql: 'CREATE VIEW b AS SELECT 1', references: [] });
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(dst), 'quick').map((d) => `${d.object} ${d.aspect}: ${d.expected} | ${d.actual}`)).toEqual([
+      's.a columns: id int NOT NULL | id int NOT NULL, extra int',
+      's.a key-model: DUPLICATE KEY(id) | UNIQUE KEY(id)',
+      's.a buckets: 4 buckets | 8 buckets',
+      's.a property: colocate_with g | colocate_with (none)',
+      's.b missing: table | a view, not a table',
+    ]);
+  });
+});
