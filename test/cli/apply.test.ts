@@ -30,7 +30,7 @@ describe('apply', () => {
     const r = await apply(m);
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('done   colocate:sales:orders');
-    expect(r.out).toMatch(/done   verify  \(source and target match: 7 table\(s\), 1 view\(s\), \d+ rows\)/);
+    expect(r.out).toMatch(/done {3}verify {2}\(source and target match: 7 table\(s\), 1 view\(s\), \d+ rows\)/);
     expect(tableContents(m, 'target')).toEqual(tableContents(m, 'source'));
     const target = m.sandbox.target.engine.world.databases;
     expect(target.sales!.tables.orders!.properties.colocate_with).toBe('order_group');

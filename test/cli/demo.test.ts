@@ -14,7 +14,7 @@ describe('doris-migrate demo', () => {
       const code = await main(['demo'], io);
       expect(code, io.out() + io.err()).toBe(0);
       expect(io.out()).toContain('## Migration plan `demo`');
-      expect(io.out()).toMatch(/done   verify  \(source and target match: /);
+      expect(io.out()).toMatch(/done {3}verify {2}\(source and target match: /);
       expect(existsSync(join(dir, 'plans', 'demo.yaml'))).toBe(true);
       expect(existsSync(join(dir, 'plans', 'demo.state.json'))).toBe(true);
       // A second demo starts a new migration instead of tripping over the old state.
