@@ -35,7 +35,7 @@ export function followUpSteps(input: FollowUpInput): Step[] {
         if (!restores) continue;
         steps.push({
           id: `colocate:${target(group.database)}:${table}`, kind: 'colocate', cluster: 'target', database: target(group.database), object: table,
-          sql: [sql.alterTableSet(target(group.database), table, { colocate_with: group.name })], automatic: true,
+          sql: [sql.alterTableSet(target(group.database), table, { colocate_with: group.name })], automatic: true, expect: { colocate_with: group.name },
           title: `put ${target(group.database)}.${table} back in colocation group ${group.name}`,
           dependsOn: [...restores, ...steps.filter((s) => s.kind === 'colocate' && s.id.startsWith(`colocate:${target(group.database)}:`) && group.tables.includes((s as { object: string }).object)).map((s) => s.id)],
         });
@@ -51,7 +51,7 @@ export function followUpSteps(input: FollowUpInput): Step[] {
       if (table.dynamicPartition?.enable !== 'true' || !restores || !input.splitTables.has(`${db.name}.${table.name}`)) continue;
       steps.push({
         id: `dynamic-partition:${target(db.name)}:${table.name}`, kind: 'dynamic-partition', cluster: 'target', database: target(db.name), object: table.name,
-        sql: [sql.alterTableSet(target(db.name), table.name, { 'dynamic_partition.enable': 'true' })], automatic: true,
+        sql: [sql.alterTableSet(target(db.name), table.name, { 'dynamic_partition.enable': 'true' })], automatic: true, expect: { 'dynamic_partition.enable': 'true' },
         title: `switch dynamic partitioning of ${target(db.name)}.${table.name} back on`, dependsOn: [...restores],
       });
     }

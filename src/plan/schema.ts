@@ -153,6 +153,11 @@ export const FollowUpStepSchema = z.object({
   sql: z.array(z.string()).min(1),
   /** Run by `apply` on its own (true), or only after `apply --followups` / a confirmation. */
   automatic: z.boolean(),
+  /**
+   * Table properties the statements leave on the target (colocate, dynamic-partition): `apply`
+   * skips the step when they are already there and checks them afterwards.
+   */
+  expect: z.record(z.string(), z.string()).optional(),
 });
 export const ManualStepSchema = z.object({
   ...StepBase,

@@ -19,6 +19,7 @@ import { readySteps, remainingChain } from './scheduler.js';
 import { initialState, isActive, isJobStep, restartStatus, restoreJobKey, type RunState, type StepState } from './state-model.js';
 import { explainJobFailure } from './explain.js';
 import { runVerification } from '../verify/run.js';
+import { materializedViewExists, missingProperties } from '../verify/effects.js';
 
 export interface RunDeps {
   source: DorisClient;
@@ -235,11 +236,28 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
         return finish(step);
       }
       case 'create-database':
-      case 'colocate':
-      case 'dynamic-partition':
-      case 'mtmv':
         for (const statement of stepStatements(plan, step)) await deps.target.query(statement);
         return finish(step);
+      case 'colocate':
+      case 'dynamic-partition': {
+        // Idempotent: a rerun (e.g. after a crash between the ALTER and the checkpoint) finds the
+        // properties in place and changes nothing; afterwards the table must show them.
+        const wanted = step.expect;
+        if (wanted && (await missingProperties(deps.target, step.database, step.object, wanted)).length === 0) return finish(step, 'already in place');
+        for (const statement of step.sql) await deps.target.query(statement);
+        const missing = wanted ? await missingProperties(deps.target, step.database, step.object, wanted) : [];
+        if (missing.length) return fail(step, `${step.database}.${step.object} still shows ${missing.join(', ')} after ${step.sql.join('; ')}: check the table on the target (SHOW CREATE TABLE)`);
+        return finish(step);
+      }
+      case 'mtmv': {
+        // The CREATE is skipped when the MV is already there (a rerun); the refresh is harmless to repeat.
+        const existed = await materializedViewExists(deps.target, step.database, step.object);
+        const [create, ...rest] = step.sql;
+        if (!existed) await deps.target.query(create!);
+        for (const statement of rest) await deps.target.query(statement);
+        if (!(await materializedViewExists(deps.target, step.database, step.object))) return fail(step, `materialized view ${step.database}.${step.object} is not on the target after CREATE MATERIALIZED VIEW: check mv_infos("database" = "${step.database}")`);
+        return finish(step, existed ? 'already there; refreshed' : undefined);
+      }
       case 'manual':
         if (deps.followups) {
           for (const statement of step.sql) await deps.target.query(statement);
