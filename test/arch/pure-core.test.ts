@@ -20,6 +20,11 @@ const PURE = [
   'src/storage/location.ts',
   'src/storage/properties.ts',
   'src/verify/compare.ts',
+  'src/verify/model.ts',
+  'src/verify/scope.ts',
+  'src/verify/render-text.ts',
+  'src/verify/report-',
+  'src/verify/timeline-svg.ts',
 ];
 
 const IMPURE_IMPORT =

@@ -60,8 +60,11 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
       const runWith = (emit: (e: RunEvent) => void) =>
         applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups: flags.followups ?? false }, state);
       const { result, state: finalState } = io.stdoutIsTTY && !io.env.CI ? await (await import('../live-progress.js')).withLiveProgress(plan, runWith) : await runWith(lineRenderer(io));
+      const { writeReport } = await import('../report-file.js');
+      const report = writeReport(planFile, plan, finalState, new Date());
       if (result === 'refused') throw refusedError('preflight', 'preflight refused the plan (see the failed step above)');
       writeLine(io.stdout, `state: ${checkpoint.path}`);
+      writeLine(io.stdout, `report: ${report}`);
       if (flags.cleanup) {
         if (result !== 'done') writeLine(io.stderr, 'not cleaning up: the migration is not done and verified');
         else if (!repository) writeLine(io.stderr, `not cleaning up: ${plan.repository.settings.location} cannot be reached from here; delete the snapshots with the storage's own tools`);

@@ -6,7 +6,7 @@ import { ExitCode, usageError } from '../../errors.js';
 import type { Verification, VerifyLevel } from '../../verify/model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
-import { openClusters } from '../run-context.js';
+import { openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 
 export interface VerifyFlags {
@@ -14,7 +14,7 @@ export interface VerifyFlags {
   level?: string;
 }
 
-export async function runVerify(planArg: string, flags: VerifyFlags, io: CliIO, after?: (planFile: string, v: Verification) => void): Promise<number> {
+export async function runVerify(planArg: string, flags: VerifyFlags, io: CliIO): Promise<number> {
   const level = (flags.level ?? 'quick') as VerifyLevel;
   if (level !== 'quick' && level !== 'full') throw usageError('bad-level', `--level ${flags.level} is not a verification level: use quick (row counts per table) or full (per partition)`);
   const planFile = resolve(io.cwd, planArg);
@@ -39,9 +39,17 @@ export async function runVerify(planArg: string, flags: VerifyFlags, io: CliIO, 
   } finally {
     await clusters.close();
   }
-  after?.(planFile, verification);
+  // The report shows this verification next to the run it checks (the state is read, never written).
+  const { existsSync } = await import('node:fs');
+  const { fileCheckpoint } = await import('../../run/checkpoint.js');
+  const { writeReport } = await import('../report-file.js');
+  const state = existsSync(statePath(planFile)) ? fileCheckpoint(statePath(planFile)).load() : undefined;
+  const report = writeReport(planFile, plan, state, new Date(), verification);
   if (flags.json) writeLine(io.stdout, JSON.stringify(verification, null, 2));
-  else io.stdout.write(verificationText(verification));
+  else {
+    io.stdout.write(verificationText(verification));
+    writeLine(io.stdout, `report: ${report}`);
+  }
   return verification.differences.length ? ExitCode.Differences : ExitCode.Ok;
 }
 

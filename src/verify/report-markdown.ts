@@ -1,0 +1,70 @@
+// The report as Markdown for a change ticket or a pull request, with the timeline inline. Pure.
+import { formatBytes } from '../plan/render.js';
+import type { Report } from './report-model.js';
+import { timelineSvg } from './timeline-svg.js';
+
+/** Text safe inside a Markdown table cell or a line: no pipes, no line breaks, no raw HTML. */
+export const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+const code = (s: string): string => `\`${mdCell(s).replace(/`/g, 'ˋ')}\``;
+
+export function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return h ? `${h} h ${m} min` : `${m} min ${s} s`;
+}
+
+export function reportMarkdown(r: Report): string {
+  const t = r.totals;
+  const v = r.verification;
+  const verdict = !v ? 'not verified yet (`doris-migrate verify PLAN`)' : v.differences.length ? `**${v.differences.length} difference(s)** (${v.level}, ${v.checkedAt})` : `source and target match (${v.level}: ${v.tables} tables, ${v.views} views, ${v.rows} rows; ${v.checkedAt})`;
+  const out: string[] = [
+    `# Migration report: ${mdCell(r.plan)}`,
+    '',
+    `| | |`,
+    `| --- | --- |`,
+    `| status | **${r.status}** (${t.stepsDone} of ${t.steps} steps done) |`,
+    `| source | ${mdCell(r.source)} |`,
+    `| target | ${mdCell(r.target)} |`,
+    `| repository | ${code(r.repository)} |`,
+    `| migrated | ${t.databases} databases, ${t.tables} tables, ${t.partitions} partitions, ${formatBytes(t.bytes)}, ~${t.rows} rows |`,
+    `| wall time | ${duration(r.seconds)}${r.startedAt ? ` (${r.startedAt} to ${r.finishedAt ?? 'now'})` : ''} |`,
+    `| jobs | ${r.jobs.submitted} submitted, ${r.jobs.retries} retried, ${r.jobs.failed} failed |`,
+    `| verification | ${verdict} |`,
+    `| report made | ${r.generatedAt} |`,
+    '',
+    '## Timeline',
+    '',
+    timelineSvg(r.timeline),
+    '',
+    '## Stages',
+    '',
+    '| stage | steps | done | took |',
+    '| --- | ---: | ---: | ---: |',
+    ...r.stages.map((s) => `| ${s.stage} | ${s.steps} | ${s.done} | ${duration(s.seconds)} |`),
+    '',
+    '## Databases',
+    '',
+    '| source | target | tables | partitions | size | rows | jobs | retries | status | took |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    ...r.databases.map((d) => `| ${code(d.source)} | ${code(d.target)} | ${d.tables} | ${d.partitions} | ${formatBytes(d.bytes)} | ${d.rows} | ${d.jobs} | ${d.retries} | ${d.status} | ${duration(d.seconds)} |`),
+  ];
+  if (r.failures.length) out.push('', '## Failed steps', '', ...r.failures.map((f) => `- ${code(f.step)}: ${mdCell(f.error)}`));
+  if (v?.differences.length) {
+    out.push('', '## Differences', '', '| object | aspect | expected | actual |', '| --- | --- | --- | --- |', ...v.differences.map((d) => `| ${code(d.object)} | ${d.aspect} | ${mdCell(d.expected)} | ${mdCell(d.actual)} |`));
+  }
+  out.push('', '## Follow-ups', '');
+  if (!r.followUps.done.length && !r.followUps.pending.length) out.push('None: Doris left nothing to do by hand.');
+  for (const f of r.followUps.done) out.push(`- [x] ${mdCell(f)}`);
+  for (const f of r.followUps.pending) {
+    out.push(`- [ ] ${mdCell(f.title)}: ${mdCell(f.instructions)}`);
+    if (f.sql.length) out.push('', '  ```sql', ...f.sql.flatMap((s) => s.split('\n').map((l) => `  ${l}`)), '  ```');
+  }
+  out.push('', '## Left out', '');
+  if (!r.excluded.length) out.push('Nothing.');
+  else out.push('| object | why | what to do |', '| --- | --- | --- |', ...r.excluded.map((e) => `| ${code(e.object)} | ${mdCell(e.reason)} | ${mdCell(e.remedy)} |`));
+  if (r.warnings.length) out.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${mdCell(w)}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,157 @@
+// The migration report: what a plan moved, how long each part took, which jobs ran and retried,
+// what is left for a person, and whether the target was verified. Built from the plan, the run
+// state and the last verification. Pure.
+import type { Plan, Step } from '../plan/schema.js';
+import type { RunState, StepState } from '../run/state-model.js';
+import type { Verification } from './model.js';
+
+export type Stage = 'preflight' | 'repository' | 'backup' | 'restore' | 'follow-ups' | 'verify';
+
+export interface TimedStage {
+  stage: Stage;
+  steps: number;
+  done: number;
+  startedAt?: string;
+  finishedAt?: string;
+  seconds?: number;
+}
+
+export interface DatabaseReport {
+  source: string;
+  target: string;
+  tables: number;
+  partitions: number;
+  bytes: number;
+  rows: number;
+  /** Backup and restore jobs submitted (attempts), and how many of them were retries. */
+  jobs: number;
+  retries: number;
+  status: 'done' | 'running' | 'failed' | 'pending';
+  startedAt?: string;
+  finishedAt?: string;
+  seconds?: number;
+}
+
+/** One bar of the timeline: a step from its start to its end (or to the report time if unfinished). */
+export interface TimelineBar {
+  database: string;
+  step: string;
+  kind: Step['kind'];
+  start: string;
+  end: string;
+  status: StepState['status'];
+  /** Earlier attempts and how they ended, e.g. `a1: cancelled by Doris`. */
+  attempts: string[];
+}
+
+export interface Report {
+  plan: string;
+  source: string;
+  target: string;
+  repository: string;
+  generatedAt: string;
+  /** done: every step done (or left for a person); not started: no state yet. */
+  status: 'done' | 'in progress' | 'failed' | 'not started';
+  totals: { databases: number; tables: number; partitions: number; bytes: number; rows: number; steps: number; stepsDone: number };
+  startedAt?: string;
+  finishedAt?: string;
+  seconds?: number;
+  stages: TimedStage[];
+  databases: DatabaseReport[];
+  jobs: { submitted: number; retries: number; failed: number };
+  failures: { step: string; error: string }[];
+  followUps: { done: string[]; pending: { title: string; instructions: string; sql: string[] }[] };
+  excluded: Plan['excluded'];
+  warnings: string[];
+  verification?: Verification;
+  timeline: TimelineBar[];
+}
+
+const STAGE_OF: Record<Step['kind'], Stage> = {
+  preflight: 'preflight', 'create-repository': 'repository', 'create-database': 'repository', backup: 'backup', restore: 'restore',
+  colocate: 'follow-ups', 'dynamic-partition': 'follow-ups', mtmv: 'follow-ups', manual: 'follow-ups', verify: 'verify',
+};
+
+const seconds = (from?: string, to?: string): number | undefined => (from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : undefined);
+const earliest = (xs: (string | undefined)[]): string | undefined => xs.filter((x): x is string => !!x).sort()[0];
+const latest = (xs: (string | undefined)[]): string | undefined => xs.filter((x): x is string => !!x).sort().at(-1);
+
+/** Which source database a step belongs to (for per-database rows), if any. */
+function databaseOf(plan: Plan, step: Step): string | undefined {
+  if (step.kind === 'backup') return step.database;
+  if (step.kind === 'restore') return step.sourceDatabase;
+  if (step.kind === 'create-database' || step.kind === 'colocate' || step.kind === 'dynamic-partition' || step.kind === 'mtmv') return plan.databases.find((d) => d.target === step.database)?.source;
+  return undefined;
+}
+
+export function buildReport(plan: Plan, state: RunState | undefined, now: string, verification?: Verification): Report {
+  const st = (id: string): StepState => state?.steps[id] ?? { status: 'pending', attempt: 0, history: [] };
+  const end = (s: StepState): string | undefined => s.finishedAt ?? (s.startedAt ? (s.status === 'done' ? s.startedAt : state?.updatedAt ?? now) : undefined);
+  const jobSteps = plan.steps.filter((s) => s.kind === 'backup' || s.kind === 'restore');
+  const statuses = plan.steps.map((s) => st(s.id).status);
+
+  const stages: TimedStage[] = (['preflight', 'repository', 'backup', 'restore', 'follow-ups', 'verify'] as Stage[]).flatMap((stage) => {
+    const steps = plan.steps.filter((s) => STAGE_OF[s.kind] === stage);
+    if (!steps.length) return [];
+    const startedAt = earliest(steps.map((s) => st(s.id).startedAt));
+    const finishedAt = latest(steps.map((s) => end(st(s.id))));
+    const t = seconds(startedAt, finishedAt);
+    return [{ stage, steps: steps.length, done: steps.filter((s) => st(s.id).status === 'done').length, ...(startedAt ? { startedAt } : {}), ...(finishedAt ? { finishedAt } : {}), ...(t !== undefined ? { seconds: t } : {}) }];
+  });
+
+  const databases: DatabaseReport[] = plan.databases.map((d) => {
+    const steps = plan.steps.filter((s) => databaseOf(plan, s) === d.source);
+    const jobs = steps.filter((s) => s.kind === 'backup' || s.kind === 'restore').map((s) => st(s.id));
+    const all = steps.map((s) => st(s.id));
+    const status: DatabaseReport['status'] = all.some((s) => s.status === 'failed') ? 'failed' : all.every((s) => s.status === 'done' || s.status === 'manual') ? 'done' : all.some((s) => s.status !== 'pending') ? 'running' : 'pending';
+    const startedAt = earliest(all.map((s) => s.startedAt));
+    const finishedAt = status === 'done' ? latest(all.map(end)) : undefined;
+    const t = seconds(startedAt, finishedAt);
+    return {
+      ...d, jobs: jobs.reduce((n, s) => n + s.attempt, 0), retries: jobs.reduce((n, s) => n + Math.max(0, s.attempt - 1), 0), status,
+      ...(startedAt ? { startedAt } : {}), ...(finishedAt ? { finishedAt } : {}), ...(t !== undefined ? { seconds: t } : {}),
+    };
+  });
+
+  const timeline: TimelineBar[] = plan.steps.flatMap((s) => {
+    const x = st(s.id);
+    const database = databaseOf(plan, s);
+    const stop = end(x);
+    if (!database || !x.startedAt || !stop) return [];
+    const attempts = x.history.filter((h) => h.outcome !== 'finished').map((h) => `a${h.attempt}: ${h.outcome}`);
+    return [{ database, step: s.id, kind: s.kind, start: x.startedAt, end: stop, status: x.status, attempts }];
+  });
+
+  const startedAt = earliest(plan.steps.map((s) => st(s.id).startedAt));
+  const finishedAt = latest(plan.steps.map((s) => end(st(s.id))));
+  const t = seconds(startedAt, finishedAt);
+  const total = <K extends 'tables' | 'partitions' | 'bytes' | 'rows'>(k: K) => plan.databases.reduce((n, d) => n + d[k], 0);
+  const status: Report['status'] = !state ? 'not started' : statuses.some((s) => s === 'failed') ? 'failed' : statuses.every((s) => s === 'done' || s === 'manual') ? 'done' : 'in progress';
+  const verified = verification ?? state?.verification;
+  return {
+    plan: plan.name,
+    source: `${plan.source.host}:${plan.source.port} (Doris ${plan.source.version})`,
+    target: `${plan.target.host}:${plan.target.port} (Doris ${plan.target.version})`,
+    repository: plan.repository.settings.location,
+    generatedAt: now,
+    status,
+    totals: { databases: plan.databases.length, tables: total('tables'), partitions: total('partitions'), bytes: total('bytes'), rows: total('rows'), steps: plan.steps.length, stepsDone: statuses.filter((s) => s === 'done').length },
+    ...(startedAt ? { startedAt } : {}), ...(finishedAt ? { finishedAt } : {}), ...(t !== undefined ? { seconds: t } : {}),
+    stages,
+    databases,
+    jobs: {
+      submitted: jobSteps.reduce((n, s) => n + st(s.id).attempt, 0),
+      retries: jobSteps.reduce((n, s) => n + Math.max(0, st(s.id).attempt - 1), 0),
+      failed: jobSteps.filter((s) => st(s.id).status === 'failed').length,
+    },
+    failures: plan.steps.filter((s) => st(s.id).status === 'failed').map((s) => ({ step: s.id, error: st(s.id).lastError ?? 'failed' })),
+    followUps: {
+      done: plan.steps.filter((s) => STAGE_OF[s.kind] === 'follow-ups' && st(s.id).status === 'done').map((s) => s.title),
+      pending: plan.steps.flatMap((s) => (STAGE_OF[s.kind] === 'follow-ups' && st(s.id).status !== 'done' ? [{ title: s.title, instructions: s.kind === 'manual' ? s.instructions : 'runs automatically once its restores are done', sql: 'sql' in s ? s.sql : [] }] : [])),
+    },
+    excluded: plan.excluded,
+    warnings: plan.warnings,
+    ...(verified ? { verification: verified } : {}),
+    timeline,
+  };
+}
