@@ -19,7 +19,7 @@ export function duration(seconds: number | undefined): string {
 export function reportMarkdown(r: Report): string {
   const t = r.totals;
   const v = r.verification;
-  const verdict = !v ? 'not verified yet (`doris-migrate verify PLAN`)' : v.differences.length ? `**${v.differences.length} difference(s)** (${v.level}, ${v.checkedAt})` : `source and target match (${v.level}: ${v.tables} tables, ${v.views} views, ${v.rows} rows; ${v.checkedAt})`;
+  const verdict = !v ? 'not verified yet (`doris-migrate verify PLAN`)' : v.differences.length ? `**${v.differences.length} difference(s)** (${v.level}, ${v.checkedAt})` : `source and target match (${v.level}: ${v.tables} table(s), ${v.views} view(s), ${v.rows} rows; ${v.checkedAt})`;
   const out: string[] = [
     `# Migration report: ${mdCell(r.plan)}`,
     '',
