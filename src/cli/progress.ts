@@ -13,7 +13,7 @@ export function lineRenderer(io: CliIO): (e: RunEvent) => void {
       case 'run-started':
         return line(`${e.resumed ? 'resuming' : 'starting'} ${e.plan}: ${e.done}/${e.steps} steps done`);
       case 'step-started':
-        return line(`start  ${e.step}${e.label ? ` [${e.label}]` : ''}  ${e.title}`);
+        return line(`${e.adopted ? 'adopt' : 'start'}  ${e.step}${e.label ? ` [${e.label}]` : ''}  ${e.title}`);
       case 'job-state':
         if (lastState.get(e.step) === e.state) return;
         lastState.set(e.step, e.state);

@@ -2,7 +2,7 @@
 
 export type RunEvent =
   | { kind: 'run-started'; plan: string; steps: number; done: number; resumed: boolean }
-  | { kind: 'step-started'; step: string; title: string; label?: string }
+  | { kind: 'step-started'; step: string; title: string; label?: string; /** A job a previous run left in flight, now watched again. */ adopted?: boolean }
   | { kind: 'job-state'; step: string; database: string; label: string; state: string; progress: string; elapsedMs: number }
   | { kind: 'step-finished'; step: string; title: string; note?: string }
   | { kind: 'step-retry'; step: string; reason: string; nextLabel: string }

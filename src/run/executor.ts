@@ -136,8 +136,9 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
 
   const driveJob = async (step: BackupStep | RestoreStep): Promise<void> => {
     const s = st(step.id);
-    if (s.status === 'pending') await intend(step);
-    deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label! });
+    const adopted = s.status !== 'pending';
+    if (!adopted) await intend(step);
+    deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });
     const started = Date.now();
     for (;;) {
       const obs = await observe(step, s.label!);

@@ -17,10 +17,35 @@ describe('doris-migrate demo', () => {
       expect(io.out()).toMatch(/done {3}verify {2}\(source and target match: /);
       expect(existsSync(join(dir, 'plans', 'demo.yaml'))).toBe(true);
       expect(existsSync(join(dir, 'plans', 'demo.state.json'))).toBe(true);
+      expect(existsSync(join(dir, 'plans', 'demo.report.md'))).toBe(true);
+      expect(io.out()).toContain(`report: ${join(dir, 'plans', 'demo.report.md')}`);
       // A second demo starts a new migration instead of tripping over the old state.
       expect(await main(['demo'], captureIO({ cwd: dir, env: {} }))).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('--interrupt-at kills its own apply midway and resumes without submitting any job twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-demo-'));
+    try {
+      const io = captureIO({ cwd: dir, env: {} });
+      const code = await main(['demo', '--interrupt-at', '9'], io);
+      const out = io.out();
+      expect(code, out + io.err()).toBe(0);
+      expect(out).toContain('killed (SIGKILL) after 9 finished step(s)');
+      expect(out).toMatch(/the state file says: 9 done, \d+ in flight/);
+      expect(out).toMatch(/resuming demo: 9\/19 steps done/);
+      expect(out).toMatch(/the clusters received (\d+) BACKUP\/RESTORE submissions for \1 distinct jobs: none twice/);
+      expect(out).toMatch(/done {3}verify {2}\(source and target match: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('refuses a bad --interrupt-at with exit 2', async () => {
+    const io = captureIO({ cwd: tmpdir(), env: {} });
+    expect(await main(['demo', '--interrupt-at', 'soon'], io)).toBe(2);
+    expect(io.err()).toContain("--interrupt-at must be a positive integer, got 'soon'");
+  });
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
+import { positiveInt } from '../flags.js';
 import { writeLine, type CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
 import { runPlan } from './plan.js';
@@ -13,7 +14,12 @@ import { runApply, signalController } from './apply.js';
 
 const DEMO_SEED = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'catalogs', 'demo.sql');
 
-export async function runDemo(io: CliIO, signal: AbortSignal): Promise<number> {
+export interface DemoOptions {
+  /** Kill the first apply (SIGKILL) once this many steps have finished, then resume. */
+  interruptAt?: number;
+}
+
+export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptions = {}): Promise<number> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { startSandbox } = await import('../../sandbox/index.js');
@@ -40,9 +46,20 @@ export async function runDemo(io: CliIO, signal: AbortSignal): Promise<number> {
     if (planned !== ExitCode.Ok) return planned;
     writeLine(io.stdout, '\n== 3. review --format markdown (what a colleague approves)');
     runReview('plans/demo.yaml', 'markdown', demoIO);
-    writeLine(io.stdout, '\n== 4. apply');
+    if (options.interruptAt !== undefined) {
+      writeLine(io.stdout, `\n== 4. apply in a child process, killed with SIGKILL once ${options.interruptAt} step(s) have finished (a crash, a lost laptop lid)`);
+      await applyUntilKilled(options.interruptAt, demoIO);
+      writeLine(io.stdout, `   the state file says: ${stateSummary(join(io.cwd, 'plans', 'demo.state.json'))}`);
+      writeLine(io.stdout, '\n== 5. apply again: running jobs are adopted, finished ones kept, nothing is submitted twice');
+    } else writeLine(io.stdout, '\n== 4. apply');
     const applied = await runApply('plans/demo.yaml', { yes: true, pollInterval: '0.2' }, demoIO, signal);
-    writeLine(io.stdout, `\n== 5. The plan and its state are in ${join(io.cwd, 'plans')}: demo.yaml, demo.state.json (try: doris-migrate status plans/demo.yaml)`);
+    if (options.interruptAt !== undefined) {
+      const submitted = [...sandbox.source.jobs.history(), ...sandbox.target.jobs.history()].filter((h) => h.outcome === 'submitted');
+      const labels = new Set(submitted.map((h) => `${h.statement} ${h.db}.${h.label}`));
+      writeLine(io.stdout, `   the clusters received ${submitted.length} BACKUP/RESTORE submissions for ${labels.size} distinct jobs${submitted.length === labels.size ? ': none twice' : ''}`);
+    }
+    writeLine(io.stdout, `\n== ${options.interruptAt !== undefined ? 6 : 5}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json (the checkpoint), demo.report.md and demo.report.json (the report)`);
+    writeLine(io.stdout, '   try: doris-migrate status plans/demo.yaml; doris-migrate review plans/demo.yaml --format sql');
     return applied;
   } finally {
     await sandbox.stop();
@@ -50,9 +67,49 @@ export async function runDemo(io: CliIO, signal: AbortSignal): Promise<number> {
   }
 }
 
+/** Runs `apply` as a child process and kills it with SIGKILL once `steps` steps have finished. */
+async function applyUntilKilled(steps: number, io: CliIO): Promise<void> {
+  const { spawnSelf } = await import('../self-process.js');
+  const child = spawnSelf(['apply', 'plans/demo.yaml', '--yes', '--poll-interval', '0.2'], { cwd: io.cwd, env: { ...io.env, CI: '1' } });
+  let finished = 0;
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (finished >= steps) return;
+      writeLine(io.stdout, `   | ${line}`);
+      if (/^\S+ done {3}\S/.test(line) && ++finished === steps) {
+        child.kill('SIGKILL');
+        writeLine(io.stdout, `   killed (SIGKILL) after ${finished} finished step(s)`);
+      }
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (finished < steps) writeLine(io.stdout, `   the first apply ended (exit ${code}) before ${steps} steps finished: nothing to interrupt`);
+}
+
+/** `7 done, 2 running (backup:sales:1 as dm..._a1), 10 pending`, from the state file. */
+function stateSummary(path: string): string {
+  const state = JSON.parse(readFileSync(path, 'utf8')) as { steps: Record<string, { status: string; label?: string }> };
+  const entries = Object.entries(state.steps);
+  const by = (status: string) => entries.filter(([, s]) => s.status === status);
+  const live = [...by('running'), ...by('submitting')];
+  return `${by('done').length} done, ${live.length} in flight${live.length ? ` (${live.map(([id, s]) => `${id}${s.label ? ` as ${s.label}` : ''}`).join(', ')})` : ''}, ${by('pending').length} pending`;
+}
+
 export const registerDemo: CommandRegistrar = (program: Command, io, done) => {
   program
     .command('demo')
-    .description('see a whole migration on a local sandbox: plan, review and apply (no Doris needed)')
-    .action(() => done(runDemo(io, signalController(io).signal)));
+    .description('see a whole migration on a local sandbox: plan, review, apply, follow-ups, verify and the report (no Doris needed)')
+    .option('--interrupt-at <steps>', 'kill the first apply (SIGKILL) once this many steps have finished, then resume it')
+    .action((flags: { interruptAt?: string }) =>
+      done(
+        (async () => {
+          const interruptAt = positiveInt(flags.interruptAt, '--interrupt-at');
+          return runDemo(io, signalController(io).signal, interruptAt === undefined ? {} : { interruptAt });
+        })(),
+      ),
+    );
 };
