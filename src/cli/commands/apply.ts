@@ -57,9 +57,20 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     const clusters = await openClusters(plan, io);
     try {
       const { applyPlan } = await import('../../run/executor.js');
-      const runWith = (emit: (e: RunEvent) => void) =>
-        applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups: flags.followups ?? false }, state);
-      const { result, state: finalState } = io.stdoutIsTTY && !io.env.CI ? await (await import('../live-progress.js')).withLiveProgress(plan, runWith) : await runWith(lineRenderer(io));
+      const run = (followups: boolean, initial: typeof state) => {
+        const runWith = (emit: (e: RunEvent) => void) =>
+          applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups }, initial);
+        return io.stdoutIsTTY && !io.env.CI ? import('../live-progress.js').then((m) => m.withLiveProgress(plan, runWith)) : runWith(lineRenderer(io));
+      };
+      let { result, state: finalState } = await run(flags.followups ?? false, state);
+      // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
+      const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
+      if (result === 'done' && manual.length && io.interactive && !flags.yes && !flags.followups) {
+        const { confirm } = await import('@inquirer/prompts');
+        if (await confirm({ message: `${manual.length} follow-up(s) above are for a person. Are they done? (their SQL, if any, runs now)`, default: false })) {
+          ({ result, state: finalState } = await run(true, finalState));
+        }
+      }
       const { writeReport } = await import('../report-file.js');
       const report = writeReport(planFile, plan, finalState, new Date());
       if (result === 'refused') throw refusedError('preflight', 'preflight refused the plan (see the failed step above)');
