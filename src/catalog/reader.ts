@@ -177,9 +177,14 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       if (t) t.storagePolicy ??= requireText(r, 'PolicyName');
     }
     const groups = await client.query("SHOW PROC '/colocation_group'");
+    // A group belongs to the database its GroupId names; table names alone repeat across databases.
+    const dbNameById = new Map<string, string>();
+    if (groups.length) for (const r of await client.query("SHOW PROC '/dbs'")) dbNameById.set(requireText(r, 'DbId'), requireText(r, 'DbName').replace(/^default_cluster:/, ''));
     const idsByDb = new Map<string, Map<string, string>>();
     for (const g of groups) {
       const dbId = requireText(g, 'GroupId').split('.')[0]!;
+      const dbName = dbNameById.get(dbId);
+      if (dbName === undefined || !dbs.has(dbName)) continue;
       if (!idsByDb.has(dbId)) {
         const ids = new Map<string, string>();
         for (const r of await client.query(sql.showProcDatabase(dbId))) ids.set(requireText(r, 'TableId'), requireText(r, 'TableName'));
@@ -187,8 +192,6 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       }
       const ids = idsByDb.get(dbId)!;
       const members = requireText(g, 'TableIds').split(',').map((s) => ids.get(s.trim())).filter((n): n is string => n !== undefined);
-      const dbName = [...dbs.keys()].find((n) => members.some((m) => tables.has(`${n}\u0000${m}`)));
-      if (!dbName) continue;
       const name = requireText(g, 'GroupName').replace(/^\d+_/, '');
       colocateGroups.push({ database: dbName, name, buckets: num(g, 'BucketsNum') ?? 0, replicationAllocation: text(g, 'ReplicaAllocation') ?? '', tables: members });
       for (const m of members) {

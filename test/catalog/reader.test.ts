@@ -62,6 +62,23 @@ describe.each(['2.0', '2.1.5', '2.1', '3.0', '4.0', 'cloud'])('reading a %s cata
   });
 });
 
+describe('colocation groups', () => {
+  it('belong to the database that holds them, not to any database with a table of the same name', async () => {
+    const sim = await testSimulator({ seedSql: `${DEMO_SQL}\nCREATE DATABASE other;\nCREATE TABLE other.orders (k INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES ("replication_num" = "1");` });
+    const client = clientFor(sim);
+    try {
+      const other = await readCatalog(client, { databases: ['other'] });
+      expect(other.colocateGroups).toEqual([]);
+      expect(other.databases[0]!.tables[0]!.colocateGroup).toBeUndefined();
+      const both = await readCatalog(client, { databases: ['other', 'sales'] });
+      expect(both.colocateGroups.map((g) => `${g.database}.${g.name}: ${g.tables.join(',')}`)).toEqual(['sales.order_group: orders,order_items']);
+    } finally {
+      await client.close();
+      await sim.dispose();
+    }
+  });
+});
+
 describe('query budget', () => {
   const seed = (dbs: number, tables: number) =>
     Array.from({ length: dbs }, (_, d) => [
