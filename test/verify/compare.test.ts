@@ -9,13 +9,15 @@ import { verifyScope } from '../../src/verify/scope.js';
 import { aCatalog, aPartitionedTable, aTable, targetFacts } from '../support/catalog-builder.js';
 
 const GiB = 1024 ** 3;
+const OPTIONS: PlanInput['options'] = { labelPrefix: 'dm1', concurrency: { source: 2, target: 2 }, batchBytes: 100 * GiB, jobTimeoutSeconds: 86400, replication: { num: 1 }, conflicts: 'refuse', maxAttempts: 3 };
+const DST = { host: 'dst', port: 9030, user: 'root', passwordEnv: 'P', tls: false };
 const planFor = (catalog: Catalog, over: Partial<PlanInput> = {}) =>
   buildPlan({
     name: 'v', now: '2026-11-24T08:00:00.000Z',
     source: { catalog, ref: { host: 'src', port: 9030, user: 'root', passwordEnv: 'P', tls: false } },
     target: { facts: targetFacts(), ref: { host: 'dst', port: 9030, user: 'root', passwordEnv: 'P', tls: false } },
     repository: { name: 'doris_migrate', settings: settingsFromLocation('s3://bucket1/mig', { s3Endpoint: 'http://minio:9000' }) },
-    options: { labelPrefix: 'dm1', concurrency: { source: 2, target: 2 }, batchBytes: 100 * GiB, jobTimeoutSeconds: 86400, replication: { num: 1 }, conflicts: 'refuse', maxAttempts: 3 },
+    options: OPTIONS,
     selection: {},
     ...over,
   });
@@ -63,6 +65,42 @@ describe('compareMigration', () => {
     const diffs = compareMigration(plan, verifyScope(plan), observed(source, counts), observed(restored(source, { sales: 'sales_v2' }), targetCounts), 'full');
     expect(diffs).toEqual([{ object: 'sales_v2.events.p2', aspect: 'rows', expected: '3 rows', actual: '4 rows' }]);
     expect(rowKey('a', 'b', 'c')).toBe('a\u0000b\u0000c');
+  });
+
+  it('compares an aliased table under its alias and leaves the table it stepped around alone', () => {
+    const plan = planFor(source, {
+      options: { ...OPTIONS, conflicts: 'alias' },
+      target: { facts: targetFacts('3.0.3', { existingDatabases: ['sales'], existingTables: [{ database: 'sales', name: 'orders', difference: 'columns differ' }] }), ref: DST },
+    });
+    const scoped = verifyScope(plan).tables.find((t) => t.name === 'orders')!;
+    expect(scoped.targetName).toBe('orders_migrated');
+    // The target: the restored copy as orders_migrated, beside an unrelated table called orders.
+    const dst = restored(source);
+    const sales = dst.databases[0]!;
+    sales.tables = sales.tables.map((t) => (t.name === 'orders' ? { ...t, name: 'orders_migrated' } : t));
+    sales.tables.push(aTable('orders', { columns: [{ name: 'other', type: 'varchar(8)', nullable: true, isKey: true }] }));
+    const counts = { 'sales.orders': 5, 'sales.events': 7 };
+    const targetCounts = { 'sales.orders_migrated': 5, 'sales.orders': 99, 'sales.events': 7 };
+    expect(compareMigration(plan, verifyScope(plan), observed(source, counts), observed(dst, targetCounts), 'quick')).toEqual([]);
+    targetCounts['sales.orders_migrated'] = 4;
+    expect(compareMigration(plan, verifyScope(plan), observed(source, counts), observed(dst, targetCounts), 'quick')).toEqual([
+      { object: 'sales.orders_migrated', aspect: 'rows', expected: '5 rows', actual: '4 rows' },
+    ]);
+  });
+
+  it('expects the source\'s replication when the plan reserves it', () => {
+    const plan = planFor(source, { options: { ...OPTIONS, replication: { reserve: true } } });
+    const same = restored(source, {}, (t) => {
+      t.replicationNum = 3;
+      t.replicationAllocation = t.name === 'orders' ? 'tag.location.default: 3' : 'tag.location.default:3';
+    });
+    const sameSource = structuredClone(source);
+    for (const t of sameSource.databases[0]!.tables) t.replicationAllocation = 'tag.location.default: 3';
+    expect(compareMigration(plan, verifyScope(plan), observed(sameSource), observed(same), 'quick')).toEqual([]);
+    expect(compareMigration(plan, verifyScope(plan), observed(sameSource), observed(restored(source)), 'quick')).toEqual([
+      { object: 'sales.events', aspect: 'property', expected: 'replication_allocation tag.location.default: 3', actual: 'replication_allocation tag.location.default: 1' },
+      { object: 'sales.orders', aspect: 'property', expected: 'replication_allocation tag.location.default: 3', actual: 'replication_allocation tag.location.default: 1' },
+    ]);
   });
 
   it('reports a missing database once instead of every table in it', () => {
