@@ -1,7 +1,7 @@
 // What Doris leaves to a person after RESTORE, done by the plan's follow-up steps: dynamic
 // partitioning switched back on, a colocation group put back, an async MV recreated.
 import { expect } from 'vitest';
-import { createTable, rowCount, type Scenario } from './harness.js';
+import { createTable, planned, rowCount, type Scenario } from './harness.js';
 import { waitForSizes } from './plan-choices.js';
 
 /** `yyyyMMdd` and `yyyy-MM-dd` of today + `days` (UTC): dynamic partitions must sit near today. */
@@ -28,7 +28,7 @@ PROPERTIES ("replication_num" = "1", "dynamic_partition.enable" = "true", "dynam
   "dynamic_partition.buckets" = "2", "dynamic_partition.replication_num" = "1");
 INSERT INTO sc_dynamic.events VALUES ${days.map((d, i) => `('${d.date}', ${i + 1}, 'view')`).join(', ')};`);
     await waitForSizes(ctx, 'sc_dynamic', 'events');
-    expect((await ctx.plan('dynamic', ['--databases', 'sc_dynamic', '--batch-size', '1B'])).code).toBe(0);
+    await planned(ctx, 'dynamic', ['--databases', 'sc_dynamic', '--batch-size', '1B']);
     const plan = ctx.readPlan('dynamic');
     expect(plan.steps.filter((s) => s.kind === 'backup').length, 'split into parts').toBeGreaterThan(1);
     expect(plan.steps.map((s) => s.id)).toContain('dynamic-partition:sc_dynamic:events');
@@ -50,7 +50,7 @@ export const colocateGroupRestored: Scenario = {
 DISTRIBUTED BY HASH(id) BUCKETS 4 PROPERTIES ("replication_num" = "1", "colocate_with" = "sc_group");
 INSERT INTO sc_colocate.${name} VALUES (1, 1), (2, 2);`;
     await ctx.pair.seed(`CREATE DATABASE sc_colocate;\n${colocated('orders')}\n${colocated('order_items')}`);
-    expect((await ctx.plan('colocate', ['--databases', 'sc_colocate'])).code).toBe(0);
+    await planned(ctx, 'colocate', ['--databases', 'sc_colocate']);
     expect(ctx.readPlan('colocate').steps.filter((s) => s.kind === 'colocate').length).toBe(2);
     const applied = await ctx.apply('colocate');
     expect(applied.code, applied.out).toBe(0);
@@ -71,7 +71,7 @@ INSERT INTO sc_mv.orders VALUES (1, '2026-01-01', 10), (2, '2026-01-01', 5), (3,
 CREATE MATERIALIZED VIEW sc_mv.daily_revenue BUILD IMMEDIATE REFRESH AUTO ON MANUAL
 DISTRIBUTED BY RANDOM BUCKETS 1 PROPERTIES ("replication_num" = "1")
 AS SELECT day, sum(amount) AS revenue FROM sc_mv.orders GROUP BY day;`);
-    expect((await ctx.plan('mv', ['--databases', 'sc_mv'])).code).toBe(0);
+    await planned(ctx, 'mv', ['--databases', 'sc_mv']);
     expect(ctx.readPlan('mv').steps.map((s) => s.id)).toContain('mtmv:sc_mv:daily_revenue');
     const applied = await ctx.apply('mv');
     expect(applied.code, applied.out).toBe(0);

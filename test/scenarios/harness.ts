@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readPlanFile } from '../../src/cli/plan-file.js';
 import type { Plan } from '../../src/plan/schema.js';
@@ -87,6 +88,12 @@ export async function runScenario(pair: ClusterPair, scenario: Scenario): Promis
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `plan`, which must succeed (its error is the failure message otherwise). */
+export async function planned(ctx: ScenarioContext, name: string, flags: string[] = []): Promise<void> {
+  const r = await ctx.plan(name, flags);
+  expect(r.code, r.err).toBe(0);
 }
 
 /** `SELECT COUNT(*)` of one table on one side. */

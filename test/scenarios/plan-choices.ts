@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createTable, rowCount, type Scenario, type ScenarioContext } from './harness.js';
+import { createTable, planned, rowCount, type Scenario, type ScenarioContext } from './harness.js';
 
 const table = (db: string, name: string) => `
 CREATE TABLE ${db}.${name} (id BIGINT NOT NULL, day DATE NOT NULL, note VARCHAR(32))
@@ -29,12 +29,12 @@ export const conflictsRefused: Scenario = {
 CREATE TABLE sc_conflict.orders (id BIGINT NOT NULL, other INT) DUPLICATE KEY(id)
 DISTRIBUTED BY HASH(id) BUCKETS 1 PROPERTIES ("replication_num" = "1");
 INSERT INTO sc_conflict.orders VALUES (42, 1);`);
-    const refused = await ctx.plan('conflict');
+    const refused = await ctx.plan('conflict', ['--databases', 'sc_conflict']);
     expect(refused.code, refused.err).toBe(4);
     expect(refused.err).toMatch(/1 table\(s\) already exist on the target: sc_conflict\.orders.*--on-conflict/);
     expect(existsSync(join(ctx.dir, 'plans', 'conflict.yaml'))).toBe(false);
 
-    expect((await ctx.plan('conflict', ['--on-conflict', 'alias'])).code).toBe(0);
+    await planned(ctx, 'conflict', ['--databases', 'sc_conflict', '--on-conflict', 'alias']);
     const applied = await ctx.apply('conflict');
     expect(applied.code, applied.out).toBe(0);
     expect(await rowCount(ctx, 'target', 'sc_conflict.orders_migrated')).toBe(6);
@@ -49,7 +49,7 @@ export const renamedDatabase: Scenario = {
   databases: ['sc_rename_src', 'sc_rename_dst'],
   async run(ctx) {
     await ctx.pair.seed(`CREATE DATABASE sc_rename_src;\n${table('sc_rename_src', 'orders')}`);
-    expect((await ctx.plan('rename', ['--databases', 'sc_rename_src', '--rename', 'sc_rename_src=sc_rename_dst'])).code).toBe(0);
+    await planned(ctx, 'rename', ['--databases', 'sc_rename_src', '--rename', 'sc_rename_src=sc_rename_dst']);
     const applied = await ctx.apply('rename');
     expect(applied.code, applied.out).toBe(0);
     expect(await rowCount(ctx, 'target', 'sc_rename_dst.orders')).toBe(6);
@@ -77,7 +77,7 @@ export const splitByPartitions: Scenario = {
   async run(ctx) {
     await ctx.pair.seed(`CREATE DATABASE sc_split;\n${table('sc_split', 'orders')}`);
     await waitForSizes(ctx, 'sc_split', 'orders');
-    expect((await ctx.plan('split', ['--databases', 'sc_split', '--batch-size', '1B'])).code).toBe(0);
+    await planned(ctx, 'split', ['--databases', 'sc_split', '--batch-size', '1B']);
     const backups = ctx.readPlan('split').steps.filter((s) => s.kind === 'backup');
     expect(backups.length, 'one job per partition').toBe(4);
     const applied = await ctx.apply('split');

@@ -3,7 +3,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { expect } from 'vitest';
 import { quoteIdent } from '../../src/doris/quote.js';
 import { exitOf } from '../support/cli.js';
-import { rowCount, type Scenario, type ScenarioContext } from './harness.js';
+import { planned, rowCount, type Scenario, type ScenarioContext } from './harness.js';
 
 const twoDatabases = (a: string, b: string) => `
 CREATE DATABASE ${a};
@@ -49,7 +49,7 @@ export const resumeAfterKill: Scenario = {
   databases: ['sc_resume_a', 'sc_resume_b'],
   async run(ctx) {
     await ctx.pair.seed(twoDatabases('sc_resume_a', 'sc_resume_b'));
-    expect((await ctx.plan('resume')).code).toBe(0);
+    await planned(ctx, 'resume', ['--databases', 'sc_resume_a,sc_resume_b']);
     const child = ctx.spawnApply('resume');
     await untilLine(child, / job {4}backup:/);
     child.kill('SIGKILL');
@@ -86,7 +86,7 @@ export const retryUnderNewLabel: Scenario = {
   databases: ['sc_retry', 'sc_retry_b'],
   async run(ctx) {
     await ctx.pair.seed(twoDatabases('sc_retry', 'sc_retry_b'));
-    expect((await ctx.plan('retry', ['--databases', 'sc_retry'])).code).toBe(0);
+    await planned(ctx, 'retry', ['--databases', 'sc_retry']);
     await ctx.pair.exec('source', "ADMIN SIM FAIL JOB sc_retry AT UPLOADING WITH 'upload to s3 failed: connection reset'");
     const applied = await ctx.apply('retry');
     expect(applied.code, applied.out).toBe(0);
