@@ -15,7 +15,7 @@ export function forRealDoris(sql: string): string {
         // Global objects outlive the databases a rerun drops.
         .replace(/^CREATE\s+(RESOURCE|STORAGE\s+POLICY|CATALOG)\s+(?!IF\s+NOT\s+EXISTS)/i, 'CREATE $1 IF NOT EXISTS ')
         // An S3 resource for a storage policy points nowhere reachable: skip Doris's connectivity check.
-        .replace(/^(CREATE\s+RESOURCE\b[\s\S]*?\bPROPERTIES\s*\()(?=[\s\S]*"type"\s*=\s*"s3")/i, '$1"s3_validity_check" = "false", '),
+        .replace(/^(CREATE\s+RESOURCE\b[\s\S]*?\bPROPERTIES\s*\()(?=[\s\S]*"type"\s*=\s*"s3")(?![\s\S]*"s3_validity_check")/i, '$1"s3_validity_check" = "false", '),
     )
     .join(';\n');
 }

@@ -2,6 +2,7 @@
 // docker-compose.test.yml (or whatever DORIS_REAL_* names), shared by every scenario.
 import { parseClusterUrl } from '../../src/cli/flags.js';
 import { sqlSides, type ClusterPair } from '../scenarios/pair.js';
+import { ensureBucket } from './bucket.js';
 import type { RealDorisEnv } from './env.js';
 import { forRealDoris } from './portable-sql.js';
 
@@ -20,6 +21,7 @@ export async function realPair(e: RealDorisEnv): Promise<ClusterPair> {
     const alive = (await sides.query(side, 'SHOW BACKENDS')).filter((b) => String(b.Alive) === 'true');
     if (!alive.length) throw new Error(`the ${side} cluster has no alive backend yet: wait for its BE to report healthy`);
   }
+  await ensureBucket(e);
   return {
     kind: 'real',
     description: `real Doris ${String(versions[0][0]?.v)} -> ${String(versions[1][0]?.v)}`,
