@@ -3,6 +3,7 @@ import type { StatementHandler } from '../engine.js';
 import { adminSim } from './admin-sim.js';
 import { alterTable, truncate } from './alter-table.js';
 import { createTable } from './create-table.js';
+import { describeHandler } from './describe.js';
 import { createDatabase, dropDatabase, set, use } from './database-ddl.js';
 import { insert } from './insert.js';
 import { createCatalog, createResource, createStoragePolicy, showCatalogs, showStoragePolicy } from './resources.js';
@@ -17,7 +18,7 @@ export const coreStatements: StatementHandler[] = [
   selectStatement, insert, use, set,
   createDatabase, dropDatabase, createTable, createView, createMv, refreshMv, dropTable, alterTable, truncate,
   createResource, createStoragePolicy, createCatalog, createUser, grant,
-  showDatabases, showTables, showCreateHandler, showDataHandler, showPartitionsHandler, showDynamicPartitions, showTableStatus,
+  showDatabases, showTables, describeHandler, showCreateHandler, showDataHandler, showPartitionsHandler, showDynamicPartitions, showTableStatus,
   showStoragePolicy, showCatalogs, showGrants, showBackends, showFrontends, showProc, showVariables,
   adminSim,
 ];
