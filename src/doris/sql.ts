@@ -44,8 +44,8 @@ export const sql = {
   showCreateTable: (database: string, table: string): string => `SHOW CREATE TABLE ${quoteQualified(database, table)}`,
   showCreateMaterializedView: (database: string, name: string): string => `SHOW CREATE MATERIALIZED VIEW ${quoteQualified(database, name)}`,
   showPartitions: (database: string, table: string, temporary = false): string => `SHOW ${temporary ? 'TEMPORARY ' : ''}PARTITIONS FROM ${quoteQualified(database, table)}`,
-  /** One row per index (`IndexName`): the table itself, each rollup, then `Total`. */
-  showData: (database: string, table: string): string => `SHOW DATA FROM ${quoteQualified(database, table)}`,
+  /** Every index of an OLAP table (`IndexName` on each index's first row): the table, then its rollups. Needs no current database. */
+  describeAll: (database: string, table: string): string => `DESC ${quoteQualified(database, table)} ALL`,
   showDynamicPartitionTables: (database: string): string => `SHOW DYNAMIC PARTITION TABLES FROM ${quoteIdent(database)}`,
   mvInfos: (database: string): string => `SELECT * FROM mv_infos("database" = ${quoteString(database)})`,
   /** `SELECT cols FROM information_schema.<table> WHERE TABLE_SCHEMA IN (...)` (all user databases when none given). */

@@ -1,5 +1,5 @@
 // Reads what `verify` compares from one cluster: the catalog of the migrated databases, then per
-// table its rollups (SHOW DATA) and row counts, a few tables at a time so a big cluster's FE is
+// table its rollups (DESC ALL) and row counts, a few tables at a time so a big cluster's FE is
 // not flooded.
 import { readCatalog } from '../catalog/reader.js';
 import type { DorisClient } from '../doris/client.js';
@@ -47,9 +47,12 @@ export async function collectSide(client: DorisClient, side: 'source' | 'target'
     .filter((w) => present.has(rowKey(w.db, w.name)));
   let done = 0;
   await eachLimited(work, opts.concurrency, async (w) => {
-    const indexes = (await client.query(sql.showData(w.db, w.name))).map((r) => text(r, 'IndexName') ?? '');
-    rollups.set(rowKey(w.db, w.name), indexes.filter((i) => i && i !== w.name && i !== 'Total').sort());
     const table = catalog.databases.find((d) => d.name === w.db)!.tables.find((t) => t.name === w.name)!;
+    if (table.kind === 'olap') {
+      // DESC ALL, not SHOW DATA FROM db.tbl: without a current database 2.1 answers SHOW DATA with its per-database listing.
+      const indexes = (await client.query(sql.describeAll(w.db, w.name))).map((r) => text(r, 'IndexName') ?? '');
+      rollups.set(rowKey(w.db, w.name), indexes.filter((i) => i && i !== w.name).sort());
+    }
     const existing = new Set(table.partitions.map((p) => p.name));
     if (!w.partitions) rows.set(rowKey(w.db, w.name), count(await client.query(sql.countRows(w.db, w.name))));
     else {

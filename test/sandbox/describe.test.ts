@@ -6,7 +6,7 @@ import { DEMO_SQL, failure, testSimulator, type TestSim } from '../support/simul
 let sim: TestSim;
 beforeAll(async () => {
   sim = await testSimulator({ version: '2.1', seedSql: DEMO_SQL });
-  await sim.query('CREATE MATERIALIZED VIEW sales.by_customer AS SELECT customer_id, order_id FROM sales.orders');
+  await sim.execute('USE sales; CREATE MATERIALIZED VIEW by_customer AS SELECT customer_id, order_id FROM orders;');
 });
 afterAll(() => sim.dispose());
 

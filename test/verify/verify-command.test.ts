@@ -1,5 +1,5 @@
-// `verify` as a user sees it: clean after a migration; after one row, one property and one
-// partition change on the target, it names each and exits 5.
+// `verify` as a user sees it: clean after a migration; after one row, one property, one
+// partition and one rollup change on the target, it names each and exits 5.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Verification } from '../../src/verify/model.js';
 import { demoMigration, MIGRATION_SECRET, type Migration } from '../support/migration.js';
@@ -7,6 +7,8 @@ import { demoMigration, MIGRATION_SECRET, type Migration } from '../support/migr
 let m: Migration;
 beforeAll(async () => {
   m = await demoMigration();
+  // A rollup on the source travels with its table and is compared by name.
+  await m.sandbox.source.execute('USE sales; CREATE MATERIALIZED VIEW by_date AS SELECT order_date, order_id FROM orders;');
   const applied = await m.run(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes']);
   expect(applied.code, applied.out + applied.err).toBe(0);
 }, 60_000);
@@ -27,12 +29,14 @@ describe('verify', () => {
     await target.execute("INSERT INTO `crm-eu`.`Kunden-Ä` VALUES (999, 'extra', 1)");
     await target.execute('ALTER TABLE analytics.events SET ("dynamic_partition.enable" = "false")');
     await target.execute('ALTER TABLE sales.orders DROP PARTITION p2024');
+    await target.execute('USE sales; CREATE MATERIALIZED VIEW by_customer AS SELECT customer_id, order_id FROM orders;');
 
     const r = await m.run(['verify', 'plans/mig.yaml']);
     expect(r.code, r.out + r.err).toBe(5);
     expect(r.out).toMatch(/crm-eu\.Kunden-Ä\s+rows\s+\d+ rows\s+\d+ rows/);
     expect(r.out).toMatch(/analytics\.events\s+property\s+dynamic_partition\.enable true\s+dynamic_partition\.enable false/);
     expect(r.out).toMatch(/sales\.orders\.p2024\s+partitions\s+partition p2024 .*missing/);
+    expect(r.out).toMatch(/sales\.orders\s+rollups\s+by_date\s+by_customer, by_date/);
 
     const json = await m.run(['verify', 'plans/mig.yaml', '--json', '--level', 'full']);
     expect(json.code).toBe(5);
@@ -41,6 +45,7 @@ describe('verify', () => {
     expect(v.differences.map((d) => `${d.object} ${d.aspect}`).sort()).toEqual([
       'analytics.events property',
       'crm-eu.Kunden-Ä rows',
+      'sales.orders rollups',
       'sales.orders.p2024 partitions',
     ]);
     expect(json.out + json.err + r.out + r.err).not.toContain(MIGRATION_SECRET);
