@@ -7,6 +7,7 @@ import type { Verification, VerifyLevel } from '../../verify/model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { openClusters, statePath } from '../run-context.js';
+import { verifyProgress } from '../verify-progress.js';
 import type { CommandRegistrar } from './index.js';
 
 export interface VerifyFlags {
@@ -22,21 +23,12 @@ export async function runVerify(planArg: string, flags: VerifyFlags, io: CliIO):
   const { runVerification } = await import('../../verify/run.js');
   const { verificationText } = await import('../../verify/render-text.js');
   const clusters = await openClusters(plan, io);
-  let shown = -1;
+  const progress = verifyProgress(io.stderr, (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.CI);
   let verification: Verification;
   try {
-    verification = await runVerification(plan, level, {
-      ...clusters,
-      now: () => new Date(),
-      onProgress: (p) => {
-        const percent = Math.floor((100 * p.done) / Math.max(1, p.total));
-        if (percent >= shown + 10 || p.done === p.total) {
-          shown = p.done === p.total ? -1 : percent;
-          writeLine(io.stderr, `  verifying ${p.side}: ${p.done}/${p.total} tables`);
-        }
-      },
-    });
+    verification = await runVerification(plan, level, { ...clusters, now: () => new Date(), onProgress: (p) => progress.update(p) });
   } finally {
+    progress.done();
     await clusters.close();
   }
   // The report shows this verification next to the run it checks (the state is read, never written).

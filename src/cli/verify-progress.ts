@@ -1,0 +1,37 @@
+// Progress of `verify` while it reads both clusters, on stderr: one line redrawn in place on a
+// terminal; otherwise a plain line every 10% per side and at the end, so logs stay short.
+import type { Writable } from 'node:stream';
+import type { CollectProgress } from '../verify/collect.js';
+
+export interface VerifyProgress {
+  update(p: CollectProgress): void;
+  /** Ends a redrawn line so what follows starts on a fresh one. */
+  done(): void;
+}
+
+export function verifyProgress(stream: Writable, tty: boolean): VerifyProgress {
+  const text = (p: CollectProgress) => `  verifying ${p.side}: ${p.done}/${p.total} tables`;
+  if (tty) {
+    let drawn = false;
+    return {
+      update: (p) => {
+        stream.write(`\r\x1b[K${text(p)}`);
+        drawn = true;
+      },
+      done: () => {
+        if (drawn) stream.write('\r\x1b[K');
+        drawn = false;
+      },
+    };
+  }
+  const shown = new Map<string, number>();
+  return {
+    update: (p) => {
+      const tenth = Math.floor((10 * p.done) / Math.max(1, p.total));
+      if (tenth <= (shown.get(p.side) ?? -1) && p.done !== p.total) return;
+      shown.set(p.side, tenth);
+      stream.write(`${text(p)}\n`);
+    },
+    done: () => undefined,
+  };
+}
