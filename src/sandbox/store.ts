@@ -62,6 +62,8 @@ export interface SimTable {
   query?: string;
   /** MTMVs: the text between the name and AS (columns, BUILD, REFRESH, keys, distribution, properties). */
   mvClauses?: string;
+  /** MTMVs: mv_infos RefreshState. INIT until the first refresh (BUILD DEFERRED); refreshes finish at once here. */
+  refreshState?: 'INIT' | 'SUCCESS';
   /** Non-OLAP tables: ENGINE properties (no secrets are ever shown). */
   engineProperties?: Record<string, string>;
   /** Table state (NORMAL, RESTORE, ...). */

@@ -77,7 +77,7 @@ function mvInfos(ctx: Ctx, props: Record<string, string>): VTable {
     .map((t): Cell[] => {
       const refresh = /REFRESH\s+(.*?)(?=\s+(DUPLICATE|DISTRIBUTED|PARTITION|PROPERTIES|COMMENT)\b|$)/is.exec(t.mvClauses ?? '')?.[1]?.trim() ?? 'AUTO ON MANUAL';
       const build = /BUILD\s+(\w+)/i.exec(t.mvClauses ?? '')?.[1]?.toUpperCase() ?? 'IMMEDIATE';
-      const row: Cell[] = [String(t.id), t.name, `inner_mtmv_${t.id}`, 'NORMAL', '', 'SUCCESS', `BUILD ${build} REFRESH ${refresh}`, t.query ?? ''];
+      const row: Cell[] = [String(t.id), t.name, `inner_mtmv_${t.id}`, 'NORMAL', '', t.refreshState ?? 'SUCCESS', `BUILD ${build} REFRESH ${refresh}`, t.query ?? ''];
       if (envInfo) row.push('EnvInfo{ctlId=\'0\', dbId=\'' + db.id + '\'}');
       row.push('{}', 'MTMVPartitionInfo{partitionType=SELF_MANAGE}', '1');
       return row;

@@ -94,7 +94,8 @@ function createMaterializedView(c: Cursor, ctx: Ctx): Result {
   const explicit = /^\(([^)]*)\)/.exec(clauses)?.[1]?.split(',').map((s) => s.trim().replace(/`/g, '').split(/\s+/)[0]!);
   const columns: SimColumn[] = (explicit ?? selectColumns(query)).map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
   const now = sim.clock.now();
-  const mv = { ...baseTable(allocId(sim.world), name, 'MATERIALIZED_VIEW', columns, now), query, mvClauses: clauses };
+  const refreshState = /\bBUILD\s+DEFERRED\b/i.test(clauses) ? ('INIT' as const) : ('SUCCESS' as const);
+  const mv = { ...baseTable(allocId(sim.world), name, 'MATERIALIZED_VIEW', columns, now), query, mvClauses: clauses, refreshState };
   const buckets = /BUCKETS\s+(\d+)/i.exec(clauses);
   mv.distribution = { type: 'RANDOM', columns: [], buckets: buckets ? Number(buckets[1]) : 2, auto: false };
   mv.partitions.push({
@@ -120,6 +121,7 @@ export const refreshMv: StatementHandler = {
     const { table } = sim.table(c.qualified(), session);
     c.rest();
     if (table.type !== 'MATERIALIZED_VIEW') throw dorisError(`${table.name} is not async materialized view`);
+    table.refreshState = 'SUCCESS';
     table.updateTime = sim.clock.now();
     sim.changed();
     return ok();
