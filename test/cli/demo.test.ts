@@ -1,5 +1,5 @@
 // `doris-migrate demo` end to end, in a scratch directory.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,12 @@ describe('doris-migrate demo', () => {
       expect(existsSync(join(dir, 'plans', 'demo.state.json'))).toBe(true);
       expect(existsSync(join(dir, 'plans', 'demo.report.md'))).toBe(true);
       expect(io.out()).toContain(`report: ${join(dir, 'plans', 'demo.report.md')}`);
+      // Follow-ups ran inside apply; then a full verification, whose result the report shows.
+      expect(io.out()).toContain('done   colocate:sales:order_items');
+      expect(io.out()).toContain('done   mtmv:analytics:daily_revenue');
+      expect(io.out()).toMatch(/== 5\. verify --level full[^\n]*\nverified 4 database\(s\), 7 table\(s\), 1 view\(s\), \d+ source rows \(full\): source and target match/);
+      expect(readFileSync(join(dir, 'plans', 'demo.report.md'), 'utf8')).toMatch(/\| verification \| source and target match \(full: 7 table\(s\)/);
+      expect(io.out()).toContain(`open the report: ${join(dir, 'plans', 'demo.report.md')}`);
       // A second demo starts a new migration instead of tripping over the old state.
       expect(await main(['demo'], captureIO({ cwd: dir, env: {} }))).toBe(0);
     } finally {

@@ -1,6 +1,7 @@
 // `doris-migrate demo`: the whole flow on the local sandbox — two simulated clusters and an
-// S3-compatible server with a realistic catalog — planned, reviewed and applied with live
-// progress. Leaves plans/demo.yaml and its state for the user to open.
+// S3-compatible server with a realistic catalog — planned, reviewed, applied with live progress
+// (follow-ups included), verified partition by partition. Leaves the plan, its state and the
+// report in plans/ for the user to open.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -58,9 +59,19 @@ export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptio
       const labels = new Set(submitted.map((h) => `${h.statement} ${h.db}.${h.label}`));
       writeLine(io.stdout, `   the clusters received ${submitted.length} BACKUP/RESTORE submissions for ${labels.size} distinct jobs${submitted.length === labels.size ? ': none twice' : ''}`);
     }
-    writeLine(io.stdout, `\n== ${options.interruptAt !== undefined ? 6 : 5}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json (the checkpoint), demo.report.md and demo.report.json (the report)`);
+    let step = options.interruptAt !== undefined ? 6 : 5;
+    let verified: number = ExitCode.Ok;
+    if (applied === ExitCode.Ok) {
+      // apply's own check counts rows per table; the full level counts them per partition and
+      // puts its result in the report.
+      writeLine(io.stdout, `\n== ${step++}. verify --level full (every table and partition, source against target)`);
+      const { runVerify } = await import('./verify.js');
+      verified = await runVerify('plans/demo.yaml', { level: 'full' }, demoIO);
+    }
+    writeLine(io.stdout, `\n== ${step}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json (the checkpoint), demo.report.md and demo.report.json (the report)`);
+    writeLine(io.stdout, `   open the report: ${join(io.cwd, 'plans', 'demo.report.md')}`);
     writeLine(io.stdout, '   try: doris-migrate status plans/demo.yaml; doris-migrate review plans/demo.yaml --format sql');
-    return applied;
+    return applied === ExitCode.Ok ? verified : applied;
   } finally {
     await sandbox.stop();
     rmSync(dataDir, { recursive: true, force: true });
