@@ -19,7 +19,7 @@ import { readySteps, remainingChain } from './scheduler.js';
 import { initialState, isActive, isJobStep, restartStatus, restoreJobKey, type RunState, type StepState } from './state-model.js';
 import { explainJobFailure } from './explain.js';
 import { runVerification } from '../verify/run.js';
-import { materializedViewExists, missingProperties } from '../verify/effects.js';
+import { materializedView, missingProperties, refreshedOrRefreshing } from '../verify/effects.js';
 
 export interface RunDeps {
   source: DorisClient;
@@ -251,13 +251,15 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
         return finish(step);
       }
       case 'mtmv': {
-        // The CREATE is skipped when the MV is already there (a rerun); the refresh is harmless to repeat.
-        const existed = await materializedViewExists(deps.target, step.database, step.object);
-        const [create, ...rest] = step.sql;
-        if (!existed) await deps.target.query(create!);
-        for (const statement of rest) await deps.target.query(statement);
-        if (!(await materializedViewExists(deps.target, step.database, step.object))) return fail(step, `materialized view ${step.database}.${step.object} is not on the target after CREATE MATERIALIZED VIEW: check mv_infos("database" = "${step.database}")`);
-        return finish(step, existed ? 'already there; refreshed' : undefined);
+        // A rerun (e.g. after a crash between the statements and the checkpoint) neither recreates
+        // an MV that is there nor refreshes one whose refresh succeeded or is running.
+        const before = await materializedView(deps.target, step.database, step.object);
+        if (before && refreshedOrRefreshing(before.refreshState)) return finish(step, 'already in place');
+        const [create, ...refresh] = step.sql;
+        if (!before) await deps.target.query(create!);
+        for (const statement of refresh) await deps.target.query(statement);
+        if (!(await materializedView(deps.target, step.database, step.object))) return fail(step, `materialized view ${step.database}.${step.object} is not on the target after CREATE MATERIALIZED VIEW: check mv_infos("database" = "${step.database}")`);
+        return finish(step, before ? `already there (refresh state ${before.refreshState || 'unknown'}); refreshed` : undefined);
       }
       case 'manual':
         if (deps.followups) {

@@ -17,7 +17,11 @@ export async function missingProperties(client: DorisClient, database: string, t
   return Object.entries(wanted).filter(([k, v]) => actual[k] !== v).map(([k]) => `${k} = "${actual[k] ?? '(not set)'}"`);
 }
 
-/** Whether the database has an async materialized view of that name. */
-export async function materializedViewExists(client: DorisClient, database: string, name: string): Promise<boolean> {
-  return (await client.query(sql.mvInfos(database))).some((r) => text(r, 'Name') === name);
+/** The database's async materialized view of that name as mv_infos lists it, or undefined. */
+export async function materializedView(client: DorisClient, database: string, name: string): Promise<{ refreshState: string } | undefined> {
+  const row = (await client.query(sql.mvInfos(database))).find((r) => text(r, 'Name') === name);
+  return row ? { refreshState: text(row, 'RefreshState') ?? '' } : undefined;
 }
+
+/** A refresh that succeeded or is under way needs no other (mv_infos RefreshState). */
+export const refreshedOrRefreshing = (state: string): boolean => state === 'SUCCESS' || state === 'REFRESHING';
