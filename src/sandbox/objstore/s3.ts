@@ -41,13 +41,16 @@ export async function s3Store(cfg: S3Config): Promise<ObjStore> {
     async list(prefix) {
       const out: ObjectInfo[] = [];
       const base = prefixDir(cfg.prefix);
-      let token: string | undefined;
-      do {
-        const page = await client.send(new s3.ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: base + prefix, ContinuationToken: token }));
+      // ListObjects (v1) paged by Marker (the last key seen): s3rver ciphers v2 continuation
+      // tokens with DES, which Node's OpenSSL 3 refuses, so any v2 listing of more than 1,000
+      // keys fails there with a 500. Every S3 still serves v1.
+      let marker: string | undefined;
+      for (;;) {
+        const page = await client.send(new s3.ListObjectsCommand({ Bucket: cfg.bucket, Prefix: base + prefix, ...(marker ? { Marker: marker } : {}) }));
         for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key.slice(base.length), size: o.Size ?? 0 });
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return out;
+        marker = page.Contents?.at(-1)?.Key;
+        if (!page.IsTruncated || !marker) return out;
+      }
     },
     async head(k) {
       try {
