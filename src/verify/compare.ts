@@ -123,7 +123,19 @@ function propertyChecks(plan: Plan, src: Table, dst: Table): [string, string, st
   if (src.colocateGroup !== dst.colocateGroup && src.colocateGroup) out.push(['colocate_with', src.colocateGroup, dst.colocateGroup ?? '(none)']);
   for (const [k, v] of Object.entries(src.dynamicPartition ?? {})) {
     const got = dst.dynamicPartition?.[k];
-    if (got !== v) out.push([`dynamic_partition.${k}`, v, got ?? '(not set)']);
+    // Partitions the scheduler adds get this replication: the plan's, like the table's. Doris
+    // prints the table's allocation here when the key was never set, the kept source value when it was.
+    const planned = k === 'replication_num' || k === 'replication_allocation' ? plannedReplication(r, k) : undefined;
+    if (planned !== undefined) {
+      if (got !== undefined && squash(got) !== squash(planned)) out.push([`dynamic_partition.${k}`, planned, got]);
+    } else if (got !== v) out.push([`dynamic_partition.${k}`, v, got ?? '(not set)']);
   }
   return out;
+}
+
+/** The plan's replication written as `key` would show it; undefined when the plan keeps the source's. */
+function plannedReplication(r: Plan['options']['replication'], key: 'replication_num' | 'replication_allocation'): string | undefined {
+  if ('num' in r) return key === 'replication_num' ? String(r.num) : `tag.location.default: ${r.num}`;
+  if ('allocation' in r) return key === 'replication_allocation' ? r.allocation : String(r.allocation.split(',').reduce((n, part) => n + (Number(part.split(':')[1]) || 0), 0));
+  return undefined;
 }

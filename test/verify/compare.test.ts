@@ -121,6 +121,22 @@ describe('compareMigration', () => {
     ]);
   });
 
+  it('expects the planned replication in dynamic_partition.replication_*, whether Doris derives it or kept the source\'s', () => {
+    const dyn = { enable: 'true', time_unit: 'DAY', replication_allocation: 'tag.location.default: 3' };
+    const src = aCatalog('3.0.3').withDb('s', { with: [{ ...aPartitionedTable('ev', 2, GiB), replicationNum: 3, replicationAllocation: 'tag.location.default: 3', dynamicPartition: dyn }] }).build();
+    const plan = planFor(src);
+    // Never set explicitly: Doris prints the table's (restored) allocation, which is the plan's.
+    const derived = restored(src, {}, (t) => void (t.dynamicPartition = { ...dyn, replication_allocation: 'tag.location.default: 1' }));
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(derived), 'quick')).toEqual([]);
+    // Set explicitly on the source and kept by RESTORE: new partitions would get 3 replicas.
+    const kept = restored(src);
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(kept), 'quick')).toEqual([
+      { object: 's.ev', aspect: 'property', expected: 'dynamic_partition.replication_allocation tag.location.default: 1', actual: 'dynamic_partition.replication_allocation tag.location.default: 3' },
+    ]);
+    const reserved = planFor(src, { options: { ...OPTIONS, replication: { reserve: true } } });
+    expect(compareMigration(reserved, verifyScope(reserved), observed(src), observed(derived), 'quick').map((d) => d.expected)).toContain('dynamic_partition.replication_allocation tag.location.default: 3');
+  });
+
   it('names columns, key model, buckets, colocation and a table that became a view', () => {
     const src = aCatalog('3.0.3').withDb('s', { with: [aTable('a', { colocateGroup: 'g' }), aTable('b')] }).build();
     const plan = planFor(src);
