@@ -7,6 +7,11 @@ import { stepFailedError } from '../errors.js';
 
 export async function observeBackup(client: DorisClient, repository: string, database: string, label: string): Promise<Observation> {
   const jobs = (await client.query(sql.showBackup(database, label))).map(parseBackupRow).filter((j) => j.label === label);
+  // While our job runs (or once it is cancelled) the repository has nothing to add, and SHOW
+  // SNAPSHOT lists the whole repository on the FE: ask it only when the job finished (for the
+  // timestamp) or is gone (reconcile). Watching a job thus costs one statement per poll.
+  const last = jobs.at(-1);
+  if (last && last.state !== 'FINISHED') return { jobs };
   const [snap] = (await client.query(sql.showSnapshot(repository, label))).map(parseSnapshotRow);
   // A listing failure says nothing about our label: stop rather than guess.
   if (snap?.status.startsWith('ERROR: Failed to get info')) {

@@ -44,6 +44,12 @@ export class Engine {
   readonly hooks: { beforeTruncate?: (db: string) => void } = {};
   /** Extra `ADMIN SIM` statements from extensions; each returns undefined when it does not match. */
   readonly adminSimExtensions: ((c: Cursor, ctx: Ctx) => Result | Promise<Result> | undefined)[] = [];
+  /**
+   * Statements received from clients over the wire, by handler name (`SHOW BACKUP`, `SELECT`, ...;
+   * `(not understood)` for the rest), so benchmarks can measure the load a tool puts on the FE.
+   * Seed scripts run through `execute` directly are not counted. Clear it to start a measurement.
+   */
+  readonly received = new Map<string, number>();
   /** The wire layer's fault switches, set once the server listens. */
   wire: { dropConnections(): void; refuseUntil(realMs: number): void } | undefined;
 
@@ -60,17 +66,23 @@ export class Engine {
   }
 
   /** Runs one statement for a session. Throws DorisError for anything the client should see. */
-  async execute(sql: string, session: Session): Promise<Result> {
+  async execute(sql: string, session: Session, fromWire = false): Promise<Result> {
     let c: Cursor;
     try {
       c = new Cursor(sql);
     } catch (e) {
+      if (fromWire) this.count('(not understood)');
       throw dorisError(`Syntax error: ${(e as Error).message}`);
     }
     if (c.done) return ok();
     const handler = this.handlers.find((h) => h.match(c));
+    if (fromWire) this.count(handler?.name ?? '(not understood)');
     if (!handler) throw c.error();
     return handler.run(c, { sim: this, session });
+  }
+
+  private count(name: string): void {
+    this.received.set(name, (this.received.get(name) ?? 0) + 1);
   }
 
   /**

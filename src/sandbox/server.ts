@@ -154,7 +154,7 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       conn.sequenceId = 0;
     };
     const run = (sql: string): void => {
-      engine.execute(sql, session).then(reply, fail);
+      engine.execute(sql, session, true).then(reply, fail);
     };
     conn.on('query', run);
     // SET and PREPARE arrive here (mysql2 routes them by first word); SET is a statement for us.
