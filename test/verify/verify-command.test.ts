@@ -1,6 +1,9 @@
 // `verify` as a user sees it: clean after a migration; after one row, one property, one
 // partition and one rollup change on the target, it names each and exits 5.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunState } from '../../src/run/state-model.js';
 import type { Verification } from '../../src/verify/model.js';
 import { demoMigration, MIGRATION_SECRET, type Migration } from '../support/migration.js';
 
@@ -49,6 +52,20 @@ describe('verify', () => {
       'sales.orders.p2024 partitions',
     ]);
     expect(json.out + json.err + r.out + r.err).not.toContain(MIGRATION_SECRET);
+  });
+
+  it("fails apply's own verify step with the differences named, and keeps them in the state", async () => {
+    const statePath = join(m.dir, 'plans', 'mig.state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as RunState;
+    state.steps.verify = { status: 'pending', attempt: 0, history: [] };
+    writeFileSync(statePath, JSON.stringify(state));
+    const r = await m.run(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes']);
+    expect(r.code, r.out + r.err).toBe(1);
+    expect(r.out + r.err).toMatch(/source and target differ in 5 place\(s\): .*crm-eu\.Kunden-Ä rows: expected \d+ rows, found \d+ rows/);
+    expect(r.out + r.err).toContain('sales.orders.p2024 partitions: expected partition p2024');
+    const after = JSON.parse(readFileSync(statePath, 'utf8')) as RunState;
+    expect(after.steps.verify!.status).toBe('failed');
+    expect(after.verification?.differences.map((d) => `${d.object} ${d.aspect}`).sort()).toEqual(['analytics.events property', 'crm-eu.Kunden-Ä rows', 'sales.orders rollups', 'sales.orders rows', 'sales.orders.p2024 partitions']);
   });
 
   it('refuses an unknown level with exit 2 and one line', async () => {
