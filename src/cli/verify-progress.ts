@@ -1,5 +1,5 @@
 // Progress of `verify` while it reads both clusters, on stderr: one line redrawn in place on a
-// terminal; otherwise a plain line every 10% per side and at the end, so logs stay short.
+// terminal (both sides' counts); otherwise a plain line every 10% per side and at the end, so logs stay short.
 import type { Writable } from 'node:stream';
 import type { CollectProgress } from '../verify/collect.js';
 
@@ -12,10 +12,13 @@ export interface VerifyProgress {
 export function verifyProgress(stream: Writable, tty: boolean): VerifyProgress {
   const text = (p: CollectProgress) => `  verifying ${p.side}: ${p.done}/${p.total} tables`;
   if (tty) {
+    // Both sides are read at once: the line shows each side's count.
+    const latest = new Map<string, CollectProgress>();
     let drawn = false;
     return {
       update: (p) => {
-        stream.write(`\r\x1b[K${text(p)}`);
+        latest.set(p.side, p);
+        stream.write(`\r\x1b[K  verifying ${[...latest.values()].map((x) => `${x.side} ${x.done}/${x.total}`).join(', ')} tables`);
         drawn = true;
       },
       done: () => {

@@ -1,6 +1,7 @@
 // Reads what `verify` compares from one cluster: the catalog of the migrated databases, then per
 // table its rollups (DESC ALL) and row counts, a few tables at a time so a big cluster's FE is
-// not flooded.
+// not flooded. Source and target are read side by side (run.ts).
+import type { Catalog } from '../catalog/model.js';
 import { readCatalog } from '../catalog/reader.js';
 import type { DorisClient } from '../doris/client.js';
 import { num, text, type Row } from '../doris/parse-results.js';
@@ -31,16 +32,23 @@ export async function eachLimited<T>(items: readonly T[], limit: number, work: (
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-export async function collectSide(client: DorisClient, side: 'source' | 'target', scope: VerifyScope, opts: CollectOptions, sourceCatalog?: Observed['catalog']): Promise<Observed> {
+/** The catalog of the migrated databases as one cluster has them (names on that side). */
+export async function readSideCatalog(client: DorisClient, side: 'source' | 'target', scope: VerifyScope): Promise<Catalog> {
   const databases = side === 'source' ? [...scope.databases.keys()] : [...new Set(scope.databases.values())];
-  const catalog = await readCatalog(client, { databases, probeTemporaryPartitions: false });
+  return readCatalog(client, { databases, probeTemporaryPartitions: false });
+}
+
+/**
+ * Rollups and row counts of every migrated table present on this side. Which partitions are
+ * counted follows the source's catalog, so both sides count the same ones.
+ */
+export async function collectSide(client: DorisClient, side: 'source' | 'target', scope: VerifyScope, opts: CollectOptions, catalog: Catalog, sourceCatalog: Catalog): Promise<Observed> {
   const rows = new Map<string, number>();
   const rollups = new Map<string, string[]>();
   const present = new Set(catalog.databases.flatMap((d) => d.tables.map((t) => rowKey(d.name, t.name))));
-  const from = sourceCatalog ?? catalog;
   const work = scope.tables
     .map((t) => {
-      const source = from.databases.find((d) => d.name === t.sourceDatabase)?.tables.find((x) => x.name === t.name);
+      const source = sourceCatalog.databases.find((d) => d.name === t.sourceDatabase)?.tables.find((x) => x.name === t.name);
       const [db, name] = side === 'source' ? [t.sourceDatabase, t.name] : [t.targetDatabase, t.targetName];
       return { db, name, partitions: countedPartitions(t, source, opts.level) };
     })

@@ -27,9 +27,10 @@ describe('verify progress', () => {
     const out = capture();
     const p = verifyProgress(out.stream, true);
     p.update({ side: 'source', done: 1, total: 2 });
+    p.update({ side: 'target', done: 1, total: 2 });
     p.update({ side: 'source', done: 2, total: 2 });
     p.done();
-    expect(out.text()).toBe('\r\x1b[K  verifying source: 1/2 tables\r\x1b[K  verifying source: 2/2 tables\r\x1b[K');
+    expect(out.text()).toBe(['  verifying source 1/2 tables', '  verifying source 1/2, target 1/2 tables', '  verifying source 2/2, target 1/2 tables', ''].map((l) => `\r\x1b[K${l}`).join(''));
     expect(out.text()).not.toContain('\n');
   });
 });
