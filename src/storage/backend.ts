@@ -51,14 +51,15 @@ const refuse = (location: string, e: unknown): never => {
 export async function openRepository(settings: RepositorySettings, secrets: RepositorySecrets): Promise<RepositoryBackend> {
   const location = settings.location;
   const store = await openStore(settings, secrets);
-  const listSnapshots = async (repo: string): Promise<SnapshotEntry[]> => {
+  const listUnder = async (repo: string, prefix: string): Promise<SnapshotEntry[]> => {
     if (!store) return [];
     try {
-      return snapshotsFromKeys(repo, (await store.list(snapshotsPrefix(repo))).map((o) => ({ key: o.key, size: o.size })));
+      return snapshotsFromKeys(repo, (await store.list(prefix)).map((o) => ({ key: o.key, size: o.size })));
     } catch (e) {
       return refuse(location, e);
     }
   };
+  const listSnapshots = (repo: string): Promise<SnapshotEntry[]> => listUnder(repo, snapshotsPrefix(repo));
   return {
     location,
     async preflight(repo) {
@@ -83,7 +84,9 @@ export async function openRepository(settings: RepositorySettings, secrets: Repo
     },
     listSnapshots,
     async snapshotFiles(repo, label) {
-      return (await listSnapshots(repo)).find((s) => s.label === label);
+      // Only this snapshot's folder: listing the whole repository after every backup would grow
+      // with the migration (quadratic in snapshots over a run).
+      return (await listUnder(repo, snapshotDir(repo, label))).find((s) => s.label === label);
     },
     async deleteSnapshot(repo, label) {
       if (!store) throw refusedError('cleanup-unsupported', `cleanup of ${location} is not supported from here: delete ${snapshotDir(repo, label)} with the storage's own tools`);
