@@ -3,7 +3,7 @@
 import type { AsyncMaterializedView, Catalog, Database } from '../catalog/model.js';
 import { sql } from '../doris/sql.js';
 import { targetMvStatement } from './mv-ddl.js';
-import type { Step } from './schema.js';
+import type { Replication, RestoreStep, Step } from './schema.js';
 
 export { renameDatabases } from './mv-ddl.js';
 
@@ -18,52 +18,83 @@ export interface FollowUpInput {
   /** `db.table` of tables split across several restores by partitions. */
   splitTables: Set<string>;
   targetReservesColocate: boolean;
+  /** The restore steps: a table restored under an alias is altered under that name. */
+  restores: RestoreStep[];
+  /** The plan's replication: partitions a dynamic-partition scheduler adds must get it too. */
+  replication: Replication;
   warnings: string[];
+}
+
+const squash = (s: string): string => s.replace(/\s+/g, '');
+
+/** The plan's replication as an allocation; undefined when the plan keeps the source's. */
+function plannedAllocation(r: Replication): string | undefined {
+  if ('num' in r) return `tag.location.default: ${r.num}`;
+  if ('allocation' in r) return r.allocation;
+  return undefined;
 }
 
 export function followUpSteps(input: FollowUpInput): Step[] {
   const steps: Step[] = [];
   const target = (db: string) => input.renames[db] ?? db;
   const chosen = new Set(input.databases.map((d) => d.name));
+  // Source `db.table` -> its name on the target: the alias a conflict gave it, or its own.
+  const aliases = new Map(input.restores.flatMap((r) => r.tables.flatMap((t) => (t.alias ? [[`${r.sourceDatabase}.${t.name}`, t.alias] as const] : []))));
+  const targetTable = (db: string, table: string) => aliases.get(`${db}.${table}`) ?? table;
 
   if (!input.targetReservesColocate) {
     for (const group of input.catalog.colocateGroups) {
       if (!chosen.has(group.database)) continue;
-      // Group order: the first member defines the group on the target, the others join it.
+      // Group order: the first member defines the group on the target with its bucket count, and
+      // each later one joins only after the ones before it, so every join meets an existing group.
+      const members: string[] = [];
       for (const table of group.tables) {
         const restores = input.restoredBy.get(`${group.database}.${table}`);
         if (!restores) continue;
+        const [db, name] = [target(group.database), targetTable(group.database, table)];
+        const id = `colocate:${db}:${name}`;
         steps.push({
-          id: `colocate:${target(group.database)}:${table}`, kind: 'colocate', cluster: 'target', database: target(group.database), object: table,
-          sql: [sql.alterTableSet(target(group.database), table, { colocate_with: group.name })], automatic: true, expect: { colocate_with: group.name },
-          title: `put ${target(group.database)}.${table} back in colocation group ${group.name}`,
-          dependsOn: [...restores, ...steps.filter((s) => s.kind === 'colocate' && s.id.startsWith(`colocate:${target(group.database)}:`) && group.tables.includes((s as { object: string }).object)).map((s) => s.id)],
+          id, kind: 'colocate', cluster: 'target', database: db, object: name,
+          sql: [sql.alterTableSet(db, name, { colocate_with: group.name })], automatic: true, expect: { colocate_with: group.name },
+          title: `put ${db}.${name} back in colocation group ${group.name}`, dependsOn: [...restores, ...members],
         });
+        members.push(id);
       }
     }
   }
 
+  const planned = plannedAllocation(input.replication);
   for (const db of input.databases) {
-    // Restore keeps every dynamic_partition.* key but `enable`, which a split table gets back only
-    // after its last part is in (build-plan.ts leaves reserve_dynamic_partition_enable off for it).
     for (const table of db.tables) {
       const restores = input.restoredBy.get(`${db.name}.${table.name}`);
-      if (table.dynamicPartition?.enable !== 'true' || !restores || !input.splitTables.has(`${db.name}.${table.name}`)) continue;
+      const dynamic = table.dynamicPartition;
+      if (!dynamic || !restores) continue;
+      const wanted: Record<string, string> = {};
+      // RESTORE keeps dynamic_partition.replication_* as the source had them: the partitions the
+      // scheduler adds would get the source's replica count, not the one the plan asked for.
+      const sourceAllocation = dynamic.replication_allocation ?? (dynamic.replication_num ? `tag.location.default: ${dynamic.replication_num}` : undefined);
+      if (planned && sourceAllocation !== undefined && squash(sourceAllocation) !== squash(planned)) wanted['dynamic_partition.replication_allocation'] = planned;
+      // RESTORE keeps every other key but `enable`, which a split table gets back only after its
+      // last part is in (build-plan.ts leaves reserve_dynamic_partition_enable off for it).
+      const reenable = dynamic.enable === 'true' && input.splitTables.has(`${db.name}.${table.name}`);
+      if (reenable) wanted['dynamic_partition.enable'] = 'true';
+      if (Object.keys(wanted).length === 0) continue;
+      const [tdb, name] = [target(db.name), targetTable(db.name, table.name)];
+      const what = [...(wanted['dynamic_partition.replication_allocation'] ? [`give new partitions of ${tdb}.${name} the planned replication`] : []), ...(reenable ? [`switch dynamic partitioning of ${tdb}.${name} back on`] : [])];
       steps.push({
-        id: `dynamic-partition:${target(db.name)}:${table.name}`, kind: 'dynamic-partition', cluster: 'target', database: target(db.name), object: table.name,
-        sql: [sql.alterTableSet(target(db.name), table.name, { 'dynamic_partition.enable': 'true' })], automatic: true, expect: { 'dynamic_partition.enable': 'true' },
-        title: `switch dynamic partitioning of ${target(db.name)}.${table.name} back on`, dependsOn: [...restores],
+        id: `dynamic-partition:${tdb}:${name}`, kind: 'dynamic-partition', cluster: 'target', database: tdb, object: name,
+        sql: [sql.alterTableSet(tdb, name, wanted)], automatic: true, expect: wanted, title: what.join(' and '), dependsOn: [...restores],
       });
     }
   }
-  steps.push(...mvSteps(input, target));
+  steps.push(...mvSteps(input, target, aliases));
 
   for (const db of input.databases) {
     for (const view of db.views) {
       const outside = view.references.filter((r) => !input.restoredBy.has(`${r.database}.${r.name}`) && !db.views.some((v) => r.database === db.name && v.name === r.name));
       if (!outside.length || !input.restoredBy.has(`${db.name}.${view.name}`)) continue;
       steps.push({
-        id: `manual:${target(db.name)}:${view.name}`, kind: 'manual', title: `check view ${target(db.name)}.${view.name}`,
+        id: `manual:${target(db.name)}:${targetTable(db.name, view.name)}`, kind: 'manual', title: `check view ${target(db.name)}.${targetTable(db.name, view.name)}`,
         instructions: `The view reads ${outside.map((r) => `${r.database}.${r.name}`).join(', ')}, which this plan does not migrate: create those objects on the target or fix the view, or it cannot be queried.`,
         sql: [], dependsOn: input.restoredBy.get(`${db.name}.${view.name}`) ?? [],
       });
@@ -73,7 +104,7 @@ export function followUpSteps(input: FollowUpInput): Step[] {
 }
 
 /** Async MVs in an order where an MV built on another MV comes after it, each after its bases. */
-function mvSteps(input: FollowUpInput, target: (db: string) => string): Step[] {
+function mvSteps(input: FollowUpInput, target: (db: string) => string, aliases: ReadonlyMap<string, string>): Step[] {
   const steps: Step[] = [];
   const kept = new Map<string, { db: string; mv: AsyncMaterializedView }>();
   for (const db of input.databases) {
@@ -91,6 +122,8 @@ function mvSteps(input: FollowUpInput, target: (db: string) => string): Step[] {
     const deps = bases.flatMap((b) => (kept.has(b) ? [stepId(kept.get(b)!.db, kept.get(b)!.mv.name)] : (input.restoredBy.get(b) ?? [])));
     const missing = bases.filter((b) => !kept.has(b) && !input.restoredBy.has(b));
     if (missing.length) input.warnings.push(`async MV ${db}.${mv.name} reads ${missing.join(', ')}, which the plan does not migrate: its refresh will fail until they exist`);
+    const aliased = bases.filter((b) => aliases.has(b));
+    if (aliased.length) input.warnings.push(`async MV ${db}.${mv.name} reads ${aliased.map((b) => `${b} (restored as ${aliases.get(b)})`).join(', ')}: its recreated DDL still names the table that was on the target; fix the MV after the migration or plan without --on-conflict alias`);
     steps.push({
       id: stepId(db, mv.name), kind: 'mtmv', cluster: 'target', database: target(db), object: mv.name,
       sql: [targetMvStatement(mv.createSql, target(db), input.renames), sql.refreshMaterializedView(target(db), mv.name)], automatic: true,
