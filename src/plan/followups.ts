@@ -1,6 +1,7 @@
 // What Doris leaves to a person after RESTORE: colocation groups (when the restore cannot keep
 // them), async MVs (never in a snapshot) and views that point outside the plan. Pure.
 import type { AsyncMaterializedView, Catalog, Database } from '../catalog/model.js';
+import { sameAllocation } from '../doris/replica-allocation.js';
 import { sql } from '../doris/sql.js';
 import { targetMvStatement } from './mv-ddl.js';
 import type { Replication, RestoreStep, Step } from './schema.js';
@@ -24,8 +25,6 @@ export interface FollowUpInput {
   replication: Replication;
   warnings: string[];
 }
-
-const squash = (s: string): string => s.replace(/\s+/g, '');
 
 /** The plan's replication as an allocation; undefined when the plan keeps the source's. */
 function plannedAllocation(r: Replication): string | undefined {
@@ -73,7 +72,7 @@ export function followUpSteps(input: FollowUpInput): Step[] {
       // RESTORE keeps dynamic_partition.replication_* as the source had them: the partitions the
       // scheduler adds would get the source's replica count, not the one the plan asked for.
       const sourceAllocation = dynamic.replication_allocation ?? (dynamic.replication_num ? `tag.location.default: ${dynamic.replication_num}` : undefined);
-      if (planned && sourceAllocation !== undefined && squash(sourceAllocation) !== squash(planned)) wanted['dynamic_partition.replication_allocation'] = planned;
+      if (planned && sourceAllocation !== undefined && !sameAllocation(sourceAllocation, planned)) wanted['dynamic_partition.replication_allocation'] = planned;
       // RESTORE keeps every other key but `enable`, which a split table gets back only after its
       // last part is in (build-plan.ts leaves reserve_dynamic_partition_enable off for it).
       const reenable = dynamic.enable === 'true' && input.splitTables.has(`${db.name}.${table.name}`);

@@ -4,6 +4,7 @@
 import type { Catalog, Database, Table } from '../catalog/model.js';
 import { capabilitiesOf } from '../doris/capabilities.js';
 import type { Plan } from '../plan/schema.js';
+import { sameAllocation } from '../doris/replica-allocation.js';
 import type { Difference, VerifyLevel } from './model.js';
 import type { ScopeTable, VerifyScope } from './scope.js';
 
@@ -116,8 +117,8 @@ function propertyChecks(plan: Plan, src: Table, dst: Table): [string, string, st
   if ('num' in r) {
     if (dst.replicationNum !== undefined && dst.replicationNum !== r.num) out.push(['replication_num', String(r.num), String(dst.replicationNum)]);
   } else if ('allocation' in r) {
-    if (dst.replicationAllocation !== undefined && squash(dst.replicationAllocation) !== squash(r.allocation)) out.push(['replication_allocation', r.allocation, dst.replicationAllocation]);
-  } else if (src.replicationAllocation !== undefined && dst.replicationAllocation !== undefined && squash(src.replicationAllocation) !== squash(dst.replicationAllocation)) {
+    if (dst.replicationAllocation !== undefined && !sameAllocation(dst.replicationAllocation, r.allocation)) out.push(['replication_allocation', r.allocation, dst.replicationAllocation]);
+  } else if (src.replicationAllocation !== undefined && dst.replicationAllocation !== undefined && !sameAllocation(src.replicationAllocation, dst.replicationAllocation)) {
     out.push(['replication_allocation', src.replicationAllocation, dst.replicationAllocation]);
   }
   if (src.colocateGroup !== dst.colocateGroup && src.colocateGroup) out.push(['colocate_with', src.colocateGroup, dst.colocateGroup ?? '(none)']);
@@ -127,7 +128,7 @@ function propertyChecks(plan: Plan, src: Table, dst: Table): [string, string, st
     // prints the table's allocation here when the key was never set, the kept source value when it was.
     const planned = k === 'replication_num' || k === 'replication_allocation' ? plannedReplication(r, k) : undefined;
     if (planned !== undefined) {
-      if (got !== undefined && squash(got) !== squash(planned)) out.push([`dynamic_partition.${k}`, planned, got]);
+      if (got !== undefined && (k === 'replication_num' ? got !== planned : !sameAllocation(got, planned))) out.push([`dynamic_partition.${k}`, planned, got]);
     } else if (got !== v) out.push([`dynamic_partition.${k}`, v, got ?? '(not set)']);
   }
   return out;

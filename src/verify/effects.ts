@@ -4,6 +4,7 @@ import { parseCreateTable } from '../catalog/parse-create-table.js';
 import type { DorisClient } from '../doris/client.js';
 import { requireText, text } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
+import { samePropertyValue } from '../doris/replica-allocation.js';
 
 /** The table's PROPERTIES as SHOW CREATE TABLE prints them. */
 export async function tableProperties(client: DorisClient, database: string, table: string): Promise<Record<string, string>> {
@@ -14,7 +15,7 @@ export async function tableProperties(client: DorisClient, database: string, tab
 /** Properties in `wanted` whose value on the table differs, as `key = "actual"` (empty: all there). */
 export async function missingProperties(client: DorisClient, database: string, table: string, wanted: Record<string, string>): Promise<string[]> {
   const actual = await tableProperties(client, database, table);
-  return Object.entries(wanted).filter(([k, v]) => actual[k] !== v).map(([k]) => `${k} = "${actual[k] ?? '(not set)'}"`);
+  return Object.entries(wanted).filter(([k, v]) => !samePropertyValue(k, v, actual[k])).map(([k]) => `${k} = "${actual[k] ?? '(not set)'}"`);
 }
 
 /** The database's async materialized view of that name as mv_infos lists it, or undefined. */

@@ -137,6 +137,15 @@ describe('compareMigration', () => {
     expect(compareMigration(reserved, verifyScope(reserved), observed(src), observed(derived), 'quick').map((d) => d.expected)).toContain('dynamic_partition.replication_allocation tag.location.default: 3');
   });
 
+  it('reads an allocation by meaning: spacing and tag order are no difference', () => {
+    const plan = planFor(source, { options: { ...OPTIONS, replication: { allocation: 'tag.location.b:1,tag.location.a:2' } } });
+    const dst = restored(source, {}, (t) => {
+      t.replicationNum = 3;
+      t.replicationAllocation = 'tag.location.a: 2, tag.location.b: 1';
+    });
+    expect(compareMigration(plan, verifyScope(plan), observed(source), observed(dst), 'quick')).toEqual([]);
+  });
+
   it('names columns, key model, buckets, colocation and a table that became a view', () => {
     const src = aCatalog('3.0.3').withDb('s', { with: [aTable('a', { colocateGroup: 'g' }), aTable('b')] }).build();
     const plan = planFor(src);
