@@ -70,6 +70,8 @@ describe('dynamic partitioning after a split table', () => {
   let m: Migration;
   beforeAll(async () => {
     m = await demoMigration({ databases: 'analytics' });
+    // The source names its own replica count for new partitions; the plan asks for 1.
+    await m.sandbox.source.execute('ALTER TABLE analytics.events SET ("dynamic_partition.replication_allocation" = "tag.location.default: 2")');
     // The same databases planned again with tiny jobs, so analytics.events is restored part by part.
     const planned = await m.run([
       'plan', '--source', `mysql://root@127.0.0.1:${m.sandbox.source.port}`, '--target', `mysql://root@127.0.0.1:${m.sandbox.target.port}`,
@@ -80,7 +82,7 @@ describe('dynamic partitioning after a split table', () => {
   }, 60_000);
   afterAll(() => m.dispose());
 
-  it('is switched back on once, and a rerun finds it on and sends nothing', async () => {
+  it('is switched back on with the planned replication once, and a rerun finds it so and sends nothing', async () => {
     const plan = parse(readFileSync(join(m.dir, 'plans', 'split.yaml'), 'utf8')) as Plan;
     expect(plan.steps.filter((s) => s.kind === 'restore' && s.tables.some((t) => t.name === 'events')).length, 'events restored in parts').toBeGreaterThan(1);
     expect(plan.steps.map((s) => s.id)).toContain('dynamic-partition:analytics:events');
@@ -90,6 +92,7 @@ describe('dynamic partitioning after a split table', () => {
     expect(first.out).toMatch(/done\s+dynamic-partition:analytics:events(?!\s+\(already)/);
     const events = () => m.sandbox.target.engine.world.databases.analytics!.tables.events!;
     expect(events().properties['dynamic_partition.enable']).toBe('true');
+    expect(events().properties['dynamic_partition.replication_allocation']).toBe('tag.location.default: 1');
     const before = targetShape(m);
 
     forgetFollowUps(m, 'split');
