@@ -140,9 +140,12 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     if (!adopted) await intend(step);
     deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });
     const started = Date.now();
+    // An intent this run just recorded has sent nothing yet: submit without asking the cluster
+    // first (that question, SHOW SNAPSHOT included, is for attempts a previous run left behind).
+    let fresh = !adopted;
     for (;;) {
-      const obs = await observe(step, s.label!);
-      const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
+      const action: Action = fresh ? { kind: 'submit' } : await observe(step, s.label!).then((obs) => (step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts)));
+      fresh = false;
       switch (action.kind) {
         case 'submit': {
           const outcome = await submit(step);
@@ -152,6 +155,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
           } else if (outcome === 'burned') {
             s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'label already taken in the repository', at: deps.now().toISOString() });
             await intend(step);
+            fresh = true;
             deps.emit({ kind: 'step-retry', step: step.id, reason: 'label already taken in the repository', nextLabel: s.label! });
             continue;
           } else await sleep(deps.pollIntervalMs);
@@ -193,6 +197,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
         case 'retry': {
           s.history.push({ attempt: s.attempt, label: s.label!, outcome: action.reason, at: deps.now().toISOString() });
           await intend(step);
+          fresh = true;
           deps.emit({ kind: 'step-retry', step: step.id, reason: action.reason, nextLabel: s.label! });
           continue;
         }

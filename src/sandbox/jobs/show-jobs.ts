@@ -173,7 +173,7 @@ export function showSnapshot(store: (repo: string) => Promise<ObjStore>): Statem
       }
       let listing;
       try {
-        listing = await listSnapshots(s, repoName);
+        listing = await listSnapshots(s, repoName, label);
       } catch (e) {
         return rows(['Snapshot', 'Timestamp', 'Status'], [[label ?? '', null, `ERROR: Failed to get info: ${(e as Error).message}`]]);
       }

@@ -86,11 +86,14 @@ export interface SnapshotListing {
   invalid: string[];
 }
 
-/** Every `__ss_<label>/` in the repository: a label exists as soon as any object under it does. */
-export async function listSnapshots(store: ObjStore, repo: string): Promise<SnapshotListing[]> {
+/**
+ * Every `__ss_<label>/` in the repository (or only `label`'s, which is all Doris reads for SHOW
+ * SNAPSHOT ... WHERE SNAPSHOT = label): a label exists as soon as any object under it does.
+ */
+export async function listSnapshots(store: ObjStore, repo: string, label?: string): Promise<SnapshotListing[]> {
   const root = repoRoot(repo);
   const byLabel = new Map<string, SnapshotListing>();
-  for (const o of await store.list(`${root}__ss_`)) {
+  for (const o of await store.list(label === undefined ? `${root}__ss_` : `${root}__ss_${label}/`)) {
     const rest = o.key.slice(root.length + '__ss_'.length);
     const slash = rest.indexOf('/');
     if (slash < 0) continue;

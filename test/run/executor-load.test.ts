@@ -1,0 +1,62 @@
+// What a job costs the FE: a new attempt is submitted without asking the cluster first (nothing
+// was sent yet), watching costs one statement per poll, and SHOW SNAPSHOT (a repository listing)
+// is asked once per backup, when it finished.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { readPlanFile } from '../../src/cli/plan-file.js';
+import type { DorisClient } from '../../src/doris/client.js';
+import { fileCheckpoint } from '../../src/run/checkpoint.js';
+import { applyPlan } from '../../src/run/executor.js';
+import { readCredentials } from '../../src/storage/credentials.js';
+import { clientFor } from '../support/client.js';
+import { demoMigration, type Migration } from '../support/migration.js';
+
+let m: Migration | undefined;
+let dir: string | undefined;
+const clients: DorisClient[] = [];
+afterEach(async () => {
+  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  await m?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A real client that also keeps every statement it sends, in order. */
+function recording(inner: DorisClient, into: string[]): DorisClient {
+  return {
+    address: inner.address,
+    get roundTrips() {
+      return inner.roundTrips;
+    },
+    query: (sql) => (into.push(sql), inner.query(sql)),
+    close: () => inner.close(),
+  };
+}
+
+it('submits a new job first, then watches it with one statement per poll', async () => {
+  m = await demoMigration({ databases: 'sales' });
+  const plan = readPlanFile(m.planFile);
+  dir = mkdtempSync(join(tmpdir(), 'dm-load-'));
+  const sent = { source: [] as string[], target: [] as string[] };
+  const [source, target] = [clientFor(m.sandbox.source), clientFor(m.sandbox.target)];
+  clients.push(source, target);
+  const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+  const { result } = await applyPlan(plan, {
+    source: recording(source, sent.source), target: recording(target, sent.target),
+    secrets: readCredentials(plan.repository.settings, m.env), checkpoint: fileCheckpoint(join(dir, 's.json')),
+    emit: () => undefined, signal: new AbortController().signal, now: () => new Date(), sleep, pollIntervalMs: 20,
+  });
+  expect(result).toBe('done');
+  const backups = plan.steps.filter((s) => s.kind === 'backup');
+  expect(backups.length).toBeGreaterThan(0);
+  // Statements about backups, in order: BACKUP, then SHOW BACKUP polls, and one SHOW SNAPSHOT at the end.
+  const aboutBackups = sent.source.filter((q) => /^(BACKUP|SHOW BACKUP|SHOW SNAPSHOT)\b/.test(q)).map((q) => q.split(' ').slice(0, 2).join(' '));
+  expect(aboutBackups[0]).toBe('BACKUP SNAPSHOT');
+  expect(aboutBackups.filter((q) => q === 'BACKUP SNAPSHOT')).toHaveLength(backups.length);
+  expect(aboutBackups.filter((q) => q === 'SHOW SNAPSHOT')).toHaveLength(backups.length);
+  expect(aboutBackups.at(-1)).toBe('SHOW SNAPSHOT');
+  // Restores: the earlier jobs under the label (one SHOW RESTORE), then the RESTORE itself.
+  const aboutRestores = sent.target.filter((q) => /^(RESTORE|SHOW RESTORE)\b/.test(q)).map((q) => q.split(' ').slice(0, 2).join(' '));
+  expect(aboutRestores.slice(0, 2)).toEqual(['SHOW RESTORE', 'RESTORE SNAPSHOT']);
+}, 60_000);
