@@ -45,6 +45,10 @@ describe('verify', () => {
     expect(json.code).toBe(5);
     const v = JSON.parse(json.out) as Verification;
     expect(v.level).toBe('full');
+    expect(Object.keys(v).sort()).toEqual(['checkedAt', 'databases', 'differences', 'level', 'rows', 'tables', 'views']);
+    expect(v).toMatchObject({ databases: 4, tables: 7, views: 1 });
+    expect(new Date(v.checkedAt).toISOString()).toBe(v.checkedAt);
+    for (const d of v.differences) expect(Object.keys(d).sort()).toEqual(['actual', 'aspect', 'expected', 'object']);
     expect(v.differences.map((d) => `${d.object} ${d.aspect}`).sort()).toEqual([
       'analytics.events property',
       'crm-eu.Kunden-Ä rows',
