@@ -3,9 +3,31 @@ import { formatBytes } from '../plan/render.js';
 import type { Report } from './report-model.js';
 import { timelineSvg } from './timeline-svg.js';
 
-/** Text safe inside a Markdown table cell or a line: no pipes, no line breaks, no raw HTML. */
-export const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
-const code = (s: string): string => `\`${mdCell(s).replace(/`/g, 'ˋ')}\``;
+/**
+ * Text safe inside a Markdown table cell or a line: one line, no pipe that splits a cell, no
+ * raw HTML, no emphasis or link syntax taken from a name (CommonMark escapes any ASCII punctuation).
+ */
+export const mdCell = (s: string): string =>
+  s.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]|]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A code span holding `s` exactly: a fence longer than any run of backticks inside (entities and
+ * backslashes are literal in code spans). In a table a pipe gets a backslash: GFM never splits a
+ * cell at a pipe right after a backslash and then drops that one backslash, in code spans too.
+ */
+export function code(s: string, inTable = true): string {
+  let t = s.replace(/\r?\n|\r/g, ' ');
+  if (inTable) t = t.replace(/\|/g, '\\|');
+  const fence = '`'.repeat(Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || /^ .* $/.test(t) ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/** A fenced block that no line of `text` can close early. */
+const fenced = (lang: string, text: string, indent: string): string[] => {
+  const fence = '`'.repeat(Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  return [`${indent}${fence}${lang}`, ...text.split('\n').map((l) => `${indent}${l}`), `${indent}${fence}`];
+};
 
 export function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '—';
@@ -51,7 +73,7 @@ export function reportMarkdown(r: Report): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...r.databases.map((d) => `| ${code(d.source)} | ${code(d.target)} | ${d.tables} | ${d.partitions} | ${formatBytes(d.bytes)} | ${d.rows} | ${d.jobs} | ${d.retries} | ${d.status} | ${duration(d.seconds)} |`),
   ];
-  if (r.failures.length) out.push('', '## Failed steps', '', ...r.failures.map((f) => `- ${code(f.step)}: ${mdCell(f.error)}`));
+  if (r.failures.length) out.push('', '## Failed steps', '', ...r.failures.map((f) => `- ${code(f.step, false)}: ${mdCell(f.error)}`));
   if (v?.differences.length) {
     out.push('', '## Differences', '', '| object | aspect | expected | actual |', '| --- | --- | --- | --- |', ...v.differences.map((d) => `| ${code(d.object)} | ${d.aspect} | ${mdCell(d.expected)} | ${mdCell(d.actual)} |`));
   }
@@ -60,7 +82,7 @@ export function reportMarkdown(r: Report): string {
   for (const f of r.followUps.done) out.push(`- [x] ${mdCell(f)}`);
   for (const f of r.followUps.pending) {
     out.push(`- [ ] ${mdCell(f.title)}: ${mdCell(f.instructions)}`);
-    if (f.sql.length) out.push('', '  ```sql', ...f.sql.flatMap((s) => s.split('\n').map((l) => `  ${l}`)), '  ```');
+    if (f.sql.length) out.push('', ...fenced('sql', f.sql.join('\n'), '  '));
   }
   out.push('', '## Left out', '');
   if (!r.excluded.length) out.push('Nothing.');

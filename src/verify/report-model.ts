@@ -42,6 +42,8 @@ export interface TimelineBar {
   status: StepState['status'];
   /** Earlier attempts and how they ended, e.g. `a1: cancelled by Doris`. */
   attempts: string[];
+  /** The same attempts as spans of time (each from the end of the one before), drawn in red. */
+  failedSpans: { start: string; end: string; outcome: string }[];
 }
 
 export interface Report {
@@ -84,6 +86,24 @@ function databaseOf(plan: Plan, step: Step): string | undefined {
   return undefined;
 }
 
+/** The latest moment any step started, finished or ended an attempt. */
+export function lastActivity(state: RunState | undefined): string | undefined {
+  return latest(Object.values(state?.steps ?? {}).flatMap((s) => [s.startedAt, s.finishedAt, ...s.history.map((h) => h.at)]));
+}
+
+/**
+ * The verification a report rewritten without a new one shows: the state's (apply's verify
+ * step), or the one an earlier report held (a `verify` run) if it was made after the run's last
+ * step, since a later step may have changed the target. The newer of the two wins.
+ */
+export function keptVerification(state: RunState | undefined, previous: Verification | undefined): Verification | undefined {
+  const last = lastActivity(state);
+  const fresh = previous && (!last || previous.checkedAt > last) ? previous : undefined;
+  const own = state?.verification;
+  if (!fresh) return own;
+  return own && own.checkedAt >= fresh.checkedAt ? own : fresh;
+}
+
 export function buildReport(plan: Plan, state: RunState | undefined, now: string, verification?: Verification): Report {
   const st = (id: string): StepState => state?.steps[id] ?? { status: 'pending', attempt: 0, history: [] };
   const end = (s: StepState): string | undefined => s.finishedAt ?? (s.startedAt ? (s.status === 'done' ? s.startedAt : state?.updatedAt ?? now) : undefined);
@@ -118,8 +138,14 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
     const database = databaseOf(plan, s);
     const stop = end(x);
     if (!database || !x.startedAt || !stop) return [];
-    const attempts = x.history.filter((h) => h.outcome !== 'finished').map((h) => `a${h.attempt}: ${h.outcome}`);
-    return [{ database, step: s.id, kind: s.kind, start: x.startedAt, end: stop, status: x.status, attempts }];
+    const failed = x.history.filter((h) => h.outcome !== 'finished');
+    const attempts = failed.map((h) => `a${h.attempt}: ${h.outcome}`);
+    // An attempt starts where the one before it ended (the first one at the step's start).
+    const failedSpans = failed.map((h) => {
+      const before = x.history.filter((p) => p.attempt < h.attempt).map((p) => p.at);
+      return { start: latest([x.startedAt, ...before])!, end: h.at, outcome: h.outcome };
+    });
+    return [{ database, step: s.id, kind: s.kind, start: x.startedAt, end: stop, status: x.status, attempts, failedSpans }];
   });
 
   const startedAt = earliest(plan.steps.map((s) => st(s.id).startedAt));

@@ -7,8 +7,12 @@ const COLOURS: Partial<Record<TimelineBar['kind'], string>> = {
 };
 const LEGEND: [string, string][] = [['backup', '#4e79a7'], ['restore', '#59a14f'], ['follow-up', '#f28e2b'], ['async MV', '#b07aa1'], ['database', '#bab0ac'], ['failed or retried', '#e15759']];
 
-/** Escapes text for XML content and attribute values. */
-export const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+/**
+ * Escapes text for XML content and attribute values. Line breaks become references too, so the
+ * SVG stays one HTML block in Markdown (a blank line would end it) whatever a name holds.
+ */
+export const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;');
 
 function tickStep(totalSeconds: number): number {
   const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
@@ -29,8 +33,10 @@ export function timelineSvg(bars: TimelineBar[]): string {
   const width = 960;
   const left = 200;
   const top = 44;
-  // Rows shrink for big plans so hundreds of databases still fit in a readable picture.
+  // Rows shrink for big plans so hundreds of databases still fit in a picture; names shrink with
+  // them (the SVG scales, so a reader can zoom in) and every bar's tooltip names its step.
   const row = databases.length > 80 ? 8 : databases.length > 30 ? 12 : 20;
+  const nameSize = Math.min(11, row - 1);
   const height = top + Math.max(1, databases.length) * row + 30;
   const t0 = bars.reduce((m, b) => Math.min(m, Date.parse(b.start)), Infinity);
   const t1 = bars.reduce((m, b) => Math.max(m, Date.parse(b.end)), -Infinity);
@@ -50,13 +56,19 @@ export function timelineSvg(bars: TimelineBar[]): string {
   }
   databases.forEach((db, i) => {
     const y = top + i * row;
-    if (row >= 12) parts.push(`<text x="${left - 6}" y="${y + row * 0.7}" text-anchor="end">${xml(db.length > 30 ? `${db.slice(0, 29)}…` : db)}</text>`);
+    const name = [...db].length > 30 ? `${[...db].slice(0, 29).join('')}…` : db;
+    parts.push(`<text x="${left - 6}" y="${(y + row * 0.5 + nameSize * 0.35).toFixed(1)}" text-anchor="end"${nameSize < 11 ? ` font-size="${nameSize}"` : ''}>${xml(name)}</text>`);
     for (const b of byDatabase.get(db) ?? []) {
       const x1 = x(b.start);
       const w = Math.max(1.5, x(b.end) - x1);
       const troubled = b.status === 'failed' || b.attempts.length > 0;
       const tip = [`${b.step} (${b.status})`, `${b.start} .. ${b.end}`, ...b.attempts].join('\n');
       parts.push(`<rect x="${x1.toFixed(1)}" y="${y + 1}" width="${w.toFixed(1)}" height="${row - 2}" fill="${COLOURS[b.kind] ?? '#999999'}"${troubled ? ' stroke="#e15759" stroke-width="2"' : ''}><title>${xml(tip)}</title></rect>`);
+      // Failed attempts drawn over their bar in red: where a retry cost time.
+      for (const f of b.failedSpans) {
+        const f1 = x(f.start);
+        parts.push(`<rect x="${f1.toFixed(1)}" y="${y + 1}" width="${Math.max(1.5, x(f.end) - f1).toFixed(1)}" height="${row - 2}" fill="#e15759" fill-opacity="0.8"><title>${xml(f.outcome)}</title></rect>`);
+      }
     }
   });
   if (!bars.length) parts.push(`<text x="${left}" y="${top + 14}">no step has started yet</text>`);

@@ -7,16 +7,19 @@ import { buildPlan } from '../../src/plan/build-plan.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { initialState, type RunState } from '../../src/run/state-model.js';
 import { settingsFromLocation } from '../../src/storage/location.js';
-import { buildReport, type Report } from '../../src/verify/report-model.js';
+import type { Verification } from '../../src/verify/model.js';
+import { buildReport, keptVerification, type Report } from '../../src/verify/report-model.js';
 import { reportMarkdown } from '../../src/verify/report-markdown.js';
 import { timelineSvg } from '../../src/verify/timeline-svg.js';
 import { aCatalog, aTable, targetFacts } from '../support/catalog-builder.js';
 import { demoMigration, MIGRATION_SECRET, type Migration } from '../support/migration.js';
 
 const HOSTILE = 'a<b>&"c|d`e';
+/** A backslash before a pipe, and emphasis and link syntax. */
+const HOSTILE2 = 'p\\|q*_[z]&amp;';
 
 function plan(): Plan {
-  const catalog = aCatalog('3.0.3').withDb(HOSTILE, { with: [aTable('t1'), aTable('t2')] }).withDb('plain', { tables: 1 }).build();
+  const catalog = aCatalog('3.0.3').withDb(HOSTILE, { with: [aTable('t1'), aTable('t2')] }).withDb('plain', { tables: 1 }).withDb(HOSTILE2, { tables: 1 }).build();
   catalog.databases[0]!.tables.push({ ...aTable('cold'), storagePolicy: 'to_s3' });
   return buildPlan({
     name: 'rep', now: '2026-11-24T08:00:00.000Z',
@@ -46,6 +49,34 @@ function finished(p: Plan, seconds = 60): RunState {
   return state;
 }
 
+/**
+ * A GFM table row's cells as cmark-gfm splits them: a pipe right after a backslash is no
+ * delimiter (its cell scanner takes the longest match), and that one backslash is then dropped.
+ */
+function gfmCells(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const c of line) {
+    if (c === '|' && !cur.endsWith('\\')) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.slice(1, -1).map((cell) => cell.trim().replace(/\\\|/g, '|'));
+}
+
+/** What a reader sees in a cell: a whole code span's content taken literally, or text with escapes and entities resolved. */
+function shown(cell: string): string {
+  const fence = /^`+/.exec(cell)?.[0];
+  if (fence && cell.endsWith(fence) && cell.length > 2 * fence.length) {
+    const inner = cell.slice(fence.length, -fence.length);
+    return inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() ? inner.slice(1, -1) : inner;
+  }
+  const entities: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"' };
+  return cell.replace(/\\([!-/:-@[-`{-~])|&(lt|gt|amp|quot);/g, (m, p: string | undefined) => p ?? entities[m]!);
+}
+
 /** Every tag opened is closed in order; text holds no raw `<` or `&` outside entities. */
 function assertWellFormed(svg: string): void {
   const stack: string[] = [];
@@ -56,7 +87,7 @@ function assertWellFormed(svg: string): void {
   });
   expect(stack).toEqual([]);
   expect(text).not.toMatch(/[<>]/);
-  expect(text).not.toMatch(/&(?!(amp|lt|gt|quot|#39);)/);
+  expect(text).not.toMatch(/&(?!(amp|lt|gt|quot|#39|#10|#13);)/);
 }
 
 describe('report model', () => {
@@ -69,9 +100,12 @@ describe('report model', () => {
     expect(r.seconds).toBe(p.steps.length * 60);
     expect(r.stages.map((s) => s.stage)).toEqual(['preflight', 'repository', 'backup', 'restore', 'verify']);
     expect(r.stages.find((s) => s.stage === 'preflight')!.seconds).toBe(60);
-    expect(r.databases.map((d) => [d.source, d.retries, d.status])).toEqual([[HOSTILE, 1, 'done'], ['plain', 0, 'done']]);
+    expect(r.databases.map((d) => [d.source, d.retries, d.status])).toEqual([[HOSTILE, 1, 'done'], [HOSTILE2, 0, 'done'], ['plain', 0, 'done']]);
     expect(r.excluded.map((e) => [e.object, e.kind])).toContainEqual([`${HOSTILE}.cold`, 'storage-policy']);
-    expect(r.timeline.find((b) => b.attempts.length)!.attempts).toEqual(['a1: cancelled by Doris: disk full']);
+    const retried = r.timeline.find((b) => b.attempts.length)!;
+    expect(retried.attempts).toEqual(['a1: cancelled by Doris: disk full']);
+    // The failed attempt ran from the step's start until Doris cancelled it.
+    expect(retried.failedSpans).toEqual([{ start: retried.start, end: '2026-11-24T09:00:30.000Z', outcome: 'cancelled by Doris: disk full' }]);
     expect(buildReport(p, undefined, '2026-11-24T12:00:00.000Z').status).toBe('not started');
   });
 
@@ -80,12 +114,17 @@ describe('report model', () => {
     const md = reportMarkdown(buildReport(p, finished(p), '2026-11-24T12:00:00.000Z'));
     expect(md).toContain('# Migration report: rep');
     expect(md).toContain('| jobs | ');
-    // Every table row has as many cells as its header.
-    for (const block of md.split('\n\n').filter((b) => b.startsWith('|'))) {
-      const cells = (line: string) => line.replace(/\\\|/g, '').split('|').length;
+    // Every table row has as many cells as its header, and each name reads back as it is.
+    const blocks = md.split('\n\n').filter((b) => b.startsWith('|'));
+    for (const block of blocks) {
       const lines = block.split('\n').filter(Boolean);
-      for (const line of lines) expect(cells(line), `${line}\n--- in ---\n${block}`).toBe(cells(lines[0]!));
+      for (const line of lines) expect(gfmCells(line).length, `${line}\n--- in ---\n${block}`).toBe(gfmCells(lines[0]!).length);
     }
+    const rows = (header: string) => blocks.find((b) => b.startsWith(header))!.split('\n').slice(2).map((l) => gfmCells(l).map(shown));
+    expect(rows('| source | target |').map((c) => c[0])).toEqual(p.databases.map((d) => d.source));
+    expect(p.databases.map((d) => d.source)).toEqual(expect.arrayContaining([HOSTILE, HOSTILE2]));
+    const leftOut = rows('| object | why |').find((c) => c[0] === `${HOSTILE}.cold`)!;
+    expect(leftOut[1]).toBe(p.excluded.find((e) => e.object === `${HOSTILE}.cold`)!.reason);
     expect(md).not.toContain(HOSTILE);
     const svg = /<svg[\s\S]*<\/svg>/.exec(md)![0];
     assertWellFormed(svg);
@@ -93,11 +132,47 @@ describe('report model', () => {
   });
 
   it('keeps a timeline of hundreds of databases legible and small', () => {
-    const bars = Array.from({ length: 500 }, (_, i) => ({ database: `db${i}`, step: `backup:db${i}:1`, kind: 'backup' as const, start: new Date(Date.UTC(2026, 10, 24, 9, 0, i)).toISOString(), end: new Date(Date.UTC(2026, 10, 24, 10, 0, i)).toISOString(), status: 'done' as const, attempts: [] }));
+    const bars = Array.from({ length: 500 }, (_, i) => ({ database: `db${i}`, step: `backup:db${i}:1`, kind: 'backup' as const, start: new Date(Date.UTC(2026, 10, 24, 9, 0, i)).toISOString(), end: new Date(Date.UTC(2026, 10, 24, 10, 0, i)).toISOString(), status: 'done' as const, attempts: [], failedSpans: [] }));
     const svg = timelineSvg(bars);
     assertWellFormed(svg);
+    // Every row still names its database.
+    expect(svg).toContain('>db0<');
+    expect(svg).toContain('>db499<');
     expect(Number(/height="(\d+)"/.exec(svg)![1])).toBeLessThan(500 * 10);
     expect(svg.length).toBeLessThan(500 * 300);
+  });
+
+  it('keeps a name with line breaks from ending the SVG block in Markdown, and draws failed attempts', () => {
+    const bar = { database: 'x\n\ny', step: 'restore:x:1', kind: 'restore' as const, start: '2026-11-24T09:00:00.000Z', end: '2026-11-24T09:10:00.000Z', status: 'done' as const, attempts: ['a1: cancelled'], failedSpans: [{ start: '2026-11-24T09:00:00.000Z', end: '2026-11-24T09:04:00.000Z', outcome: 'cancelled <by> Doris' }] };
+    const svg = timelineSvg([bar]);
+    assertWellFormed(svg);
+    expect(svg).not.toMatch(/\n\s*\n/);
+    expect(svg).toContain('x&#10;&#10;y');
+    // The failed attempt: a red bar over the first 4 of the step's 10 minutes, its outcome as the tooltip.
+    const red = /<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*fill="#e15759"[^>]*><title>cancelled &lt;by&gt; Doris<\/title>/.exec(svg)!;
+    const whole = /<rect x="([\d.]+)" y="\d+" width="([\d.]+)"[^>]*fill="#59a14f"[^>]*><title>/.exec(svg)!;
+    expect(red[1]).toBe(whole[1]);
+    expect(Number(red[2]) / Number(whole[2])).toBeCloseTo(0.4, 2);
+  });
+});
+
+describe('the verification a rewritten report keeps', () => {
+  const p = plan();
+  const state = finished(p); // its last step ends at 09:00 + steps minutes
+  const last = new Date(Date.parse('2026-11-24T09:00:00.000Z') + p.steps.length * 60_000);
+  const at = (ms: number): Verification => ({ level: 'full', checkedAt: new Date(last.getTime() + ms).toISOString(), databases: 1, tables: 1, views: 0, rows: 1, differences: [] });
+
+  it("keeps an earlier report's verification made after the run's last step, and drops one made before", () => {
+    expect(keptVerification(state, at(1000))).toEqual(at(1000));
+    expect(keptVerification(state, at(-1000))).toBeUndefined();
+    expect(keptVerification(undefined, at(-1000))).toEqual(at(-1000));
+  });
+
+  it("prefers the newer of that and the state's own (apply's verify step)", () => {
+    const own = { ...at(500), level: 'quick' as const };
+    expect(keptVerification({ ...state, verification: own }, at(1000))).toEqual(at(1000));
+    expect(keptVerification({ ...state, verification: { ...own, checkedAt: at(2000).checkedAt } }, at(1000))!.level).toBe('quick');
+    expect(keptVerification({ ...state, verification: own }, at(-1000))).toEqual(own);
   });
 });
 
