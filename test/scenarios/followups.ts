@@ -27,7 +27,7 @@ PROPERTIES ("replication_num" = "1", "dynamic_partition.enable" = "true", "dynam
   "dynamic_partition.start" = "-30", "dynamic_partition.end" = "2", "dynamic_partition.prefix" = "p",
   "dynamic_partition.buckets" = "2", "dynamic_partition.replication_num" = "1");
 INSERT INTO sc_dynamic.events VALUES ${days.map((d, i) => `('${d.date}', ${i + 1}, 'view')`).join(', ')};`);
-    await waitForSizes(ctx, 'sc_dynamic', 'events');
+    await waitForSizes(ctx, 'sc_dynamic', 'events', days.map((d) => `p${d.name}`));
     await planned(ctx, 'dynamic', ['--databases', 'sc_dynamic', '--batch-size', '1B']);
     const plan = ctx.readPlan('dynamic');
     expect(plan.steps.filter((s) => s.kind === 'backup').length, 'split into parts').toBeGreaterThan(1);
