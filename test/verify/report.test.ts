@@ -204,3 +204,56 @@ describe('report files', () => {
     expect(after).toContain('## Differences');
   });
 });
+
+describe('the report of a run that fails, then completes, then is verified', () => {
+  let m: Migration | undefined;
+  afterAll(async () => m?.dispose());
+  const lastLine = (out: string) => out.trim().split('\n').at(-1);
+
+  it('shows the failure and the retry, then the finished run, and keeps a verify made after it', async () => {
+    m = await demoMigration({ databases: 'sales,analytics' });
+    const mig = m;
+    const apply = () => mig.run(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes']);
+    const md = join(mig.dir, 'plans', 'mig.report.md');
+    const json = () => JSON.parse(readFileSync(join(mig.dir, 'plans', 'mig.report.json'), 'utf8')) as Report;
+    // Doris cancels the first backup of sales midway (a retry), and the target cannot restore.
+    await mig.sandbox.source.execute("ADMIN SIM FAIL JOB sales AT UPLOADING WITH 'upload to s3 failed: connection reset'");
+    await mig.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 0');
+    const failed = await apply();
+    expect(failed.code).toBe(1);
+    expect(lastLine(failed.out)).toBe(`report: ${md}`);
+    let r = json();
+    expect(r.status).toBe('failed');
+    expect(r.failures.map((f) => f.step)).toEqual(expect.arrayContaining(['restore:sales:1', 'restore:analytics:1']));
+    expect(r.failures.find((f) => f.step === 'restore:sales:1')!.error).toContain('replication num');
+    // The backup's retry, and the restores' own (Doris cancels them; each tries up to maxAttempts).
+    const retries = r.jobs.retries;
+    expect(retries).toBe(r.timeline.reduce((n, b) => n + b.failedSpans.length, 0));
+    expect(r.timeline.find((b) => b.step === 'backup:sales:1')!.failedSpans.map((f) => f.outcome)).toEqual(['upload to s3 failed: connection reset']);
+    let text = readFileSync(md, 'utf8');
+    expect(text).toContain('## Failed steps');
+    expect(text).toContain('fill="#e15759"');
+    expect(text).toContain('not verified yet');
+
+    await mig.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 3');
+    const done = await apply();
+    expect(done.code, done.out).toBe(0);
+    expect(lastLine(done.out)).toBe(`report: ${md}`);
+    r = json();
+    expect(r.status).toBe('done');
+    expect(r.failures).toEqual([]);
+    expect(r.jobs.retries).toBeGreaterThanOrEqual(retries);
+    expect(r.databases.map((d) => [d.source, d.status])).toEqual([['analytics', 'done'], ['sales', 'done']]);
+    expect(r.verification?.level).toBe('quick');
+
+    // verify --level full after the run; an apply with nothing left to do keeps that result.
+    expect((await mig.run(['verify', 'plans/mig.yaml', '--level', 'full'])).code).toBe(0);
+    expect(json().verification?.level).toBe('full');
+    const again = await apply();
+    expect(again.code).toBe(0);
+    expect(json().verification?.level).toBe('full');
+    text = readFileSync(md, 'utf8');
+    expect(text).toMatch(/\| verification \| source and target match \(full: /);
+    expect(text + JSON.stringify(json())).not.toContain(MIGRATION_SECRET);
+  });
+});

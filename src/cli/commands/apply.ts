@@ -10,6 +10,7 @@ import { lineRenderer } from '../progress.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 import type { RunEvent } from '../../run/events.js';
+import type { RunState } from '../../run/state-model.js';
 
 export interface ApplyFlags {
   yes?: boolean;
@@ -62,20 +63,32 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
           applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups }, initial);
         return io.stdoutIsTTY && !io.env.CI ? import('../live-progress.js').then((m) => m.withLiveProgress(plan, runWith)) : runWith(lineRenderer(io));
       };
-      let { result, state: finalState } = await run(flags.followups ?? false, state);
-      // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
-      const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
-      if (result === 'done' && manual.length && io.interactive && !flags.yes && !flags.followups) {
-        const { confirm } = await import('@inquirer/prompts');
-        if (await confirm({ message: `${manual.length} follow-up(s) above are for a person. Are they done? (their SQL, if any, runs now)`, default: false })) {
-          ({ result, state: finalState } = await run(true, finalState));
-        }
-      }
       const { writeReport } = await import('../report-file.js');
+      let result: Awaited<ReturnType<typeof run>>['result'];
+      let finalState: RunState;
+      try {
+        ({ result, state: finalState } = await run(flags.followups ?? false, state));
+        // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
+        const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
+        if (result === 'done' && manual.length && io.interactive && !flags.yes && !flags.followups) {
+          const { confirm } = await import('@inquirer/prompts');
+          if (await confirm({ message: `${manual.length} follow-up(s) above are for a person. Are they done? (their SQL, if any, runs now)`, default: false })) {
+            ({ result, state: finalState } = await run(true, finalState));
+          }
+        }
+      } catch (e) {
+        // The run stopped on an error of ours: the report still shows what the checkpoint holds
+        // (if that cannot be read or written either, the run's own error is the one to show).
+        try {
+          writeLine(io.stderr, `report: ${writeReport(planFile, plan, checkpoint.load() ?? state, new Date())}`);
+        } catch {
+          /* keep e */
+        }
+        throw e;
+      }
       const report = writeReport(planFile, plan, finalState, new Date());
-      if (result === 'refused') throw refusedError('preflight', 'preflight refused the plan (see the failed step above)');
+      if (result === 'refused') throw refusedError('preflight', `preflight refused the plan (see the failed step above); report: ${report}`);
       writeLine(io.stdout, `state: ${checkpoint.path}`);
-      writeLine(io.stdout, `report: ${report}`);
       if (flags.cleanup) {
         if (result !== 'done') writeLine(io.stderr, 'not cleaning up: the migration is not done and verified');
         else if (!repository) writeLine(io.stderr, `not cleaning up: ${plan.repository.settings.location} cannot be reached from here; delete the snapshots with the storage's own tools`);
@@ -87,6 +100,8 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
           writeLine(io.stdout, `cleanup: deleted ${labels.size} snapshot(s), ${files} file(s) from ${plan.repository.settings.location}`);
         }
       }
+      // Last, so a reader finds it at the bottom of the output.
+      writeLine(io.stdout, `report: ${report}`);
       return result === 'done' ? ExitCode.Ok : result === 'interrupted' ? ExitCode.Interrupted : ExitCode.StepFailed;
     } finally {
       await clusters.close();
