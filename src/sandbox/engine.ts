@@ -50,6 +50,8 @@ export class Engine {
    * Seed scripts run through `execute` directly are not counted. Clear it to start a measurement.
    */
   readonly received = new Map<string, number>();
+  /** Real ms spent answering wire statements (running them and encoding the replies), for benchmarks. */
+  answerMs = 0;
   /** The wire layer's fault switches, set once the server listens. */
   wire: { dropConnections(): void; refuseUntil(realMs: number): void } | undefined;
 

@@ -5,6 +5,7 @@ import mysql from 'mysql2';
 import type { Engine, Result, Session } from './engine.js';
 import { DorisError } from './errors.js';
 import type { SimUser } from './store.js';
+import { writeTextRows } from './wire-rows.js';
 
 /** The fixed MySQL-compatible version string Doris reports (not the Doris version). */
 const SERVER_VERSION = '5.7.99';
@@ -142,7 +143,15 @@ export async function listen(engine: Engine, host: string, port: number): Promis
             characterSet: 33, columnLength: 65533, columnType: mysql.Types.VAR_STRING, flags: 0, decimals: 0,
           })),
         );
-        for (const row of result.rows) conn.writeTextRow(row);
+        writeTextRows(
+          {
+            get sequenceId() { return conn.sequenceId; },
+            set sequenceId(id: number) { conn.sequenceId = id; },
+            write: (chunk) => void conn.stream.write(chunk),
+            writeRow: (row) => conn.writeTextRow(row as unknown[]),
+          },
+          result.rows,
+        );
         conn.writeEof();
       }
       conn.sequenceId = 0;
@@ -154,7 +163,9 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       conn.sequenceId = 0;
     };
     const run = (sql: string): void => {
-      engine.execute(sql, session, true).then(reply, fail);
+      const started = performance.now();
+      const timed = (): void => void (engine.answerMs += performance.now() - started);
+      engine.execute(sql, session, true).then(reply, fail).then(timed, timed);
     };
     conn.on('query', run);
     // SET and PREPARE arrive here (mysql2 routes them by first word); SET is a statement for us.
