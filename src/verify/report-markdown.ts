@@ -8,7 +8,14 @@ import { timelineSvg } from './timeline-svg.js';
  * raw HTML, no emphasis or link syntax taken from a name (CommonMark escapes any ASCII punctuation).
  */
 export const mdCell = (s: string): string =>
-  s.replace(/\r?\n|\r/g, ' ').replace(/[\\`*_[\]|]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  s
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/[\\`*[\]|]/g, (c) => `\\${c}`)
+    // An underscore inside a word never starts emphasis: left alone, names like order_group stay readable.
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 
 /**
  * A code span holding `s` exactly: a fence longer than any run of backticks inside (entities and

@@ -53,6 +53,8 @@ export function timelineSvg(bars: TimelineBar[]): string {
   for (let s = 0; s <= span; s += step) {
     const px = (left + (s / span) * (width - left - 20)).toFixed(1);
     parts.push(`<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${height - 24}" stroke="#dddddd"/><text x="${px}" y="${height - 10}" text-anchor="middle">${clock(s)}</text>`);
+    // A tall picture gets the time axis on top too, so it reads without scrolling to the bottom.
+    if (databases.length > 30) parts.push(`<text x="${px}" y="${top - 9}" text-anchor="middle">${clock(s)}</text>`);
   }
   databases.forEach((db, i) => {
     const y = top + i * row;
