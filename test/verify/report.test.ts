@@ -12,6 +12,8 @@ import { buildReport, keptVerification, type Report } from '../../src/verify/rep
 import { reportMarkdown } from '../../src/verify/report-markdown.js';
 import { timelineSvg } from '../../src/verify/timeline-svg.js';
 import { aCatalog, aTable, targetFacts } from '../support/catalog-builder.js';
+import { runApply } from '../../src/cli/commands/apply.js';
+import { captureIO } from '../support/io.js';
 import { demoMigration, MIGRATION_SECRET, type Migration } from '../support/migration.js';
 
 const HOSTILE = 'a<b>&"c|d`e';
@@ -256,4 +258,25 @@ describe('the report of a run that fails, then completes, then is verified', () 
     expect(text).toMatch(/\| verification \| source and target match \(full: /);
     expect(text + JSON.stringify(json())).not.toContain(MIGRATION_SECRET);
   });
+
+  it('is written when apply is interrupted (as by SIGINT), showing the run in progress, and named last', async () => {
+    const mig = await demoMigration({ timeScale: 100, databases: 'sales' });
+    try {
+      const io = captureIO({ cwd: mig.dir, env: mig.env });
+      const stop = new AbortController();
+      const run = runApply('plans/mig.yaml', { yes: true, pollInterval: '0.05' }, io, stop.signal);
+      const until = Date.now() + 20_000;
+      while (!io.out().includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      stop.abort();
+      expect(await run).toBe(3);
+      const md = join(mig.dir, 'plans', 'mig.report.md');
+      expect(lastLine(io.out())).toBe(`report: ${md}`);
+      const r = JSON.parse(readFileSync(join(mig.dir, 'plans', 'mig.report.json'), 'utf8')) as Report;
+      expect(r.status).toBe('in progress');
+      expect(r.timeline.find((b) => b.step === 'backup:sales:1')!.status).toBe('running');
+      expect(readFileSync(md, 'utf8')).toContain('**in progress**');
+    } finally {
+      await mig.dispose();
+    }
+  }, 60_000);
 });
