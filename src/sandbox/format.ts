@@ -26,10 +26,16 @@ function parts(ms: number) {
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()] as const;
 }
 
+let lastDateTime = { ms: Number.NaN, text: '' };
+
 /** `yyyy-MM-dd HH:mm:ss` in the cluster's zone. */
 export function formatDateTime(ms: number): string {
+  // Catalog listings print the same few instants over and over (tables made by one seed).
+  if (ms === lastDateTime.ms) return lastDateTime.text;
   const [y, mo, d, h, mi, s] = parts(ms);
-  return `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`;
+  const text = `${pad(y, 4)}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`;
+  lastDateTime = { ms, text };
+  return text;
 }
 
 /** `yyyy-MM-dd-HH-mm-ss`, the snapshot timestamp form. */
@@ -38,15 +44,16 @@ export function formatHyphenTime(ms: number): string {
   return `${pad(y, 4)}-${pad(mo)}-${pad(d)}-${pad(h)}-${pad(mi)}-${pad(s)}`;
 }
 
+const PRIMITIVE: Record<string, string> = {
+  tinyint: 'TINYINT', smallint: 'SMALLINT', int: 'INT', integer: 'INT', bigint: 'BIGINT', largeint: 'LARGEINT',
+  date: 'DATEV2', datev2: 'DATEV2', datetime: 'DATETIMEV2', datetimev2: 'DATETIMEV2',
+  varchar: 'VARCHAR', char: 'CHAR', string: 'VARCHAR', boolean: 'BOOLEAN',
+};
+
 /** Doris's internal type name of a column type as printed in partition ranges. */
 export function primitiveTypeName(type: string): string {
   const base = type.replace(/\(.*$/, '').toLowerCase();
-  const map: Record<string, string> = {
-    tinyint: 'TINYINT', smallint: 'SMALLINT', int: 'INT', integer: 'INT', bigint: 'BIGINT', largeint: 'LARGEINT',
-    date: 'DATEV2', datev2: 'DATEV2', datetime: 'DATETIMEV2', datetimev2: 'DATETIMEV2',
-    varchar: 'VARCHAR', char: 'CHAR', string: 'VARCHAR', boolean: 'BOOLEAN',
-  };
-  return map[base] ?? base.toUpperCase();
+  return PRIMITIVE[base] ?? base.toUpperCase();
 }
 
 /** The smallest value of a type, used as the implicit lower bound of the first LESS THAN partition. */

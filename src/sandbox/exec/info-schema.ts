@@ -23,9 +23,12 @@ export const tableType = (t: SimTable): string => (t.type === 'VIEW' ? 'VIEW' : 
 const KEY_MARK = { DUP_KEYS: 'DUP', UNIQUE_KEYS: 'UNI', AGG_KEYS: 'AGG' } as const;
 const MODEL = { DUP_KEYS: 'DUP', UNIQUE_KEYS: 'UNI', AGG_KEYS: 'AGG' } as const;
 
-function* visibleTables(sim: Engine, session: Session): Generator<[SimDatabase, SimTable]> {
+/** Databases a WHERE on TABLE_SCHEMA keeps (select.ts); rows of the others are never made. */
+export type SchemaFilter = (database: string) => boolean;
+
+function* visibleTables(sim: Engine, session: Session, filter: SchemaFilter | undefined): Generator<[SimDatabase, SimTable]> {
   for (const db of Object.values(sim.world.databases)) {
-    if (!sim.canSee(session.user, db.name)) continue;
+    if (!sim.canSee(session.user, db.name) || (filter && !filter(db.name))) continue;
     for (const t of Object.values(db.tables)) yield [db, t];
   }
 }
@@ -64,12 +67,12 @@ function partitionRows(sim: Engine, db: SimDatabase, t: SimTable): Cell[][] {
 }
 
 /** The virtual table `information_schema.<name>`, or an Unknown-table error where the version lacks it. */
-export function infoSchemaTable(sim: Engine, session: Session, name: string): VTable {
+export function infoSchemaTable(sim: Engine, session: Session, name: string, filter?: SchemaFilter): VTable {
   const lower = name.toLowerCase();
   switch (lower) {
     case 'tables': {
-      const out: Cell[][] = SYSTEM_VIEWS.map((v) => ['internal', 'information_schema', v, 'SYSTEM VIEW', 'SYSTEM VIEW', '10', 'Dynamic', '0', '0', '0', '0', '0', null, null, null, null, null, 'utf-8', null, '', '']);
-      for (const [db, t] of visibleTables(sim, session)) {
+      const out: Cell[][] = filter && !filter('information_schema') ? [] : SYSTEM_VIEWS.map((v) => ['internal', 'information_schema', v, 'SYSTEM VIEW', 'SYSTEM VIEW', '10', 'Dynamic', '0', '0', '0', '0', '0', null, null, null, null, null, 'utf-8', null, '', '']);
+      for (const [db, t] of visibleTables(sim, session, filter)) {
         const rowsN = tableRows(t);
         const bytes = tableBytes(t);
         out.push([
@@ -81,7 +84,7 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string): VT
     }
     case 'columns': {
       const out: Cell[][] = [];
-      for (const [db, t] of visibleTables(sim, session)) t.columns.forEach((col, i) => out.push(columnRow(db, t, col, i)));
+      for (const [db, t] of visibleTables(sim, session, filter)) t.columns.forEach((col, i) => out.push(columnRow(db, t, col, i)));
       return { columns: COLUMNS_COLUMNS, rows: out };
     }
     case 'schemata':
@@ -93,13 +96,13 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string): VT
       const columns = sim.caps.partitionsWide ? ['PARTITION_ID', ...PARTITIONS_COLUMNS, ...PARTITIONS_WIDE_EXTRA] : PARTITIONS_COLUMNS;
       const out: Cell[][] = [];
       if (sim.caps.partitionsPopulated)
-        for (const [db, t] of visibleTables(sim, session)) if (t.type === 'OLAP') out.push(...partitionRows(sim, db, t));
+        for (const [db, t] of visibleTables(sim, session, filter)) if (t.type === 'OLAP') out.push(...partitionRows(sim, db, t));
       return { columns, rows: out };
     }
     case 'table_properties': {
       if (!sim.caps.tableProperties) break;
       const out: Cell[][] = [];
-      for (const [db, t] of visibleTables(sim, session)) {
+      for (const [db, t] of visibleTables(sim, session, filter)) {
         if (t.type !== 'OLAP' && t.type !== 'MATERIALIZED_VIEW') continue;
         for (const key of Object.keys(t.properties).sort())
           if (key !== 'replication_allocation' && key !== 'colocate_with') out.push(['internal', db.name, t.name, key, t.properties[key]!]);
@@ -111,7 +114,7 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string): VT
       const wide = sim.caps.partitionsWide;
       const columns = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM', 'PARTITION_NUM', ...(wide ? ['PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_KEY', 'RANGE'] : [])];
       const out: Cell[][] = [];
-      for (const [db, t] of visibleTables(sim, session)) {
+      for (const [db, t] of visibleTables(sim, session, filter)) {
         if (t.type !== 'OLAP') continue;
         const row: Cell[] = ['internal', db.name, t.name, MODEL[t.keysType], t.keyColumns.join(','), t.distribution.type === 'HASH' ? t.distribution.columns.join(',') : 'RANDOM', t.distribution.type, String(t.distribution.buckets), String(t.partitions.length)];
         if (wide) row.push(t.partitionType, t.partitionColumns.join(', '), t.partitionColumns.join(', '), '');

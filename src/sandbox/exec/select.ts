@@ -4,10 +4,10 @@ import { rows, type Ctx, type Result, type StatementHandler } from '../engine.js
 import { dorisError } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import type { Cursor } from '../sql/cursor.js';
-import { compareCells, evaluate, orExpr, type Expr } from '../sql/expr.js';
+import { columnsOf, compareCells, conjuncts, evaluate, orExpr, type Expr } from '../sql/expr.js';
 import type { Cell } from '../store.js';
 import { sessionVariable } from './variables.js';
-import { infoSchemaTable, type VTable } from './info-schema.js';
+import { infoSchemaTable, type SchemaFilter, type VTable } from './info-schema.js';
 
 type Item = { kind: 'star' } | { kind: 'count'; label: string } | { kind: 'col'; name: string; label: string } | { kind: 'value'; value: Cell; label: string };
 
@@ -40,17 +40,28 @@ function item(c: Cursor, ctx: Ctx): Item {
   return it;
 }
 
-function source(c: Cursor, ctx: Ctx): { table: VTable; partitions?: string[] } {
+/** The part of a WHERE that reads TABLE_SCHEMA alone, as a filter on database names. */
+function schemaFilter(where: Expr | undefined): SchemaFilter | undefined {
+  if (!where) return undefined;
+  const parts = conjuncts(where).filter((e) => {
+    const cols = [...columnsOf(e)];
+    return cols.length > 0 && cols.every((n) => n.toUpperCase() === 'TABLE_SCHEMA');
+  });
+  if (!parts.length) return undefined;
+  return (database) => parts.every((e) => evaluate(e, () => database));
+}
+
+function source(c: Cursor, ctx: Ctx): (filter?: SchemaFilter) => { table: VTable; partitions?: string[] } {
   const { sim, session } = ctx;
   if (c.at('MV_INFOS') && c.peekAt(1).value === '(') {
     c.next();
     const props = c.properties();
-    return { table: mvInfos(ctx, props) };
+    return () => ({ table: mvInfos(ctx, props) });
   }
   const parts = c.qualified();
   const names = parts[0] === 'internal' ? parts.slice(1) : parts;
-  if (names.length === 2 && names[0]!.toLowerCase() === 'information_schema') return { table: infoSchemaTable(sim, session, names[1]!) };
-  if (names.length === 1 && session.db === 'information_schema') return { table: infoSchemaTable(sim, session, names[0]!) };
+  if (names.length === 2 && names[0]!.toLowerCase() === 'information_schema') return (filter) => ({ table: infoSchemaTable(sim, session, names[1]!, filter) });
+  if (names.length === 1 && session.db === 'information_schema') return (filter) => ({ table: infoSchemaTable(sim, session, names[0]!, filter) });
   const { db, table } = sim.table(names, session);
   if (!sim.hasDbPriv(session.user, db.name, 'SELECT') && !sim.hasDbPriv(session.user, db.name, 'LOAD')) throw sim.accessDenied('SELECT');
   if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') throw dorisError(`Querying ${table.type} table ${table.name} is not supported by the simulator`);
@@ -61,7 +72,7 @@ function source(c: Cursor, ctx: Ctx): { table: VTable; partitions?: string[] } {
     if (partitions && !partitions.includes(p.name)) continue;
     data.push(...p.rows);
   }
-  return { table: { columns: table.columns.map((col) => col.name), rows: data }, partitions };
+  return () => ({ table: { columns: table.columns.map((col) => col.name), rows: data }, partitions });
 }
 
 function mvInfos(ctx: Ctx, props: Record<string, string>): VTable {
@@ -90,10 +101,11 @@ function select(c: Cursor, ctx: Ctx): Result {
   const items: Item[] = [];
   do items.push(item(c, ctx));
   while (c.acceptPunct(','));
-  let table: VTable = { columns: [], rows: [[]] };
-  if (c.accept('FROM')) table = source(c, ctx).table;
+  let from: ReturnType<typeof source> | undefined;
+  if (c.accept('FROM')) from = source(c, ctx);
   let where: Expr | undefined;
   if (c.accept('WHERE')) where = orExpr(c);
+  const table: VTable = from ? from(schemaFilter(where)).table : { columns: [], rows: [[]] };
   const index = new Map(table.columns.map((n, i) => [n.toLowerCase(), i]));
   const resolved = new Map<string, number>();
   // Memoised by the name as written: WHERE runs this once per row per column.
@@ -105,6 +117,8 @@ function select(c: Cursor, ctx: Ctx): Result {
     resolved.set(name, i);
     return i;
   };
+  // Every column a WHERE names must exist, whether or not any row is left to test.
+  if (where) for (const n of columnsOf(where)) col(n);
   let data = where ? table.rows.filter((r) => evaluate(where, (n) => r[col(n)] ?? null)) : table.rows;
   if (c.accept('ORDER', 'BY')) {
     const keys: { i: number; desc: boolean }[] = [];

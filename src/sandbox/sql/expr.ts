@@ -68,6 +68,41 @@ export function compareCells(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Columns an expression reads. */
+export function columnsOf(e: Expr, out = new Set<string>()): Set<string> {
+  const add = (o: Operand): void => void (o.kind === 'col' && out.add(o.name));
+  switch (e.op) {
+    case 'and': case 'or': columnsOf(e.left, out); columnsOf(e.right, out); break;
+    case 'not': columnsOf(e.expr, out); break;
+    case 'null': add(e.left); break;
+    case 'in': add(e.left); e.values.forEach(add); break;
+    case 'like': add(e.left); add(e.pattern); break;
+    case 'cmp': add(e.left); add(e.right); break;
+  }
+  return out;
+}
+
+/** The conjuncts of a chain of ANDs (the expression itself when it is not one). */
+export function conjuncts(e: Expr): Expr[] {
+  return e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/**
+ * IN over literals, as a set: exact text matches are found at once; only a value that reads as a
+ * number still needs compareCells (`'1' IN ('01')` is true, as before).
+ */
+const inSets = new WeakMap<Expr, { exact: Set<string>; literals: string[] }>();
+function literalIn(e: Expr & { op: 'in' }): { exact: Set<string>; literals: string[] } | undefined {
+  if (!e.values.every((o) => o.kind === 'lit')) return undefined;
+  let found = inSets.get(e);
+  if (!found) {
+    const literals = e.values.map((o) => (o as { value: Cell }).value).filter((v): v is string => v !== null);
+    found = { exact: new Set(literals), literals };
+    inSets.set(e, found);
+  }
+  return found;
+}
+
 const likeRegex = (pattern: string): RegExp =>
   new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
 
@@ -80,6 +115,12 @@ export function evaluate(e: Expr, get: Lookup): boolean {
     case 'in': {
       const v = value(e.left, get);
       if (v === null) return false;
+      const set = literalIn(e);
+      if (set) {
+        if (set.exact.has(v)) return !e.negate;
+        const numeric = v.trim() !== '' && !Number.isNaN(Number(v));
+        return (numeric && set.literals.some((x) => compareCells(v, x) === 0)) !== e.negate;
+      }
       return e.values.some((o) => { const x = value(o, get); return x !== null && compareCells(v, x) === 0; }) !== e.negate;
     }
     case 'like': {
