@@ -2,7 +2,7 @@
 // (doris-facts.md Part A §8). On 2.1.7+/3.0.2+ the count grows with databases, not tables.
 import { capabilitiesOf, parseVersionComment } from '../doris/capabilities.js';
 import type { DorisClient } from '../doris/client.js';
-import { DorisQueryError } from '../doris/client.js';
+import { DorisQueryError, eachRow } from '../doris/client.js';
 import { grantsShowAdmin, loadableDatabases, num, parseSize, replicaTotal, requireText, text, type Row } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
 import { refusedError } from '../errors.js';
@@ -85,19 +85,20 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
   const tables = new Map<string, Table>();
   const views: { db: string; name: string }[] = [];
   const mtmvNames = new Set<string>();
-  for (const r of await client.query(sql.infoSchema('tables', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE', 'ENGINE', 'TABLE_ROWS', 'DATA_LENGTH'], scope, SYSTEM_DATABASES))) {
+  // information_schema results are streamed row by row: at 100,000 tables they hold millions of rows.
+  await eachRow(client, sql.infoSchema('tables', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE', 'ENGINE', 'TABLE_ROWS', 'DATA_LENGTH'], scope, SYSTEM_DATABASES), (r) => {
     const db = dbs.get(requireText(r, 'TABLE_SCHEMA'));
-    if (!db) continue;
+    if (!db) return;
     const name = requireText(r, 'TABLE_NAME');
     if (text(r, 'TABLE_TYPE') === 'VIEW') views.push({ db: db.name, name });
     else tables.set(`${db.name}\u0000${name}`, emptyTable(name, text(r, 'ENGINE') ?? '', num(r, 'TABLE_ROWS') ?? 0, num(r, 'DATA_LENGTH') ?? 0));
-  }
-  for (const r of await client.query(sql.infoSchema('columns', ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'ORDINAL_POSITION', 'COLUMN_TYPE', 'IS_NULLABLE', 'COLUMN_KEY'], scope, SYSTEM_DATABASES))) {
+  });
+  await eachRow(client, sql.infoSchema('columns', ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'ORDINAL_POSITION', 'COLUMN_TYPE', 'IS_NULLABLE', 'COLUMN_KEY'], scope, SYSTEM_DATABASES), (r) => {
     const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
-    if (!t) continue;
+    if (!t) return;
     const column: Column = { name: requireText(r, 'COLUMN_NAME'), type: text(r, 'COLUMN_TYPE') ?? '', nullable: text(r, 'IS_NULLABLE') === 'YES', isKey: (text(r, 'COLUMN_KEY') ?? '') !== '' };
     t.columns[(num(r, 'ORDINAL_POSITION') ?? t.columns.length + 1) - 1] = column;
-  }
+  });
 
   if (caps.asyncMv) {
     emit({ kind: 'phase', phase: 'materialized views' });
@@ -123,29 +124,36 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
   const dbOf = (key: string) => dbs.get(key.split('\u0000')[0]!)!;
   if (caps.tableOptions && caps.tableProperties && caps.partitionsInfoSchema) {
     emit({ kind: 'phase', phase: 'table details' });
-    for (const r of await client.query(sql.infoSchema('table_options', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM'], scope, SYSTEM_DATABASES))) {
+    await eachRow(client, sql.infoSchema('table_options', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM'], scope, SYSTEM_DATABASES), (r) => {
       const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
-      if (!t) continue;
+      if (!t) return;
       const model = MODEL[text(r, 'TABLE_MODEL') ?? ''];
       if (model) t.keyModel = model;
       t.keyColumns = nameList(text(r, 'TABLE_MODEL_KEY'));
       const type = text(r, 'DISTRIBUTE_TYPE') === 'RANDOM' ? 'RANDOM' : 'HASH';
       t.distribution = { type, columns: type === 'HASH' ? nameList(text(r, 'DISTRIBUTE_KEY')) : [], buckets: num(r, 'BUCKETS_NUM') ?? 0 };
-    }
+    });
     const props = new Map<Table, Record<string, string>>();
-    for (const r of await client.query(sql.infoSchema('table_properties', ['TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], scope, SYSTEM_DATABASES))) {
+    await eachRow(client, sql.infoSchema('table_properties', ['TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], scope, SYSTEM_DATABASES), (r) => {
       const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
-      if (t) props.set(t, { ...props.get(t), [requireText(r, 'PROPERTY_NAME')]: text(r, 'PROPERTY_VALUE') ?? '' });
-    }
+      if (!t) return;
+      let p = props.get(t);
+      if (!p) props.set(t, (p = {}));
+      p[requireText(r, 'PROPERTY_NAME')] = text(r, 'PROPERTY_VALUE') ?? '';
+    });
     for (const [t, p] of props) applyProperties(t, p);
-    for (const r of await client.query(sql.infoSchema('partitions', ['TABLE_SCHEMA', 'TABLE_NAME', 'PARTITION_NAME', 'PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_DESCRIPTION', 'TABLE_ROWS', 'DATA_LENGTH'], scope, SYSTEM_DATABASES))) {
+    // One table's partitions arrive together, so its partition expression is read once, not per row.
+    let last: { table: Table; expression: string | undefined } | undefined;
+    await eachRow(client, sql.infoSchema('partitions', ['TABLE_SCHEMA', 'TABLE_NAME', 'PARTITION_NAME', 'PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_DESCRIPTION', 'TABLE_ROWS', 'DATA_LENGTH'], scope, SYSTEM_DATABASES), (r) => {
       const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
-      if (!t) continue;
+      if (!t) return;
       const method = text(r, 'PARTITION_METHOD') ?? 'UNPARTITIONED';
       t.partitionType = method === 'RANGE' || method === 'LIST' ? method : 'UNPARTITIONED';
-      t.partitionColumns = nameList(text(r, 'PARTITION_EXPRESSION'));
+      const expression = text(r, 'PARTITION_EXPRESSION');
+      if (last?.table !== t || last.expression !== expression) t.partitionColumns = nameList(expression);
+      last = { table: t, expression };
       t.partitions.push({ name: requireText(r, 'PARTITION_NAME'), range: text(r, 'PARTITION_DESCRIPTION') ?? '', dataBytes: num(r, 'DATA_LENGTH') ?? 0, rows: num(r, 'TABLE_ROWS') ?? 0 });
-    }
+    });
   } else {
     // Older lines: one SHOW CREATE TABLE and one SHOW PARTITIONS per OLAP table.
     let done = 0;

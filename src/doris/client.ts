@@ -7,6 +7,12 @@ export interface DorisClient {
   readonly address: string;
   /** Runs one statement; resolves to rows (empty for DDL). Throws DorisQueryError or MigrateError. */
   query(sql: string): Promise<Row[]>;
+  /**
+   * Runs a read and hands each row to `onRow` as it arrives, so a huge result (a catalog's
+   * partitions) is never held whole. Retried like `query` only while no row was handed over.
+   * Optional: callers fall back to `query` (see `eachRow`).
+   */
+  each?(sql: string, onRow: (row: Row) => void): Promise<void>;
   /** Statements sent to the FE so far, retries included (benchmarks report it). */
   readonly roundTrips: number;
   close(): Promise<void>;
@@ -37,6 +43,12 @@ export class DorisQueryError extends MigrateError {
       ExitCode.StepFailed,
     );
   }
+}
+
+/** Streams rows through `client.each` when it has one, else reads them whole with `query`. */
+export async function eachRow(client: DorisClient, sql: string, onRow: (row: Row) => void): Promise<void> {
+  if (client.each) return client.each(sql, onRow);
+  for (const row of await client.query(sql)) onRow(row);
 }
 
 /** First words of a statement, for messages that must not echo values (secrets). */
