@@ -20,6 +20,9 @@ export interface ReadOptions {
   onEvent?: (e: ReadEvent) => void;
 }
 
+/** Temporary-partition probes in flight at once (the connection pool holds four). */
+const TEMP_PROBES_IN_FLIGHT = 4;
+
 const ENGINE_KIND: Record<string, Table['kind']> = { doris: 'olap', olap: 'olap', odbc: 'odbc' };
 const MODEL: Record<string, KeyModel> = { DUP: 'DUPLICATE', UNI: 'UNIQUE', AGG: 'AGGREGATE' };
 
@@ -174,7 +177,19 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
   }
 
   if (options.probeTemporaryPartitions ?? !caps.partitionsInfoSchema) {
-    for (const [key, t] of olap) t.tempPartitions = (await client.query(sql.showPartitions(dbOf(key).name, t.name, true))).map((r) => requireText(r, 'PartitionName'));
+    // One statement per table, a few in flight at once (the client's pool), so the FE's answer
+    // time overlaps the trips instead of adding up.
+    emit({ kind: 'phase', phase: 'temporary partitions' });
+    let next = 0;
+    let done = 0;
+    const worker = async (): Promise<void> => {
+      while (next < olap.length) {
+        const [key, t] = olap[next++]!;
+        t.tempPartitions = (await client.query(sql.showPartitions(dbOf(key).name, t.name, true))).map((r) => requireText(r, 'PartitionName'));
+        emit({ kind: 'progress', phase: 'temporary partitions', done: ++done, total: olap.length });
+      }
+    };
+    await Promise.all(Array.from({ length: TEMP_PROBES_IN_FLIGHT }, worker));
   }
 
   const colocateGroups: ColocateGroup[] = [];

@@ -98,8 +98,18 @@ export function buildPlan(input: PlanInput): Plan {
   const restoredBy = new Map<string, string[]>();
   const existingLabels = new Set(input.existingLabels ?? []);
   const selectedMvs = new Set<string>();
+  /** `db.name` of objects left out because they exist on the target (--on-conflict skip). */
+  const conflictSkips: string[] = [];
   /** `db.table` of tables whose partitions are spread over several jobs. */
   const splitTables = new Set<string>();
+  const dbSteps = new Set<string>();
+  const existingByDatabase = new Map<string, string[]>();
+  for (const t of targetFacts.existingTables) {
+    const names = existingByDatabase.get(t.database);
+    if (names) names.push(t.name);
+    else existingByDatabase.set(t.database, [t.name]);
+  }
+  const labelsTaken = (label: string): boolean => existingLabels.has(label) || [...existingLabels].some((l) => l.startsWith(`${label}_a`));
 
   for (const db of chosenDbs) {
     const target = selection.renames?.[db.name] ?? db.name;
@@ -126,14 +136,17 @@ export function buildPlan(input: PlanInput): Plan {
     }
     // Conflicts on the target.
     const aliases = new Map<string, string>();
-    const takenNames = new Set([...db.tables.map((t) => t.name), ...db.views.map((v) => v.name), ...targetFacts.existingTables.filter((t) => t.database === target).map((t) => t.name)]);
+    const takenNames = new Set([...db.tables.map((t) => t.name), ...db.views.map((v) => v.name), ...(existingByDatabase.get(target) ?? [])]);
     const atomic = new Set<string>();
     for (const name of [...tables.map((t) => t.name), ...views.map((v) => v.name)]) {
       const clash = existing.get(key(target, name));
       if (!clash) continue;
       const describe = `${target}.${name}${clash.difference ? ` (${clash.difference})` : ' (same schema)'}`;
       if (options.conflicts === 'refuse') conflicts.push(describe);
-      else if (options.conflicts === 'skip') excluded.push({ object: key(db.name, name), kind: 'conflict', reason: `already exists on the target as ${describe}`, remedy: 'drop or rename it on the target, or plan with --on-conflict alias|atomic-replace' });
+      else if (options.conflicts === 'skip') {
+        conflictSkips.push(key(db.name, name));
+        excluded.push({ object: key(db.name, name), kind: 'conflict', reason: `already exists on the target as ${describe}`, remedy: 'drop or rename it on the target, or plan with --on-conflict alias|atomic-replace' });
+      }
       else if (options.conflicts === 'alias') {
         const alias = pickAlias(name, takenNames);
         takenNames.add(alias);
@@ -145,14 +158,16 @@ export function buildPlan(input: PlanInput): Plan {
         atomic.add(name);
       }
     }
-    const skipped = new Set(excluded.filter((e) => e.kind === 'conflict').map((e) => e.object));
+    const skipped = new Set(conflictSkips);
     const keptTables = tables.filter((t) => !skipped.has(key(db.name, t.name)));
     const keptViews = views.filter((v) => !skipped.has(key(db.name, v.name)));
+    const keptByName = new Map(keptTables.map((t) => [t.name, t]));
     // A database holding only async MVs still gets its database step: the MVs are recreated in it.
     if (keptTables.length === 0 && keptViews.length === 0 && mvs.length === 0) continue;
 
     const dbStep = `db:${target}`;
-    if (!steps.some((s) => s.id === dbStep)) {
+    if (!dbSteps.has(dbStep)) {
+      dbSteps.add(dbStep);
       steps.push({ id: dbStep, kind: 'create-database', cluster: 'target', database: target, properties: db.properties, title: `create database ${target} on the target`, dependsOn: ['preflight'] });
     }
     const batches = batchTables(keptTables, options.batchBytes);
@@ -166,7 +181,7 @@ export function buildPlan(input: PlanInput): Plan {
     const firstPart = new Map<string, string>();
     batches.forEach((batch, i) => {
       const label = backupLabel(options.labelPrefix, db.name, i + 1);
-      if ([...existingLabels].some((l) => l === label || l.startsWith(`${label}_a`))) {
+      if (existingLabels.size && labelsTaken(label)) {
         throw refusedError('label-collision', `the repository already holds snapshots labelled ${label}_a*: choose another --label-prefix`);
       }
       const backupId = `backup:${db.name}:${i + 1}`;
@@ -174,7 +189,7 @@ export function buildPlan(input: PlanInput): Plan {
         id: backupId, kind: 'backup', cluster: 'source', database: db.name, label, tables: batch.tables, bytes: batch.bytes,
         timeoutSeconds: options.jobTimeoutSeconds, title: `back up ${db.name} batch ${i + 1}/${batches.length} (${batch.tables.length} objects)`, dependsOn: ['repo:source'],
       });
-      const inBatch = batch.tables.map((t) => keptTables.find((x) => x.name === t.name)).filter((t): t is Table => t !== undefined);
+      const inBatch = batch.tables.map((t) => keptByName.get(t.name)).filter((t): t is Table => t !== undefined);
       const properties: Record<string, string> = {};
       if ('num' in options.replication) properties.replication_num = String(options.replication.num);
       else if ('allocation' in options.replication) properties.replication_allocation = options.replication.allocation;

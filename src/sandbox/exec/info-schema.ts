@@ -6,7 +6,8 @@ import { partitionBytes, replicaCount, tableBytes, tableRows, type Cell, type Si
 
 export interface VTable {
   columns: string[];
-  rows: Cell[][];
+  /** Made as they are read (generators for the big tables), so a query keeps only what it selects. */
+  rows: Iterable<Cell[]>;
 }
 
 const TABLES_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE', 'ENGINE', 'VERSION', 'ROW_FORMAT', 'TABLE_ROWS', 'AVG_ROW_LENGTH', 'DATA_LENGTH', 'MAX_DATA_LENGTH', 'INDEX_LENGTH', 'DATA_FREE', 'AUTO_INCREMENT', 'CREATE_TIME', 'UPDATE_TIME', 'CHECK_TIME', 'TABLE_COLLATION', 'CHECKSUM', 'CREATE_OPTIONS', 'TABLE_COMMENT'];
@@ -71,21 +72,25 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string, fil
   const lower = name.toLowerCase();
   switch (lower) {
     case 'tables': {
-      const out: Cell[][] = filter && !filter('information_schema') ? [] : SYSTEM_VIEWS.map((v) => ['internal', 'information_schema', v, 'SYSTEM VIEW', 'SYSTEM VIEW', '10', 'Dynamic', '0', '0', '0', '0', '0', null, null, null, null, null, 'utf-8', null, '', '']);
-      for (const [db, t] of visibleTables(sim, session, filter)) {
-        const rowsN = tableRows(t);
-        const bytes = tableBytes(t);
-        out.push([
-          'internal', db.name, t.name, tableType(t), ENGINE_NAME[t.type], '10', 'Dynamic', String(rowsN), String(rowsN ? Math.floor(bytes / rowsN) : 0), String(bytes),
-          '0', '0', null, null, formatDateTime(t.createTime), formatDateTime(t.updateTime), null, 'utf-8', null, '', t.comment,
-        ]);
-      }
-      return { columns: TABLES_COLUMNS, rows: out };
+      const system: Cell[][] = filter && !filter('information_schema') ? [] : SYSTEM_VIEWS.map((v) => ['internal', 'information_schema', v, 'SYSTEM VIEW', 'SYSTEM VIEW', '10', 'Dynamic', '0', '0', '0', '0', '0', null, null, null, null, null, 'utf-8', null, '', '']);
+      const rows = function* (): Generator<Cell[]> {
+        yield* system;
+        for (const [db, t] of visibleTables(sim, session, filter)) {
+          const rowsN = tableRows(t);
+          const bytes = tableBytes(t);
+          yield [
+            'internal', db.name, t.name, tableType(t), ENGINE_NAME[t.type], '10', 'Dynamic', String(rowsN), String(rowsN ? Math.floor(bytes / rowsN) : 0), String(bytes),
+            '0', '0', null, null, formatDateTime(t.createTime), formatDateTime(t.updateTime), null, 'utf-8', null, '', t.comment,
+          ];
+        }
+      };
+      return { columns: TABLES_COLUMNS, rows: rows() };
     }
     case 'columns': {
-      const out: Cell[][] = [];
-      for (const [db, t] of visibleTables(sim, session, filter)) t.columns.forEach((col, i) => out.push(columnRow(db, t, col, i)));
-      return { columns: COLUMNS_COLUMNS, rows: out };
+      const rows = function* (): Generator<Cell[]> {
+        for (const [db, t] of visibleTables(sim, session, filter)) for (let i = 0; i < t.columns.length; i++) yield columnRow(db, t, t.columns[i]!, i);
+      };
+      return { columns: COLUMNS_COLUMNS, rows: rows() };
     }
     case 'schemata':
       return {
@@ -94,33 +99,36 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string, fil
       };
     case 'partitions': {
       const columns = sim.caps.partitionsWide ? ['PARTITION_ID', ...PARTITIONS_COLUMNS, ...PARTITIONS_WIDE_EXTRA] : PARTITIONS_COLUMNS;
-      const out: Cell[][] = [];
-      if (sim.caps.partitionsPopulated)
-        for (const [db, t] of visibleTables(sim, session, filter)) if (t.type === 'OLAP') out.push(...partitionRows(sim, db, t));
-      return { columns, rows: out };
+      const rows = function* (): Generator<Cell[]> {
+        if (!sim.caps.partitionsPopulated) return;
+        for (const [db, t] of visibleTables(sim, session, filter)) if (t.type === 'OLAP') yield* partitionRows(sim, db, t);
+      };
+      return { columns, rows: rows() };
     }
     case 'table_properties': {
       if (!sim.caps.tableProperties) break;
-      const out: Cell[][] = [];
-      for (const [db, t] of visibleTables(sim, session, filter)) {
-        if (t.type !== 'OLAP' && t.type !== 'MATERIALIZED_VIEW') continue;
-        for (const key of Object.keys(t.properties).sort())
-          if (key !== 'replication_allocation' && key !== 'colocate_with') out.push(['internal', db.name, t.name, key, t.properties[key]!]);
-      }
-      return { columns: ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], rows: out };
+      const rows = function* (): Generator<Cell[]> {
+        for (const [db, t] of visibleTables(sim, session, filter)) {
+          if (t.type !== 'OLAP' && t.type !== 'MATERIALIZED_VIEW') continue;
+          for (const key of Object.keys(t.properties).sort())
+            if (key !== 'replication_allocation' && key !== 'colocate_with') yield ['internal', db.name, t.name, key, t.properties[key]!];
+        }
+      };
+      return { columns: ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], rows: rows() };
     }
     case 'table_options': {
       if (!sim.caps.tableOptions) break;
       const wide = sim.caps.partitionsWide;
       const columns = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM', 'PARTITION_NUM', ...(wide ? ['PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_KEY', 'RANGE'] : [])];
-      const out: Cell[][] = [];
-      for (const [db, t] of visibleTables(sim, session, filter)) {
-        if (t.type !== 'OLAP') continue;
-        const row: Cell[] = ['internal', db.name, t.name, MODEL[t.keysType], t.keyColumns.join(','), t.distribution.type === 'HASH' ? t.distribution.columns.join(',') : 'RANDOM', t.distribution.type, String(t.distribution.buckets), String(t.partitions.length)];
-        if (wide) row.push(t.partitionType, t.partitionColumns.join(', '), t.partitionColumns.join(', '), '');
-        out.push(row);
-      }
-      return { columns, rows: out };
+      const rows = function* (): Generator<Cell[]> {
+        for (const [db, t] of visibleTables(sim, session, filter)) {
+          if (t.type !== 'OLAP') continue;
+          const row: Cell[] = ['internal', db.name, t.name, MODEL[t.keysType], t.keyColumns.join(','), t.distribution.type === 'HASH' ? t.distribution.columns.join(',') : 'RANDOM', t.distribution.type, String(t.distribution.buckets), String(t.partitions.length)];
+          if (wide) row.push(t.partitionType, t.partitionColumns.join(', '), t.partitionColumns.join(', '), '');
+          yield row;
+        }
+      };
+      return { columns, rows: rows() };
     }
   }
   throw codedError(1051, '42S02', `Unknown table '${name}'`);

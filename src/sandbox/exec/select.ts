@@ -105,6 +105,17 @@ function select(c: Cursor, ctx: Ctx): Result {
   if (c.accept('FROM')) from = source(c, ctx);
   let where: Expr | undefined;
   if (c.accept('WHERE')) where = orExpr(c);
+  // ORDER BY 2 names the second column of the table (enough for SELECT *).
+  const order: { name?: string; position?: number; desc: boolean }[] = [];
+  if (c.accept('ORDER', 'BY')) {
+    do {
+      const k = c.peek.kind === 'number' ? { position: c.number() } : { name: c.qualified().pop()! };
+      order.push({ ...k, desc: c.accept('DESC') ? true : (c.accept('ASC'), false) });
+    } while (c.acceptPunct(','));
+  }
+  const limit = c.accept('LIMIT') ? c.number() : undefined;
+  c.end();
+
   const table: VTable = from ? from(schemaFilter(where)).table : { columns: [], rows: [[]] };
   const index = new Map(table.columns.map((n, i) => [n.toLowerCase(), i]));
   const resolved = new Map<string, number>();
@@ -119,15 +130,33 @@ function select(c: Cursor, ctx: Ctx): Result {
   };
   // Every column a WHERE names must exist, whether or not any row is left to test.
   if (where) for (const n of columnsOf(where)) col(n);
-  let data = where ? table.rows.filter((r) => evaluate(where, (n) => r[col(n)] ?? null)) : table.rows;
-  if (c.accept('ORDER', 'BY')) {
-    const keys: { i: number; desc: boolean }[] = [];
-    do {
-      // ORDER BY 2 names the second column of the table (enough for SELECT *).
-      const i = c.peek.kind === 'number' ? c.number() - 1 : col(c.qualified().pop()!);
-      keys.push({ i, desc: c.accept('DESC') ? true : (c.accept('ASC'), false) });
-    } while (c.acceptPunct(','));
-    data = [...data].sort((a, b) => {
+  const keys = order.map((k) => ({ i: k.position !== undefined ? k.position - 1 : col(k.name!), desc: k.desc }));
+  const matches = (r: Cell[]): boolean => !where || evaluate(where, (n) => r[col(n)] ?? null);
+
+  const columns: string[] = [];
+  const pick: ((r: Cell[]) => Cell)[] = [];
+  for (const it of items) {
+    if (it.kind === 'star') table.columns.forEach((n, i) => { columns.push(n); pick.push((r) => r[i] ?? null); });
+    else if (it.kind === 'col') { const i = col(it.name); columns.push(it.label); pick.push((r) => r[i] ?? null); }
+    else if (it.kind === 'value') { columns.push(it.label); pick.push(() => it.value); }
+  }
+  const counting = items.some((i) => i.kind === 'count');
+  if (!counting && keys.length === 0) {
+    // One pass: each source row is filtered and projected as it is made, so a million-row
+    // information_schema table is never held whole (only the answer is).
+    const out: Cell[][] = [];
+    if (limit === 0) return rows(columns, out);
+    for (const r of table.rows) {
+      if (!matches(r)) continue;
+      out.push(pick.map((f) => f(r)));
+      if (limit !== undefined && out.length >= limit) break;
+    }
+    return rows(columns, out);
+  }
+  let data: Cell[][] = [];
+  for (const r of table.rows) if (matches(r)) data.push(r);
+  if (keys.length) {
+    data.sort((a, b) => {
       for (const k of keys) {
         const x = a[k.i] ?? null;
         const y = b[k.i] ?? null;
@@ -137,17 +166,9 @@ function select(c: Cursor, ctx: Ctx): Result {
       return 0;
     });
   }
-  if (c.accept('LIMIT')) data = data.slice(0, c.number());
-  c.end();
-  if (items.some((i) => i.kind === 'count')) {
+  if (limit !== undefined) data = data.slice(0, limit);
+  if (counting) {
     return rows(items.map((i) => (i.kind === 'star' ? '*' : i.label)), [items.map((i) => (i.kind === 'count' ? String(data.length) : i.kind === 'value' ? i.value : i.kind === 'col' ? (data[0]?.[col(i.name)] ?? null) : null))]);
-  }
-  const columns: string[] = [];
-  const pick: ((r: Cell[]) => Cell)[] = [];
-  for (const it of items) {
-    if (it.kind === 'star') table.columns.forEach((n, i) => { columns.push(n); pick.push((r) => r[i] ?? null); });
-    else if (it.kind === 'col') { const i = col(it.name); columns.push(it.label); pick.push((r) => r[i] ?? null); }
-    else if (it.kind === 'value') { columns.push(it.label); pick.push(() => it.value); }
   }
   return rows(columns, data.map((r) => pick.map((f) => f(r))));
 }
