@@ -11,7 +11,7 @@ import type { BackupStep, Plan, RestoreStep, Step } from '../plan/schema.js';
 import { stepStatements } from '../plan/statements.js';
 import type { RepositoryBackend } from '../storage/backend.js';
 import type { RepositorySecrets } from '../storage/properties.js';
-import type { CheckpointStore } from './checkpoint.js';
+import { coalescedSaves, type CheckpointStore } from './checkpoint.js';
 import type { RunEvent, RunResult } from './events.js';
 import { observeBackup, observeRestore } from './observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from './reconcile.js';
@@ -48,10 +48,13 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const state = initial ?? deps.checkpoint.load() ?? initialState(plan, deps.now().toISOString());
   const resumed = Object.values(state.steps).some((s) => s.status !== 'pending');
   const chain = remainingChain(plan);
-  const save = (): void => {
+  // One write per event-loop turn however many transitions asked for it; a transition that is
+  // followed by a side effect (or reported as final) awaits its write: write-ahead, as before.
+  const saves = coalescedSaves(() => {
     state.updatedAt = deps.now().toISOString();
     deps.checkpoint.save(state);
-  };
+  });
+  const save = (): Promise<void> => saves.request();
   const st = (id: string): StepState => state.steps[id]!;
   const client = (cluster: 'source' | 'target'): DorisClient => (cluster === 'source' ? deps.source : deps.target);
   const sleep = async (ms: number): Promise<void> => {
@@ -61,22 +64,22 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   };
   let refused = false;
 
-  const finish = (step: Step, note?: string): void => {
+  const finish = async (step: Step, note?: string): Promise<void> => {
     const s = st(step.id);
     s.status = 'done';
     s.finishedAt = deps.now().toISOString();
     delete s.lastError;
-    save();
+    await save();
     deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
   };
   /** `inFlight`: the attempt may still be live on Doris (we lost sight of it, Doris did not end it). */
-  const fail = (step: Step, error: string, inFlight?: 'submitting' | 'running'): void => {
+  const fail = async (step: Step, error: string, inFlight?: 'submitting' | 'running'): Promise<void> => {
     const s = st(step.id);
     s.status = 'failed';
     s.lastError = error;
     if (inFlight) s.inFlight = inFlight;
     else delete s.inFlight;
-    save();
+    await save();
     deps.emit({ kind: 'step-failed', step: step.id, title: step.title, error });
   };
 
@@ -98,7 +101,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
       s.priorJobKeys = prior!.map(restoreJobKey);
     }
     delete s.jobId;
-    save();
+    await save();
   };
 
   const submit = async (step: BackupStep | RestoreStep): Promise<'sent' | 'busy' | 'burned'> => {
@@ -140,22 +143,18 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     if (!adopted) await intend(step);
     deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });
     const started = Date.now();
-    // An intent this run just recorded has sent nothing yet: submit without asking the cluster
-    // first (that question, SHOW SNAPSHOT included, is for attempts a previous run left behind).
-    let fresh = !adopted;
     for (;;) {
-      const action: Action = fresh ? { kind: 'submit' } : await observe(step, s.label!).then((obs) => (step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts)));
-      fresh = false;
+      const obs = await observe(step, s.label!);
+      const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
       switch (action.kind) {
         case 'submit': {
           const outcome = await submit(step);
           if (outcome === 'sent') {
             s.status = 'running';
-            save();
+            void save();
           } else if (outcome === 'burned') {
             s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'label already taken in the repository', at: deps.now().toISOString() });
             await intend(step);
-            fresh = true;
             deps.emit({ kind: 'step-retry', step: step.id, reason: 'label already taken in the repository', nextLabel: s.label! });
             continue;
           } else await sleep(deps.pollIntervalMs);
@@ -166,7 +165,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
             s.status = 'running';
             s.jobId = action.job.jobId;
             s.dorisState = action.job.state;
-            save();
+            void save();
           }
           deps.emit({ kind: 'job-state', step: step.id, database: step.database, label: s.label!, state: action.job.state, progress: action.job.progress, elapsedMs: Date.now() - started });
           await sleep(deps.pollIntervalMs);
@@ -183,26 +182,25 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
             s.backupTimestamp = action.timestamp;
             const files = deps.repository ? await deps.repository.snapshotFiles(plan.repository.name, s.label!) : undefined;
             if (deps.repository && (!files || files.timestamps.length === 0)) {
-              fail(step, `backup ${s.label} of ${step.database} finished but its snapshot is not in ${plan.repository.settings.location}: check that both clusters use the same repository location`);
+              await fail(step, `backup ${s.label} of ${step.database} finished but its snapshot is not in ${plan.repository.settings.location}: check that both clusters use the same repository location`);
               return;
             }
             s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: deps.now().toISOString() });
-            finish(step, files ? `${files.files} files, ${files.bytes} bytes in the repository` : undefined);
+            await finish(step, files ? `${files.files} files, ${files.bytes} bytes in the repository` : undefined);
           } else {
             s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: deps.now().toISOString() });
-            finish(step);
+            await finish(step);
           }
           return;
         }
         case 'retry': {
           s.history.push({ attempt: s.attempt, label: s.label!, outcome: action.reason, at: deps.now().toISOString() });
           await intend(step);
-          fresh = true;
           deps.emit({ kind: 'step-retry', step: step.id, reason: action.reason, nextLabel: s.label! });
           continue;
         }
         case 'fail':
-          fail(step, explainJobFailure(step, s.label!, s.dorisState ?? 'CANCELLED', action.reason));
+          await fail(step, explainJobFailure(step, s.label!, s.dorisState ?? 'CANCELLED', action.reason));
           return;
       }
     }
@@ -212,7 +210,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     const s = st(step.id);
     s.status = 'running';
     s.startedAt = deps.now().toISOString();
-    save();
+    await save();
     deps.emit({ kind: 'step-started', step: step.id, title: step.title });
     switch (step.kind) {
       case 'preflight': {
@@ -222,7 +220,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
           const expected = plan[cluster].version;
           if (!comment.includes(`doris-${expected}`)) {
             refused = true;
-            fail(step, `the ${cluster} ${c.address} now runs ${comment}, but the plan was made for Doris ${expected}: make a new plan`);
+            await fail(step, `the ${cluster} ${c.address} now runs ${comment}, but the plan was made for Doris ${expected}: make a new plan`);
             return;
           }
         }
@@ -272,7 +270,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
           return finish(step, 'confirmed with --followups');
         }
         s.status = 'manual';
-        save();
+        await save();
         deps.emit({ kind: 'manual', step: step.id, title: step.title, instructions: step.instructions, sql: step.sql });
         return;
       case 'verify': {
@@ -301,7 +299,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
       // have a live job on Doris: the next run reconciles that attempt instead of starting anew.
       const s = st(step.id);
       const inFlight = isJobStep(step.kind) && isActive(s) ? (s.status as 'submitting' | 'running') : undefined;
-      fail(step, e instanceof DorisQueryError ? explainJobFailure(step, s.label ?? '', 'submission', e.detail) : (e as Error).message, inFlight);
+      await fail(step, e instanceof DorisQueryError ? explainJobFailure(step, s.label ?? '', 'submission', e.detail) : (e as Error).message, inFlight);
     }
   };
 
@@ -318,7 +316,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const inflight = new Map<string, Promise<void>>();
   for (const step of plan.steps) if (isActive(st(step.id))) inflight.set(step.id, drive(step).finally(() => inflight.delete(step.id)));
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
-  save();
+  void save();
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !refused) {
@@ -334,7 +332,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
       break;
     }
   }
-  save();
+  await save();
   const statuses = Object.values(state.steps).map((s) => s.status);
   const done = statuses.filter((s) => s === 'done').length;
   const bytesTotal = plan.steps.reduce((n, s) => n + (s.kind === 'backup' || s.kind === 'restore' ? s.bytes : 0), 0);
