@@ -20,8 +20,33 @@ type Conn = {
   writeTextRow(row: unknown[]): void;
   writeEof(): void;
   writePacket(packet: unknown): void;
+  /** What every packet goes through on its way to the socket. */
+  write: (buffer: Buffer) => void;
   close(): void;
 };
+
+/** Until `end`, buffers what the connection writes and sends it in chunks of about a MiB. */
+function gather(conn: Conn): { end(): void } {
+  const send = conn.write;
+  let pending: Buffer[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (size > 0) send.call(conn, pending.length === 1 ? pending[0]! : Buffer.concat(pending, size));
+    pending = [];
+    size = 0;
+  };
+  conn.write = (buffer: Buffer): void => {
+    pending.push(buffer);
+    size += buffer.length;
+    if (size >= 1 << 20) flush();
+  };
+  return {
+    end() {
+      flush();
+      conn.write = send;
+    },
+  };
+}
 
 const COM_RESET_CONNECTION = 31;
 /** Names Doris prints in `Unsupported command(...)` for the commands mysql2 leaves to us. */
@@ -134,25 +159,29 @@ export async function listen(engine: Engine, host: string, port: number): Promis
     const reply = (result: Result): void => {
       if (result.kind === 'ok') conn.writeOk({ affectedRows: result.affectedRows ?? 0 });
       else {
-        // One write for the whole result set instead of one per row.
-        conn.stream.cork();
-        process.nextTick(() => conn.stream.uncork());
-        conn.writeColumns(
-          result.columns.map((name) => ({
-            catalog: 'def', schema: '', table: '', orgTable: '', name, orgName: name,
-            characterSet: 33, columnLength: 65533, columnType: mysql.Types.VAR_STRING, flags: 0, decimals: 0,
-          })),
-        );
-        writeTextRows(
-          {
-            get sequenceId() { return conn.sequenceId; },
-            set sequenceId(id: number) { conn.sequenceId = id; },
-            write: (chunk) => void conn.stream.write(chunk),
-            writeRow: (row) => conn.writeTextRow(row as unknown[]),
-          },
-          result.rows,
-        );
-        conn.writeEof();
+        // The packets of a reply are gathered and written in few large writes (a small result
+        // is one write, not a writev of two dozen column packets).
+        const gathered = gather(conn);
+        try {
+          conn.writeColumns(
+            result.columns.map((name) => ({
+              catalog: 'def', schema: '', table: '', orgTable: '', name, orgName: name,
+              characterSet: 33, columnLength: 65533, columnType: mysql.Types.VAR_STRING, flags: 0, decimals: 0,
+            })),
+          );
+          writeTextRows(
+            {
+              get sequenceId() { return conn.sequenceId; },
+              set sequenceId(id: number) { conn.sequenceId = id; },
+              write: (chunk) => conn.write(chunk),
+              writeRow: (row) => conn.writeTextRow(row as unknown[]),
+            },
+            result.rows,
+          );
+          conn.writeEof();
+        } finally {
+          gathered.end();
+        }
       }
       conn.sequenceId = 0;
     };

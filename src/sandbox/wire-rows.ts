@@ -4,6 +4,8 @@
 // simulator's slowest path.
 import type { Cell } from './store.js';
 
+/** Chunks start small (most answers are a few rows) and grow to a MiB for big ones. */
+const FIRST_CHUNK = 16 << 10;
 const CHUNK = 1 << 20;
 /** A payload this long needs the multi-packet framing; such rows go through mysql2 instead. */
 export const MAX_PAYLOAD = 0xffffff - 1;
@@ -41,13 +43,13 @@ function writeLength(buf: Buffer, at: number, n: number): number {
   return at + 9;
 }
 
-/** Writes every row as one packet each, in chunks of about a MiB. */
+/** Writes every row as one packet each, in chunks of up to about a MiB. */
 export function writeTextRows(sink: RowSink, rows: Iterable<readonly (Cell | undefined)[]>): void {
-  let buf = Buffer.allocUnsafe(CHUNK);
+  let buf = Buffer.allocUnsafe(FIRST_CHUNK);
   let at = 0;
-  const flush = (): void => {
+  const flush = (last = false): void => {
     if (at > 0) sink.write(buf.subarray(0, at));
-    buf = Buffer.allocUnsafe(CHUNK);
+    if (!last) buf = Buffer.allocUnsafe(Math.min(CHUNK, buf.length * 4));
     at = 0;
   };
   const lengths: number[] = [];
@@ -85,5 +87,5 @@ export function writeTextRows(sink: RowSink, rows: Iterable<readonly (Cell | und
       }
     }
   }
-  flush();
+  flush(true);
 }
