@@ -1,6 +1,7 @@
 // What the apply benchmarks share: a sandbox (two simulators, s3rver) seeded with a catalog, a
 // plan written by the real `plan` command, and the real applyPlan run against it in the
 // simulators' scaled time (its polls sleep simulated seconds; its clock is the simulator's).
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ export interface BenchMigration {
   /** Simulated epoch ms (the source simulator's clock; both run at the same scale). */
   simNow(): number;
   /** Runs applyPlan once; events carry the simulated time they were seen at. */
-  apply(opts?: { pollIntervalMs?: number; checkpoint?: CheckpointStore; initial?: RunState }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
+  apply(opts?: { pollIntervalMs?: number; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
   /** Every BACKUP/RESTORE job the simulators ran: simulated start and end. */
   jobs(): { cluster: 'source' | 'target'; db: string; label: string; state: string; start: number; end: number; bytes: number }[];
   dispose(): Promise<void>;
@@ -57,6 +58,13 @@ function timed(inner: DorisClient, into: typeof realMs): DorisClient {
     },
     close: () => inner.close(),
   };
+}
+
+/** A signal many concurrent polls may listen to (as the CLI's is). */
+function unbounded(): AbortSignal {
+  const { signal } = new AbortController();
+  setMaxListeners(0, signal);
+  return signal;
 }
 
 export interface BenchMigrationOptions {
@@ -124,7 +132,7 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
             source: clients[0]!, target: clients[1]!, ...(repository ? { repository } : {}), secrets,
             checkpoint: run.checkpoint ?? fileCheckpoint(join(dir, 'plans', 'bench.state.json')),
             emit: (e) => events.push({ at: simNow(), e }),
-            signal: new AbortController().signal, now: () => new Date(simNow()), sleep: scaledSleep,
+            signal: run.signal ?? unbounded(), now: () => new Date(simNow()), sleep: scaledSleep,
             pollIntervalMs: run.pollIntervalMs ?? 10_000,
           }, run.initial);
           return { ...out, events, clients };

@@ -1,5 +1,6 @@
 // `doris-migrate apply PLAN`: run a plan with a checkpoint after every transition; resume after
 // any interruption. Exit 0 done, 1 a step failed, 3 interrupted, 4 refused.
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, refusedError, usageError } from '../../errors.js';
@@ -129,6 +130,8 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 /** SIGINT/SIGTERM: stop submitting and save (exit 3); a second signal exits at once. */
 export function signalController(io: CliIO): AbortController {
   const controller = new AbortController();
+  // Every step waiting on a poll listens for the abort: more than ten at once is normal, not a leak.
+  setMaxListeners(0, controller.signal);
   const onSignal = (name: string) => {
     if (controller.signal.aborted) {
       io.stderr.write(`\n${name} again: exiting now (state is saved; running Doris jobs continue)\n`);
