@@ -41,7 +41,7 @@ const machine = {
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
 };
-const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', '.', '../src') ? ' (with uncommitted changes)' : ''}`;
+const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', '.', ':(exclude)results', '../src') ? ' (with uncommitted changes)' : ''}`;
 const started = new Date();
 
 const rows: Row[] = [];
