@@ -29,7 +29,7 @@ export function lineRenderer(io: CliIO): (e: RunEvent) => void {
       case 'checkpoint':
         return;
       case 'run-finished':
-        return line(`${e.result}: ${e.done}/${e.total} steps, ${formatBytes(e.bytesDone)} of ${formatBytes(e.bytesTotal)} moved`);
+        return line(`${e.result}: ${e.done}/${e.total} steps, ${formatBytes(e.bytesDone)} of ${formatBytes(e.bytesTotal)} through backup and restore jobs (each byte goes through both)`);
     }
   };
 }

@@ -46,7 +46,7 @@ export async function runStatus(planArg: string, flags: { json?: boolean; refres
   const bytesAll = rows.reduce((s, r) => s + r.bytes, 0);
   const out = [
     `${plan.name}: ${state ? `last update ${state.updatedAt}` : 'not started'}`,
-    `  ${summary.done} done, ${summary.running} running, ${summary.failed} failed, ${summary.pending} pending${summary.manual ? `, ${summary.manual} for a person` : ''} (of ${summary.total}); ${formatBytes(bytesDone)} of ${formatBytes(bytesAll)} moved`,
+    `  ${summary.done} done, ${summary.running} running, ${summary.failed} failed, ${summary.pending} pending${summary.manual ? `, ${summary.manual} for a person` : ''} (of ${summary.total}); ${formatBytes(bytesDone)} of ${formatBytes(bytesAll)} through backup and restore jobs`,
     '',
     ...rows.map((r) => `  ${r.status.padEnd(10)} ${r.id}${r.label ? `  [${r.label}${r.dorisState ? ` ${r.dorisState}` : ''}]` : ''}${r.lastError ? `\n             ${r.lastError}` : ''}`),
   ];
