@@ -1,13 +1,15 @@
-// Writes plans/<name>.report.md and .report.json beside the plan, atomically.
+// Writes plans/<name>.report.md, .report.json and the timeline as .report.svg beside the plan, atomically.
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import type { Plan } from '../plan/schema.js';
 import { RunStateSchema, type RunState } from '../run/state-model.js';
 import type { Verification } from '../verify/model.js';
 import { buildReport, keptVerification } from '../verify/report-model.js';
 import { reportMarkdown } from '../verify/report-markdown.js';
+import { timelineSvg } from '../verify/timeline-svg.js';
 
-export const reportPath = (planPath: string, ext: 'md' | 'json'): string => `${planPath.replace(/\.ya?ml$/i, '')}.report.${ext}`;
+export const reportPath = (planPath: string, ext: 'md' | 'json' | 'svg'): string => `${planPath.replace(/\.ya?ml$/i, '')}.report.${ext}`;
 
 /** The verification the report already on disk holds, if it has a readable one (it is our own output; anything else is ignored). */
 function previousVerification(planPath: string): Verification | undefined {
@@ -29,6 +31,7 @@ export function writeReport(planPath: string, plan: Plan, state: RunState | unde
   const shown = verification ?? keptVerification(state, previousVerification(planPath));
   const report = buildReport(plan, state, now.toISOString(), shown);
   writeFileAtomic(reportPath(planPath, 'json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileAtomic(reportPath(planPath, 'md'), reportMarkdown(report));
+  writeFileAtomic(reportPath(planPath, 'svg'), `${timelineSvg(report.timeline)}\n`);
+  writeFileAtomic(reportPath(planPath, 'md'), reportMarkdown(report, basename(reportPath(planPath, 'svg'))));
   return reportPath(planPath, 'md');
 }

@@ -45,7 +45,8 @@ export function duration(seconds: number | undefined): string {
   return h ? `${h} h ${m} min` : `${m} min ${s} s`;
 }
 
-export function reportMarkdown(r: Report): string {
+/** `svgFile`: the timeline also written beside the report, linked for viewers that strip inline SVG. */
+export function reportMarkdown(r: Report, svgFile?: string): string {
   const t = r.totals;
   const v = r.verification;
   const verdict = !v ? 'not verified yet (`doris-migrate verify PLAN`)' : v.differences.length ? `**${v.differences.length} difference(s)** (${v.level}, ${v.checkedAt})` : `source and target match (${v.level}: ${v.tables} table(s), ${v.views} view(s), ${v.rows} rows; ${v.checkedAt})`;
@@ -68,6 +69,7 @@ export function reportMarkdown(r: Report): string {
     '',
     timelineSvg(r.timeline),
     '',
+    ...(svgFile ? [`The same picture as a file, for viewers that strip inline SVG (GitHub, GitLab): [${mdCell(svgFile)}](${encodeURI(svgFile)})`, ''] : []),
     '## Stages',
     '',
     '| stage | steps | done | took |',

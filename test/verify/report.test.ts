@@ -196,6 +196,11 @@ describe('report files', () => {
     const text = readFileSync(md, 'utf8');
     for (const s of ['crm-eu', 'sales', '## Timeline', '<svg', 'source and target match', 'Left out', 'storage-policy'.replace('-', ' ')]) expect(text.toLowerCase()).toContain(s.toLowerCase());
     expect(text + JSON.stringify(json)).not.toContain(MIGRATION_SECRET);
+    // The timeline also as its own file, linked from the Markdown, and the same picture as inline.
+    const svg = readFileSync(join(m.dir, 'plans', 'mig.report.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(text).toContain('](mig.report.svg)');
+    expect(text).toContain(svg.trim());
 
     await m.sandbox.target.execute("INSERT INTO `crm-eu`.`Kunden-Ä` VALUES (998, 'late', 1)");
     const verified = await m.run(['verify', 'plans/mig.yaml']);
