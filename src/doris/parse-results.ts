@@ -55,10 +55,11 @@ export interface JobRow {
   timestamp?: string;
 }
 
-export function parseBackupRow(row: Row): JobRow {
+/** The columns SHOW BACKUP and SHOW RESTORE share; they differ in what names the label. */
+function jobRow(row: Row, labelColumn: 'SnapshotName' | 'Label'): JobRow {
   return {
     jobId: requireText(row, 'JobId'),
-    label: requireText(row, 'SnapshotName'),
+    label: requireText(row, labelColumn),
     database: requireText(row, 'DbName'),
     state: requireText(row, 'State'),
     status: text(row, 'Status') ?? '',
@@ -68,19 +69,9 @@ export function parseBackupRow(row: Row): JobRow {
   };
 }
 
-export function parseRestoreRow(row: Row): JobRow {
-  return {
-    jobId: requireText(row, 'JobId'),
-    label: requireText(row, 'Label'),
-    database: requireText(row, 'DbName'),
-    state: requireText(row, 'State'),
-    status: text(row, 'Status') ?? '',
-    progress: text(row, 'Progress') ?? '',
-    createTime: text(row, 'CreateTime'),
-    finishedTime: text(row, 'FinishedTime'),
-    timestamp: text(row, 'Timestamp'),
-  };
-}
+export const parseBackupRow = (row: Row): JobRow => jobRow(row, 'SnapshotName');
+
+export const parseRestoreRow = (row: Row): JobRow => ({ ...jobRow(row, 'Label'), timestamp: text(row, 'Timestamp') });
 
 /** SHOW SNAPSHOT (without TIMESTAMP): the newest timestamp, or undefined while incomplete. */
 export function parseSnapshotRow(row: Row): { label: string; timestamp?: string; status: string } {

@@ -1,12 +1,18 @@
 // Reading what the clusters say about our jobs (IO through DorisClient).
 import type { DorisClient } from '../doris/client.js';
-import { parseBackupRow, parseRestoreRow, parseSnapshotRow } from '../doris/parse-results.js';
+import { parseBackupRow, parseRestoreRow, parseSnapshotRow, type JobRow } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
 import type { Observation } from './reconcile.js';
 import { stepFailedError } from '../errors.js';
 
+/** The backup or restore jobs of a database that carry `label`, oldest first (SHOW BACKUP / SHOW RESTORE). */
+export async function jobsWithLabel(client: DorisClient, kind: 'backup' | 'restore', database: string, label: string): Promise<JobRow[]> {
+  const rows = kind === 'backup' ? (await client.query(sql.showBackup(database, label))).map(parseBackupRow) : (await client.query(sql.showRestore(database, label))).map(parseRestoreRow);
+  return rows.filter((j) => j.label === label);
+}
+
 export async function observeBackup(client: DorisClient, repository: string, database: string, label: string): Promise<Observation> {
-  const jobs = (await client.query(sql.showBackup(database, label))).map(parseBackupRow).filter((j) => j.label === label);
+  const jobs = await jobsWithLabel(client, 'backup', database, label);
   // While our job runs (or once it is cancelled) the repository has nothing to add, and SHOW
   // SNAPSHOT lists the whole repository on the FE: ask it only when the job finished (for the
   // timestamp) or is gone (reconcile). Watching a job thus costs one statement per poll.
@@ -24,5 +30,5 @@ export async function observeBackup(client: DorisClient, repository: string, dat
 }
 
 export async function observeRestore(client: DorisClient, database: string, label: string): Promise<Observation> {
-  return { jobs: (await client.query(sql.showRestore(database, label))).map(parseRestoreRow).filter((j) => j.label === label) };
+  return { jobs: await jobsWithLabel(client, 'restore', database, label) };
 }

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../errors.js';
-import { parseBackupRow, parseRestoreRow } from '../../doris/parse-results.js';
 import { sql } from '../../doris/sql.js';
+import { jobsWithLabel } from '../../run/observe.js';
 import { mayBeLive } from '../../run/state-model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
@@ -42,8 +42,7 @@ export async function runCancel(planArg: string, io: CliIO): Promise<number> {
         // Steps whose job may still run on Doris: in flight, or failed on our side mid-job.
         if (!st || !mayBeLive(st) || !st.label || (step.kind !== 'backup' && step.kind !== 'restore')) continue;
         const client = step.kind === 'backup' ? clusters.source : clusters.target;
-        const rows = step.kind === 'backup' ? (await client.query(sql.showBackup(step.database, st.label))).map(parseBackupRow) : (await client.query(sql.showRestore(step.database, st.label))).map(parseRestoreRow);
-        const ours = rows.filter((r) => r.label === st.label).at(-1);
+        const ours = (await jobsWithLabel(client, step.kind, step.database, st.label)).at(-1);
         // Only a job carrying our label, still running, is cancelled: never someone else's.
         if (ours && ours.state !== 'FINISHED' && ours.state !== 'CANCELLED') {
           await client.query(step.kind === 'backup' ? sql.cancelBackup(step.database) : sql.cancelRestore(step.database));

@@ -21,15 +21,13 @@ export async function runStatus(planArg: string, flags: { json?: boolean; refres
   if (flags.refresh && state) {
     // Ask the clusters about running jobs (read only: the state belongs to apply).
     const { openClusters } = await import('../run-context.js');
-    const { sql } = await import('../../doris/sql.js');
-    const { parseBackupRow, parseRestoreRow } = await import('../../doris/parse-results.js');
+    const { jobsWithLabel } = await import('../../run/observe.js');
     const clusters = await openClusters(plan, io);
     try {
       for (const r of rows) {
         const step = plan.steps.find((s) => s.id === r.id)!;
         if ((r.status !== 'running' && r.status !== 'submitting') || !r.label || (step.kind !== 'backup' && step.kind !== 'restore')) continue;
-        const jobs = step.kind === 'backup' ? (await clusters.source.query(sql.showBackup(step.database, r.label))).map(parseBackupRow) : (await clusters.target.query(sql.showRestore(step.database, r.label))).map(parseRestoreRow);
-        const job = jobs.filter((j) => j.label === r.label).at(-1);
+        const job = (await jobsWithLabel(step.kind === 'backup' ? clusters.source : clusters.target, step.kind, step.database, r.label)).at(-1);
         if (job) r.dorisState = `${job.state}${job.progress ? ` ${job.progress}` : ''} (live)`;
       }
     } finally {
