@@ -9,7 +9,7 @@ export const lockPath = (planPath: string): string => planPath.replace(/\.ya?ml$
 
 export async function openClusters(plan: Plan, io: CliIO): Promise<{ source: DorisClient; target: DorisClient; close(): Promise<void> }> {
   const { connect } = await import('../doris/connection.js');
-  const open = (c: Plan['source']) => connect({ host: c.host, port: c.port, user: c.user, password: io.env[c.passwordEnv] ?? '', tls: c.tls });
+  const open = (c: Plan['source']) => connect({ host: c.host, port: c.port, user: c.user, password: io.env[c.passwordEnv] ?? '', passwordEnv: c.passwordEnv, tls: c.tls });
   const source = open(plan.source);
   const target = open(plan.target);
   return { source, target, close: async () => void (await Promise.allSettled([source.close(), target.close()])) };

@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   user: string;
   /** Read from the environment by the caller; never logged. */
   password: string;
+  /** The environment variable the password is read from, named when the FE refuses it. */
+  passwordEnv?: string;
   /** Default database of every connection (some SHOW forms need a current database). */
   database?: string;
   /** TLS with certificate checks; `ca` (PEM) for a private authority. */
@@ -87,7 +89,7 @@ export function connect(options: ConnectionOptions): DorisClient {
   let roundTrips = 0;
 
   const accessDenied = (e: DriverError) =>
-    new MigrateError('access-denied', `${address}: ${e.message ?? 'access denied'} (check the user and DORIS_*_PASSWORD)`, ExitCode.Refused);
+    new MigrateError('access-denied', `${address}: ${e.message ?? 'access denied'} (check the user and ${options.passwordEnv ?? 'the password'})`, ExitCode.Refused);
 
   return {
     address,

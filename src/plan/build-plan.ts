@@ -1,6 +1,7 @@
 // buildPlan: Catalog + target facts + options + decisions -> Plan. Pure: no IO, no clock.
 import type { Catalog, Database, Table, TargetFacts } from '../catalog/model.js';
-import { capabilitiesOf, crossVersionProblem, versionString, withProbedRestoreProperties } from '../doris/capabilities.js';
+import { capabilitiesOf, versionString, withProbedRestoreProperties } from '../doris/capabilities.js';
+import { checkClusterPair, checkReplicas } from './early-checks.js';
 import { refusedError, usageError } from '../errors.js';
 import { batchTables } from './batches.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -50,12 +51,7 @@ export function buildPlan(input: PlanInput): Plan {
   const targetFacts = input.target.facts;
   const sourceV = catalog.cluster.version;
   const targetV = targetFacts.cluster.version;
-  if (sourceV.cloud) throw refusedError('source-cloud', `the source ${input.source.ref.host}:${input.source.ref.port} runs in storage-compute decoupled (cloud) mode, where Doris cannot BACKUP: use another migration path (e.g. INSERT INTO ... SELECT over a catalog)`);
-  if (targetV.cloud) throw refusedError('target-cloud', `the target ${input.target.ref.host}:${input.target.ref.port} runs in cloud mode, where Doris ${versionString(targetV)} cannot RESTORE`);
-  const crossProblem = crossVersionProblem(sourceV, targetV);
-  if (crossProblem) throw refusedError('cross-version', crossProblem);
-  if (!catalog.cluster.isAdmin) throw refusedError('source-not-admin', `the source user ${input.source.ref.user} is not an admin: repositories and SHOW SNAPSHOT need ADMIN (GRANT ADMIN_PRIV ON *.*.* TO ...)`);
-  if (!targetFacts.cluster.isAdmin) throw refusedError('target-not-admin', `the target user ${input.target.ref.user} is not an admin: repositories and SHOW SNAPSHOT need ADMIN`);
+  checkClusterPair(catalog.cluster, input.source.ref, targetFacts.cluster, input.target.ref);
   // The repository must be expressible on both lines (e.g. no Azure before 3.0).
   repositoryDefinition(input.repository.settings, sourceV);
   repositoryDefinition(input.repository.settings, targetV);
@@ -64,10 +60,7 @@ export function buildPlan(input: PlanInput): Plan {
   const sourceCaps = capabilitiesOf(sourceV);
   const { options, selection } = input;
 
-  const replicas = 'num' in options.replication ? options.replication.num : 'allocation' in options.replication ? options.replication.allocation.split(',').reduce((s, p) => s + (Number(p.split(':')[1]) || 0), 0) : 0;
-  if (replicas > targetFacts.cluster.aliveBackends) {
-    throw refusedError('too-few-backends', `the target has ${targetFacts.cluster.aliveBackends} alive backends but the plan asks for ${replicas} replicas: lower --replication-num or add backends`);
-  }
+  checkReplicas(options.replication, targetFacts.cluster.aliveBackends);
 
   const excluded: Exclusion[] = [];
   const warnings: string[] = [];

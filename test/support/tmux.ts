@@ -11,8 +11,9 @@ export class TmuxSession {
     return new TmuxSession(name);
   }
 
-  screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name, '-S', '-200']).toString();
+  /** The pane's text; `joined` undoes the terminal's wrapping of long lines. */
+  screen(joined = false): string {
+    return execFileSync('tmux', ['capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', this.name, '-S', '-200']).toString();
   }
 
   async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<string> {

@@ -7,10 +7,15 @@ import type { Catalog } from '../../catalog/model.js';
 import type { DorisClient } from '../../doris/client.js';
 import { ExitCode, usageError } from '../../errors.js';
 import type { ConflictPolicy, Plan, PlanOptions, Replication } from '../../plan/schema.js';
+import { checkClusterPair, checkReplicas, tooManyReplicas } from '../../plan/early-checks.js';
 import { collect, keyValues, list, parseClusterUrl, parseSize, positiveInt, type ClusterUrl } from '../flags.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readProgress } from '../progress-lines.js';
 import { writePlanFile } from '../plan-file.js';
+import { inquirerAsker, type Asker } from '../wizard/asker.js';
+import { openCluster } from '../wizard/cluster.js';
+import { renderCommandLine } from '../wizard/command-line.js';
+import { chooseRepository, type ChosenRepository } from '../wizard/repository.js';
 import type { CommandRegistrar } from './index.js';
 
 export interface PlanFlags {
@@ -52,36 +57,11 @@ export interface PlanDeps {
   ask?: Asker;
 }
 
-/** The prompts `plan` may ask (@inquirer/prompts by default). */
-export interface Asker {
-  input(message: string, validate?: (v: string) => true | string, initial?: string): Promise<string>;
-  password(message: string): Promise<string>;
-  checkbox(message: string, choices: { name: string; value: string; checked: boolean }[]): Promise<string[]>;
-  select<T extends string>(message: string, choices: { name: string; value: T }[]): Promise<T>;
-  confirm(message: string): Promise<boolean>;
-}
-
-async function inquirerAsker(): Promise<Asker> {
-  const p = await import('@inquirer/prompts');
-  return {
-    input: (message, validate, initial) => p.input({ message, ...(validate ? { validate } : {}), ...(initial ? { default: initial } : {}) }),
-    password: (message) => p.password({ message, mask: '*' }),
-    checkbox: (message, choices) => p.checkbox({ message, choices, required: true, pageSize: 15 }),
-    select: (message, choices) => p.select({ message, choices }),
-    confirm: (message) => p.confirm({ message, default: true }),
-  };
-}
+export type { Asker } from '../wizard/asker.js';
 
 const CONFLICTS: ConflictPolicy[] = ['refuse', 'skip', 'alias', 'atomic-replace'];
 const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-const validUrl = (flag: string) => (v: string): true | string => {
-  try {
-    parseClusterUrl(v, flag);
-    return true;
-  } catch (e) {
-    return (e as Error).message;
-  }
-};
+const REPLICATION_HINT = 'replicas per tablet on the target; or --replication-allocation, --reserve-replica';
 
 export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Promise<number> {
   const interactive = io.interactive && flags.interactive !== false;
@@ -89,8 +69,6 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   const missing = (flag: string, what: string): never => {
     throw usageError('missing-flag', `missing ${flag} (${what}): pass it${interactive ? '' : ', or run in a terminal to be asked'}`);
   };
-  const ask = async (flag: string, what: string, value: string | undefined, validate?: (v: string) => true | string, initial?: string): Promise<string> =>
-    value ?? (asker ? asker.input(`${what}:`, validate, initial) : missing(flag, what));
 
   // Validate everything that needs no server first.
   const now = deps.now();
@@ -112,6 +90,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   const labelPrefix = flags.labelPrefix ?? `dm${stamp(now).replace('-', '').slice(2, 12)}`;
   if (!/^[A-Za-z0-9_-]{1,24}$/.test(labelPrefix)) throw usageError('bad-label-prefix', `--label-prefix '${labelPrefix}' must be 1-24 letters, digits, '_' or '-'`);
   const out = resolve(io.cwd, flags.out ?? join('plans', `${name}.yaml`));
+  const hdfsProperties = keyValues(flags.hdfsProperty, '--hdfs-property');
 
   if (flags.source) parseClusterUrl(flags.source, '--source');
   if (flags.target) parseClusterUrl(flags.target, '--target');
@@ -120,60 +99,72 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
     if (!flags.source) missing('--source', 'source cluster (mysql://user@host:port)');
     if (!flags.target) missing('--target', 'target cluster (mysql://user@host:port)');
     if (!flags.repository) missing('--repository', 'repository location (s3://bucket/prefix, azure://account/container/prefix, hdfs://namenode:port/path)');
-    if (!replication) missing('--replication-num', 'replicas per tablet on the target; or --replication-allocation, --reserve-replica');
+    if (!replication) missing('--replication-num', REPLICATION_HINT);
   }
-  const sourceUrl = parseClusterUrl(await ask('--source', 'source cluster (mysql://user@host:port)', flags.source, validUrl('--source')), '--source');
-  const { connect } = await import('../../doris/connection.js');
-  const password = async (which: 'SOURCE' | 'TARGET', url: ClusterUrl): Promise<string> =>
-    io.env[`DORIS_${which}_PASSWORD`] ?? (asker ? asker.password(`password of ${url.user}@${url.host}:${url.port}:`) : '');
   const clients: DorisClient[] = [];
   try {
-    const source = connect({ ...sourceUrl, password: await password('SOURCE', sourceUrl), tls: flags.tls ?? false });
-    clients.push(source);
-    writeLine(io.stderr, `Reading the source catalog at ${source.address}`);
+    // Each answer is checked where it is given: both clusters are reached (and their version pair
+    // judged), the repository probed and the replicas weighed before the catalog is read.
+    const tls = flags.tls ?? false;
+    const source = await openCluster({ which: 'source', url: flags.source, tls, io, asker });
+    clients.push(source.client);
+    const target = await openCluster({ which: 'target', url: flags.target, tls, io, asker });
+    clients.push(target.client);
+    checkClusterPair(source.facts, source.url, target.facts, target.url);
+
+    const repository = await chooseRepository({
+      location: flags.repository,
+      name: flags.repositoryName ?? 'doris_migrate',
+      flags: {
+        ...(flags.s3Provider ? { s3Provider: flags.s3Provider } : {}),
+        ...(flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}),
+        ...(flags.s3Region ? { s3Region: flags.s3Region } : {}),
+        ...(flags.s3PathStyle !== undefined ? { s3PathStyle: flags.s3PathStyle } : {}),
+        ...(flags.azureEndpoint ? { azureEndpoint: flags.azureEndpoint } : {}),
+        ...(flags.hdfsUser ? { hdfsUser: flags.hdfsUser } : {}),
+        ...(flags.webhdfs ? { webhdfs: flags.webhdfs } : {}),
+        ...(Object.keys(hdfsProperties).length ? { hdfsProperties } : {}),
+      },
+      clusters: [
+        { which: 'source', client: source.client, version: source.facts.version },
+        { which: 'target', client: target.client, version: target.facts.version },
+      ],
+      io,
+      env: io.env,
+      asker,
+    });
+
+    const alive = target.facts.aliveBackends;
+    let chosenReplication = replication;
+    if (chosenReplication) checkReplicas(chosenReplication, alive);
+    else if (asker) {
+      const initial = String(Math.min(3, Math.max(1, alive)));
+      const valid = (v: string): true | string => (!/^[1-9]\d*$/.test(v) ? 'a positive integer' : (tooManyReplicas(Number(v), alive) ?? true));
+      chosenReplication = { num: Number(await asker.input(`replicas per tablet on the target (${alive} backends alive):`, valid, initial)) };
+    } else return missing('--replication-num', REPLICATION_HINT);
+
+    writeLine(io.stderr, `Reading the source catalog at ${source.client.address}`);
     const { readCatalog } = await import('../../catalog/reader.js');
     // Temporary partitions make BACKUP refuse a table; finding them costs one query per table,
     // which is worth it unless the catalog is huge (--no-check-temp-partitions).
-    const catalog: Catalog = await readCatalog(source, { onEvent: readProgress(io, 'source'), probeTemporaryPartitions: flags.checkTempPartitions !== false });
+    const catalog: Catalog = await readCatalog(source.client, { onEvent: readProgress(io, 'source'), probeTemporaryPartitions: flags.checkTempPartitions !== false });
     let databases = list(flags.databases);
     if (!databases && asker) {
       const { formatBytes } = await import('../../plan/render.js');
       databases = await asker.checkbox(
         'databases to migrate:',
-        catalog.databases.map((d) => ({ name: `${d.name}  (${d.tables.length} tables, ${formatBytes(d.tables.reduce((s, t) => s + t.dataBytes, 0))})`, value: d.name, checked: true })),
+        catalog.databases.map((d) => ({ name: `${d.name}  (${count(d.tables.length, 'table')}, ${formatBytes(d.tables.reduce((s, t) => s + t.dataBytes, 0))})`, value: d.name, checked: true })),
       );
     }
 
-    const repositoryLocation = await ask('--repository', 'repository location (s3://bucket/prefix, azure://account/container/prefix, hdfs://namenode:port/path)', flags.repository);
-    const { settingsFromLocation } = await import('../../storage/location.js');
-    const settings = settingsFromLocation(repositoryLocation, {
-      ...(flags.s3Provider ? { s3Provider: flags.s3Provider } : {}),
-      ...(flags.s3Endpoint ? { s3Endpoint: flags.s3Endpoint } : {}),
-      ...(flags.s3Region ? { s3Region: flags.s3Region } : {}),
-      ...(flags.s3PathStyle !== undefined ? { s3PathStyle: flags.s3PathStyle } : {}),
-      ...(flags.azureEndpoint ? { azureEndpoint: flags.azureEndpoint } : {}),
-      ...(flags.hdfsUser ? { hdfsUser: flags.hdfsUser } : {}),
-      ...(flags.webhdfs ? { webhdfs: flags.webhdfs } : {}),
-      hdfsProperties: keyValues(flags.hdfsProperty, '--hdfs-property'),
-    });
-
-    const targetUrl = parseClusterUrl(await ask('--target', 'target cluster (mysql://user@host:port)', flags.target, validUrl('--target')), '--target');
-    const target = connect({ ...targetUrl, password: await password('TARGET', targetUrl), tls: flags.tls ?? false });
-    clients.push(target);
     const mapping = Object.fromEntries(catalog.databases.filter((d) => !databases || databases.includes(d.name)).map((d) => [d.name, renames[d.name] ?? d.name]));
-    writeLine(io.stderr, `Checking the target at ${target.address}`);
+    writeLine(io.stderr, `Checking the target at ${target.client.address}`);
     const { readTargetFacts } = await import('../../catalog/preflight.js');
-    const targetFacts = await readTargetFacts(target, catalog, mapping);
+    const targetFacts = await readTargetFacts(target.client, catalog, mapping);
 
-    let chosenReplication = replication;
-    if (!chosenReplication && asker) {
-      const initial = String(Math.min(3, Math.max(1, targetFacts.cluster.aliveBackends)));
-      chosenReplication = { num: Number(await asker.input(`replicas per tablet on the target (${targetFacts.cluster.aliveBackends} backends alive):`, (v) => (/^[1-9]\d*$/.test(v) ? true : 'a positive integer'), initial)) };
-    }
-    if (!chosenReplication) return missing('--replication-num', 'replicas per tablet on the target; or --replication-allocation, --reserve-replica');
     let conflicts = flags.onConflict as ConflictPolicy | undefined;
     if (!conflicts && asker && targetFacts.existingTables.length) {
-      writeLine(io.stderr, `${targetFacts.existingTables.length} table(s) already exist on the target: ${targetFacts.existingTables.slice(0, 5).map((t) => `${t.database}.${t.name}${t.difference ? ` (${t.difference})` : ''}`).join('; ')}`);
+      writeLine(io.stderr, `${count(targetFacts.existingTables.length, 'table')} already exist on the target: ${targetFacts.existingTables.slice(0, 5).map((t) => `${t.database}.${t.name}${t.difference ? ` (${t.difference})` : ''}`).join('; ')}`);
       conflicts = await asker.select('what to do with them:', [
         { name: 'refuse (change nothing; stop here)', value: 'refuse' },
         { name: 'skip them', value: 'skip' },
@@ -181,13 +172,6 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
         { name: 'replace them atomically (Doris atomic_restore)', value: 'atomic-replace' },
       ] as const);
     }
-
-    const { readCredentials } = await import('../../storage/credentials.js');
-    const { openRepository } = await import('../../storage/backend.js');
-    const repositoryName = flags.repositoryName ?? 'doris_migrate';
-    writeLine(io.stderr, `Checking the repository ${settings.location}`);
-    const preflight = await (await openRepository(settings, readCredentials(settings, io.env))).preflight(repositoryName);
-    if (preflight.note) writeLine(io.stderr, `  ${preflight.note}`);
 
     const options: PlanOptions = {
       labelPrefix,
@@ -199,16 +183,16 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
       maxAttempts: 3,
     };
     const { buildPlan } = await import('../../plan/build-plan.js');
-    const ref = (u: ClusterUrl, which: string) => ({ host: u.host, port: u.port, user: u.user, passwordEnv: `DORIS_${which}_PASSWORD`, tls: flags.tls ?? false });
+    const ref = (u: ClusterUrl, passwordEnv: string) => ({ host: u.host, port: u.port, user: u.user, passwordEnv, tls });
     const plan: Plan = buildPlan({
       name,
       now: now.toISOString(),
-      source: { catalog, ref: ref(sourceUrl, 'SOURCE') },
-      target: { facts: targetFacts, ref: ref(targetUrl, 'TARGET') },
-      repository: { name: repositoryName, settings },
+      source: { catalog, ref: ref(source.url, source.passwordEnv) },
+      target: { facts: targetFacts, ref: ref(target.url, target.passwordEnv) },
+      repository: { name: repository.name, settings: repository.settings },
       options,
       selection: { ...(databases ? { databases } : {}), ...(flags.tables ? { tables: list(flags.tables)! } : {}), ...(flags.exclude ? { exclude: list(flags.exclude)! } : {}), renames },
-      existingLabels: preflight.snapshots.map((s) => s.label),
+      existingLabels: repository.preflight.snapshots.map((s) => s.label),
     });
     const { renderText } = await import('../../plan/render.js');
     io.stdout.write(renderText(plan));
@@ -218,10 +202,65 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
     }
     writePlanFile(out, plan);
     writeLine(io.stdout, `Wrote ${out}. Review it with: doris-migrate review ${out} --format markdown`);
+    if (asker) {
+      // What was answered here, as flags: the same plan again from a script.
+      const line = equivalentCommand(flags, { source: source.url, target: target.url, repository, databases, replication: chosenReplication, conflicts, name, labelPrefix });
+      writeLine(io.stdout, `\nThe same plan without questions:\n${line}`);
+      if (repository.typedSecrets.length) writeLine(io.stdout, `(export ${repository.typedSecrets.join(' and ')} before running it or apply)`);
+    }
     return ExitCode.Ok;
   } finally {
     for (const c of clients) await c.close().catch(() => undefined);
   }
+}
+
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+interface Answers {
+  source: ClusterUrl;
+  target: ClusterUrl;
+  repository: ChosenRepository;
+  databases: string[] | undefined;
+  replication: Replication;
+  conflicts: ConflictPolicy | undefined;
+  name: string;
+  labelPrefix: string;
+}
+
+/** The flags that make this plan again with --no-interactive: every answer, and every flag given. */
+function equivalentCommand(flags: PlanFlags, a: Answers): string {
+  const url = (u: ClusterUrl) => `mysql://${u.user}@${u.host}:${u.port}`;
+  const f: ([string] | [string, string])[] = [['--no-interactive'], ['--source', url(a.source)], ['--target', url(a.target)], ['--repository', a.repository.settings.location]];
+  const r = a.repository.flags;
+  if (a.repository.name !== 'doris_migrate') f.push(['--repository-name', a.repository.name]);
+  if (r.s3Provider) f.push(['--s3-provider', r.s3Provider]);
+  if (r.s3Endpoint) f.push(['--s3-endpoint', r.s3Endpoint]);
+  if (r.s3Region) f.push(['--s3-region', r.s3Region]);
+  if (r.s3PathStyle !== undefined) f.push([r.s3PathStyle ? '--s3-path-style' : '--no-s3-path-style']);
+  if (r.azureEndpoint) f.push(['--azure-endpoint', r.azureEndpoint]);
+  if (r.hdfsUser) f.push(['--hdfs-user', r.hdfsUser]);
+  for (const [k, v] of Object.entries(r.hdfsProperties ?? {})) f.push(['--hdfs-property', `${k}=${v}`]);
+  if (r.webhdfs) f.push(['--webhdfs', r.webhdfs]);
+  if (a.databases) f.push(['--databases', a.databases.join(',')]);
+  if (flags.tables) f.push(['--tables', flags.tables]);
+  if (flags.exclude) f.push(['--exclude', flags.exclude]);
+  for (const rename of flags.rename ?? []) f.push(['--rename', rename]);
+  const rep = a.replication;
+  f.push('num' in rep ? ['--replication-num', String(rep.num)] : 'allocation' in rep ? ['--replication-allocation', rep.allocation] : ['--reserve-replica']);
+  if (a.conflicts) f.push(['--on-conflict', a.conflicts]);
+  f.push(['--label-prefix', a.labelPrefix]);
+  if (flags.concurrency && flags.concurrency !== '2') f.push(['--concurrency', flags.concurrency]);
+  if (flags.batchSize && flags.batchSize !== '1TiB') f.push(['--batch-size', flags.batchSize]);
+  if (flags.jobTimeout && flags.jobTimeout !== '86400') f.push(['--job-timeout', flags.jobTimeout]);
+  if (flags.checkTempPartitions === false) f.push(['--no-check-temp-partitions']);
+  if (flags.tls) f.push(['--tls']);
+  f.push(['--name', a.name]);
+  if (flags.out) f.push(['--out', flags.out]);
+  const env = ['DORIS_SOURCE_PASSWORD', 'DORIS_TARGET_PASSWORD'];
+  const s = a.repository.settings;
+  if (s.backend === 's3') env.push(s.accessKeyEnv, s.secretKeyEnv);
+  if (s.backend === 'azure') env.push(s.accountKeyEnv);
+  return renderCommandLine({ flags: f, env });
 }
 
 export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
@@ -236,6 +275,7 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
     .option('--s3-endpoint <url>', 'S3 endpoint URL')
     .option('--s3-region <region>', 'S3 region')
     .option('--s3-path-style', 'path-style addressing (MinIO and most self-hosted servers)')
+    .option('--no-s3-path-style', 'virtual-hosted addressing (bucket in the host name)')
     .option('--azure-endpoint <url>', 'Azure Blob endpoint (Azurite, sovereign clouds); 4.0+ clusters only')
     .option('--hdfs-user <user>', 'hadoop.username for an HDFS repository')
     .option('--hdfs-property <key=value>', 'extra HDFS property (Kerberos, HA); repeatable', collect)
