@@ -1,10 +1,12 @@
-// ALTER TABLE: SET properties, ADD/DROP [TEMPORARY] PARTITION, ADD ROLLUP, RENAME; TRUNCATE.
+// ALTER TABLE: SET properties, ADD/DROP [TEMPORARY] PARTITION, ADD ROLLUP, RENAME (columns and
+// partition replacement in alter-partition-schema.ts); TRUNCATE.
 import { ok, type Ctx, type Result, type StatementHandler } from '../engine.js';
 import { dorisError } from '../errors.js';
 import type { Cursor } from '../sql/cursor.js';
 import { parsePartitionDef } from '../sql/parse-table.js';
 import { allocId, type SimTable } from '../store.js';
 import { checkColocate, checkNoOverlap, newPartition, resolveAllocation, resolveItems } from './table-build.js';
+import { alterPartitionOrSchema } from './alter-partition-schema.js';
 
 function setProperties(ctx: Ctx, db: Parameters<typeof checkColocate>[0], table: SimTable, props: Record<string, string>): void {
   const { sim } = ctx;
@@ -43,6 +45,7 @@ function alter(c: Cursor, ctx: Ctx): Result {
   sim.requireDbPriv(session, db.name, 'ALTER');
   if (table.state !== 'NORMAL') throw dorisError(`Table[${table.name}]'s state is not NORMAL. Do not allow doing ALTER ops`);
   do {
+    if (alterPartitionOrSchema(c, ctx, db, table)) continue;
     if (c.accept('SET')) setProperties(ctx, db, table, c.properties());
     else if (c.accept('MODIFY', 'PARTITION')) {
       const pname = c.ident();

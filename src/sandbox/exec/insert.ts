@@ -1,8 +1,12 @@
 // INSERT INTO ... VALUES: rows are routed to partitions by range or list; each insert is one
 // load transaction, so every partition it touched gets a new visible version.
-import { ok, type StatementHandler } from '../engine.js';
+// INSERT OVERWRITE TABLE t [PARTITION (...)] VALUES: Doris loads into temporary partitions and
+// then swaps them in for the named partitions (every partition when none is named), so each
+// overwritten partition comes back under a new PartitionId, at version 1 plus the load's commit
+// where it received rows (doris-facts.md Part A §4 "Detecting change since a point").
+import { ok, type Engine, type StatementHandler } from '../engine.js';
 import { dorisError } from '../errors.js';
-import type { Cell, SimPartition, SimTable } from '../store.js';
+import { allocId, type Cell, type SimPartition, type SimTable } from '../store.js';
 import { compareTuple } from './table-build.js';
 
 function route(table: SimTable, row: Cell[], partitions: SimPartition[]): SimPartition | undefined {
@@ -15,12 +19,20 @@ function route(table: SimTable, row: Cell[], partitions: SimPartition[]): SimPar
   });
 }
 
+/** The temporary partition an overwrite loads into, swapped in under the formal one's name. */
+function replacement(sim: Engine, p: SimPartition, now: number): SimPartition {
+  const fresh: SimPartition = { ...p, id: allocId(sim.world), rows: [], visibleVersion: 1, visibleVersionTime: now, tabletIdBase: allocId(sim.world, p.buckets), cooled: false };
+  delete fresh.syntheticBytes;
+  return fresh;
+}
+
 export const insert: StatementHandler = {
   name: 'INSERT',
   match: (c) => c.at('INSERT'),
   run(c, { sim, session }) {
     c.expect('INSERT');
-    if (!c.accept('INTO')) c.expect('OVERWRITE', 'TABLE');
+    const overwrite = !c.accept('INTO');
+    if (overwrite) c.expect('OVERWRITE', 'TABLE');
     const { db, table } = sim.table(c.qualified(), session);
     sim.requireDbPriv(session, db.name, 'LOAD');
     if (table.type !== 'OLAP') throw dorisError(`Only support insert into olap table: ${table.name}`);
@@ -36,6 +48,9 @@ export const insert: StatementHandler = {
     do valueRows.push(c.list(() => (c.accept('NULL') ? null : c.literal())));
     while (c.acceptPunct(','));
     c.end();
+    const now = sim.clock.now();
+    const fresh = overwrite ? new Map(target.map((p) => [p, replacement(sim, p, now)])) : undefined;
+    if (fresh) target = [...fresh.values()];
     const touched = new Set<SimPartition>();
     const routed: [SimPartition, Cell[]][] = [];
     for (const values of valueRows) {
@@ -48,7 +63,8 @@ export const insert: StatementHandler = {
       if (!p) throw dorisError(`Insert has filtered data in strict mode. Reason: no partition for this tuple. tuple=${JSON.stringify(row)}`);
       routed.push([p, row]);
     }
-    const now = sim.clock.now();
+    // Every row found its partition: only now do the overwritten partitions swap in.
+    if (fresh) table.partitions = table.partitions.map((p) => fresh.get(p) ?? p);
     for (const [p, row] of routed) {
       p.rows.push(row);
       touched.add(p);

@@ -3,7 +3,8 @@
 import { codedError, dorisError } from '../errors.js';
 import { ok, type Ctx, type Engine, type Result, type StatementHandler } from '../engine.js';
 import type { Cursor } from '../sql/cursor.js';
-import { allocId, replicaCount, type SimDatabase, type SimTable } from '../store.js';
+import { allocId, replicaCount, type PartitionItem, type SimDatabase, type SimTable } from '../store.js';
+import { compareTuple } from '../exec/table-build.js';
 import { atLeast } from '../version.js';
 import { jobsState, type RestoreJob, type RestoreProps, type TableRef } from './model.js';
 import type { ObjStore } from '../objstore/types.js';
@@ -180,6 +181,19 @@ export function unreadableSnapshot(sim: Engine, job: RestoreJob): string | undef
   return undefined;
 }
 
+/** Whether a range item intersects any of `items` (list items: whether a value repeats). */
+function overlapsAny(item: PartitionItem, items: PartitionItem[]): boolean {
+  return items.some((other) => {
+    if (item.kind === 'range' && other.kind === 'range') {
+      const before = item.upper !== 'MAXVALUE' && compareTuple(item.upper, other.lower) <= 0;
+      const after = other.upper !== 'MAXVALUE' && compareTuple(other.upper, item.lower) <= 0;
+      return !before && !after;
+    }
+    if (item.kind === 'list' && other.kind === 'list') return item.values.some((v) => other.values.some((w) => compareTuple(v, w) === 0));
+    return false;
+  });
+}
+
 /** Checks done while PENDING, in Doris's order; a failure cancels the job with Doris's text. */
 export function validateRestore(sim: Engine, job: RestoreJob, db: SimDatabase, set: SimTable[]): void {
   const p = job.props;
@@ -208,7 +222,11 @@ export function validateRestore(sim: Engine, job: RestoreJob, db: SimDatabase, s
     if (local.partitionType === 'UNPARTITIONED' && local.partitions[0]?.name !== t.partitions[0]?.name) throw new Error(`No partition exist in single partitioned table ${t.name}`);
     for (const part of t.partitions) {
       const lp = local.partitions.find((x) => x.name === part.name);
-      if (!lp) continue;
+      if (!lp) {
+        // A partition the target lacks is added, unless its range meets one the target has.
+        if (overlapsAny(part.item, local.partitions.map((x) => x.item))) throw new Error(`Partition ${part.name} in table ${t.name} has conflict partition item with existing items`);
+        continue;
+      }
       if (JSON.stringify(lp.item) !== JSON.stringify(part.item)) throw new Error(`Partition ${part.name} in table ${t.name} has different partition item with partition in repository`);
       if (!p.atomicRestore && replicaCount(lp.replicationAllocation) !== wanted) {
         throw new Error(`Partition ${part.name} in table ${t.name} has different replication num '${replicaCount(lp.replicationAllocation)}' with partition in repository, which is ${wanted}`);
