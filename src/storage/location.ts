@@ -10,8 +10,22 @@ export type ParsedLocation =
 
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
 
+/** `scheme://user[:password]@host…`: the part before `@` is a credential however it is spelt. */
+const USER_INFO = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+
+/**
+ * Refuses a URL that carries credentials (`scheme://KEY:SECRET@host`), naming the flag and where
+ * the secret belongs, without echoing the URL: it would end up in the plan, the runbook and logs.
+ */
+export function refuseUrlCredentials(text: string | undefined, flag: string, secretsFrom: string): void {
+  if (text !== undefined && USER_INFO.test(text)) {
+    throw usageError('credentials-in-url', `${flag} must not carry credentials (user:password@ before the host): remove them from the URL and set ${secretsFrom} instead`);
+  }
+}
+
 /** Parses `s3://bucket/prefix`, `azure://account/container/prefix` or `hdfs://namenode:port/path`. */
 export function parseLocation(text: string): ParsedLocation {
+  refuseUrlCredentials(text, 'the repository location', 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AZURE_STORAGE_KEY');
   const m = /^([a-z0-9]+):\/\/([^/]*)(\/.*)?$/i.exec(text.trim());
   const hint = 'use s3://bucket/prefix, azure://account/container/prefix or hdfs://namenode:port/path';
   if (!m) throw usageError('bad-location', `repository location '${text}' is not a URL: ${hint}`);
@@ -60,8 +74,17 @@ export interface LocationFlags {
   hdfsProperties?: Record<string, string>;
 }
 
+/** Every URL among the repository flags, checked before anything connects. */
+export function refuseFlagCredentials(location: string | undefined, flags: LocationFlags): void {
+  refuseUrlCredentials(location, '--repository', 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AZURE_STORAGE_KEY');
+  refuseUrlCredentials(flags.s3Endpoint, '--s3-endpoint', 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
+  refuseUrlCredentials(flags.azureEndpoint, '--azure-endpoint', 'AZURE_STORAGE_KEY');
+  refuseUrlCredentials(flags.webhdfs, '--webhdfs', 'a Kerberos ticket or --hdfs-user');
+}
+
 /** The plan's stored form of a repository: location, endpoint settings, and the names of env vars holding secrets. */
 export function settingsFromLocation(location: string, flags: LocationFlags = {}): RepositorySettings {
+  refuseFlagCredentials(location, flags);
   const parsed = parseLocation(location);
   if (parsed.backend === 's3') {
     const provider = (flags.s3Provider ?? (flags.s3Endpoint ? 'other' : 'aws')).toLowerCase();

@@ -41,7 +41,10 @@ export function repositoryDefinition(settings: RepositorySettings, line: DorisLi
       's3.access_key': secrets ? (secrets.accessKey ?? '') : placeholder(settings.accessKeyEnv),
       's3.secret_key': secrets ? (secrets.secretKey ?? '') : placeholder(settings.secretKeyEnv),
     };
-    if (secrets ? secrets.sessionToken : false) properties['s3.session_token'] = secrets!.sessionToken!;
+    // A session token is sent only when the environment has one; the runbook names it so that a
+    // person pasting it with temporary credentials does not leave it out.
+    if (!secrets) properties['s3.session_token'] = placeholder(settings.sessionTokenEnv);
+    else if (secrets.sessionToken) properties['s3.session_token'] = secrets.sessionToken;
     properties.use_path_style = String(settings.pathStyle);
     return { storageType: 'S3', location: settings.location, properties };
   }

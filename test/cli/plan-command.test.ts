@@ -50,7 +50,7 @@ describe('doris-migrate plan (flags only)', () => {
       expect(review.code, format).toBe(0);
     }
     const sqlReview = await run(['review', 'plans/demo.yaml', '--format', 'sql']);
-    expect(sqlReview.out).toContain('"s3.secret_key" = "${AWS_SECRET_ACCESS_KEY}"');
+    expect(sqlReview.out).toContain('"s3.secret_key" = "${AWS_SECRET_ACCESS_KEY}", "s3.session_token" = "${AWS_SESSION_TOKEN}"');
   });
 
   it('never writes or prints a secret', async () => {
@@ -69,6 +69,25 @@ describe('doris-migrate plan (flags only)', () => {
     const bad = await run(['plan', '--source', 'mysql://root:pw@h:1', '--no-interactive']);
     expect(bad).toMatchObject({ code: 2 });
     expect(bad.err).toContain('must not carry a password');
+  });
+
+  it('refuses credentials in any repository URL before connecting, without echoing them', async () => {
+    const cases: [string, string][] = [
+      ['--s3-endpoint', 'http://KEY1:SECRET1@127.0.0.1:9'],
+      ['--repository', 's3://KEY1:SECRET1@doris-migrate/plans'],
+      ['--azure-endpoint', 'http://acct:SECRET1@127.0.0.1:10000/acct'],
+      ['--webhdfs', 'http://hdfs:SECRET1@nn:9870'],
+    ];
+    for (const [flag, url] of cases) {
+      const argv = args(['--name', 'leak']).map((a, i, all) => (all[i - 1] === flag ? url : a));
+      if (!argv.includes(flag)) argv.push(flag, url);
+      const r = await run(argv);
+      expect([flag, r.code]).toEqual([flag, 2]);
+      expect(r.err.trim()).toMatch(new RegExp(`^doris-migrate: ${flag} must not carry credentials .*: remove them from the URL and set .* instead$`));
+      expect(r.err + r.out).not.toContain('SECRET1');
+      expect(r.err).not.toContain('Reading the source catalog');
+    }
+    expect(readdirSync(join(dir, 'plans')).some((f) => f.startsWith('leak'))).toBe(false);
   });
 
   it('refuses with exit 4: unreachable repository, missing credentials, conflicts', async () => {

@@ -52,7 +52,7 @@ describe('repository properties', () => {
     expect(review).toEqual({
       storageType: 'S3',
       location: 's3://bk1/mig',
-      properties: { 's3.endpoint': 'http://minio:9000', 's3.region': 'us-east-1', 's3.access_key': '${AWS_ACCESS_KEY_ID}', 's3.secret_key': '${AWS_SECRET_ACCESS_KEY}', use_path_style: 'true' },
+      properties: { 's3.endpoint': 'http://minio:9000', 's3.region': 'us-east-1', 's3.access_key': '${AWS_ACCESS_KEY_ID}', 's3.secret_key': '${AWS_SECRET_ACCESS_KEY}', 's3.session_token': '${AWS_SESSION_TOKEN}', use_path_style: 'true' },
     });
     expect(JSON.stringify(review)).not.toContain('real-secret-value');
     expect(repositoryDefinition(s3, V21, secrets).properties['s3.secret_key']).toBe('real-secret-value');

@@ -16,6 +16,7 @@ import { inquirerAsker, type Asker } from '../wizard/asker.js';
 import { openCluster } from '../wizard/cluster.js';
 import { renderCommandLine } from '../wizard/command-line.js';
 import { chooseRepository, type ChosenRepository } from '../wizard/repository.js';
+import { refuseFlagCredentials } from '../../storage/location.js';
 import type { CommandRegistrar } from './index.js';
 
 export interface PlanFlags {
@@ -94,6 +95,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
 
   if (flags.source) parseClusterUrl(flags.source, '--source');
   if (flags.target) parseClusterUrl(flags.target, '--target');
+  refuseFlagCredentials(flags.repository, flags);
   if (!asker) {
     // Without prompts, name every missing answer before touching any cluster.
     if (!flags.source) missing('--source', 'source cluster (mysql://user@host:port)');
