@@ -31,17 +31,22 @@ export class DorisQueryError extends MigrateError {
     readonly detail: string,
     readonly statementKind: string,
     address?: string,
-    /**
-     * The statement was sent before and its reply lost, so this refusal may describe the effect of
-     * the first attempt (e.g. `already exist` for a CREATE REPOSITORY that did succeed).
-     */
-    readonly afterLostReply = false,
   ) {
     super(
       /Access denied/i.test(detail) ? 'doris-access-denied' : 'doris-refused',
       `${address ? `${address}: ` : ''}${statementKind} failed: ${detail}`,
       ExitCode.StepFailed,
     );
+  }
+}
+
+/**
+ * A write was sent and its reply lost: it may or may not have taken effect, so it was not sent
+ * again. Code `connection-lost`; the caller reads the cluster to learn the outcome.
+ */
+export class LostReplyError extends MigrateError {
+  constructor(address: string, kind: string, reason: string, cause: unknown) {
+    super('connection-lost', `lost the connection to ${address} while running ${kind}: ${reason}; whether it took effect is unknown, so it is not sent again (running again checks the cluster first)`, ExitCode.StepFailed, { cause });
   }
 }
 

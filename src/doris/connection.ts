@@ -3,14 +3,13 @@
 //
 // A statement that never reached the FE (no connection, or a pooled connection already closed)
 // is always retried, and so is a read whose reply was lost. A write whose reply was lost may have
-// taken effect: by default it is sent again, because Doris refuses the duplicates that matter (one
-// BACKUP/RESTORE job per database, labels unique per repository) and the runner re-reads the
-// cluster after such refusals (a refusal of the repeat carries `afterLostReply`); with `retryWritesAfterLostReply: false` it fails instead with
-// code `connection-lost`, for callers that reconcile the unknown outcome themselves.
+// taken effect, so it is never sent again here: it fails with code `connection-lost` (a
+// LostReplyError), and the caller resolves it by reading the cluster (the job with our label, the
+// repository at our location, the object with its properties) before it sends anything again.
 import type { Connection as CoreConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import { ExitCode, MigrateError } from '../errors.js';
-import { detailOf, DorisQueryError, isReadOnly, statementKind, type DorisClient } from './client.js';
+import { detailOf, DorisQueryError, isReadOnly, LostReplyError, statementKind, type DorisClient } from './client.js';
 import type { Row } from './parse-results.js';
 
 export interface ConnectionOptions {
@@ -32,8 +31,6 @@ export interface ConnectionOptions {
   attempts?: number;
   /** First backoff; doubles each attempt. */
   backoffMs?: number;
-  /** Send a write again when its reply was lost (default true; see the file comment). */
-  retryWritesAfterLostReply?: boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -136,7 +133,6 @@ export function connect(options: ConnectionOptions): DorisClient {
     const kind = statementKind(sql);
     let last: unknown;
     let tried = 0;
-    let lostReply = false;
     while (tried < attempts) {
       if (tried > 0) await sleep(backoff * 2 ** (tried - 1));
       tried++;
@@ -163,18 +159,10 @@ export function connect(options: ConnectionOptions): DorisClient {
         if (err.errno === 1045) throw accessDenied(err);
         if (handedOver()) throw new MigrateError('connection-lost', `lost the connection to ${address} in the middle of a ${kind} result: ${reasonOf(e)}; run again`, ExitCode.StepFailed, { cause: e });
         if (!isTransient(e)) {
-          if (typeof err.errno === 'number' && err.errno > 0) throw new DorisQueryError(err.errno, detailOf(err.message ?? ''), kind, address, lostReply && !isReadOnly(sql));
+          if (typeof err.errno === 'number' && err.errno > 0) throw new DorisQueryError(err.errno, detailOf(err.message ?? ''), kind, address);
           break;
         }
-        if (options.retryWritesAfterLostReply === false && !isReadOnly(sql) && !neverSent(e)) {
-          throw new MigrateError(
-            'connection-lost',
-            `lost the connection to ${address} while running ${kind}: ${reasonOf(e)}; whether it took effect is unknown, so it is not sent again (running again checks the cluster first)`,
-            ExitCode.StepFailed,
-            { cause: e },
-          );
-        }
-        if (!neverSent(e)) lostReply = true;
+        if (!isReadOnly(sql) && !neverSent(e)) throw new LostReplyError(address, kind, reasonOf(e), e);
       }
     }
     throw new MigrateError('connection-failed', `cannot run ${kind} on ${address} after ${tried} attempt${tried === 1 ? '' : 's'}: ${reasonOf(last)}`, ExitCode.StepFailed, { cause: last });

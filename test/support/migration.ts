@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { captureIO } from './io.js';
+import { startReplyDroppingProxy, type ReplyDroppingProxy } from './reply-dropping-proxy.js';
 import { DEMO_SQL } from './simulator.js';
 
 export const MIGRATION_SECRET = 'secret-4f1c9a77-never-print';
@@ -14,13 +15,29 @@ export interface Migration {
   sandbox: Sandbox;
   env: Record<string, string>;
   planFile: string;
+  /** With `proxied`: the reply-dropping proxies the plan reaches each cluster through. */
+  proxies?: { source: ReplyDroppingProxy; target: ReplyDroppingProxy };
   run(argv: string[]): Promise<{ code: number; out: string; err: string }>;
   dispose(): Promise<void>;
 }
 
-export async function demoMigration(opts: { timeScale?: number; concurrency?: number; databases?: string } = {}): Promise<Migration> {
+export interface MigrationOptions {
+  timeScale?: number;
+  concurrency?: number;
+  databases?: string;
+  /** Plan (and so apply) through a reply-dropping proxy in front of each cluster. */
+  proxied?: boolean;
+  /** More `plan` flags. */
+  planFlags?: string[];
+}
+
+export async function demoMigration(opts: MigrationOptions = {}): Promise<Migration> {
   const dir = mkdtempSync(join(tmpdir(), 'dm-apply-'));
   const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), seedSql: DEMO_SQL, azure: false, timeScale: opts.timeScale ?? 5000 });
+  const proxies = opts.proxied
+    ? { source: await startReplyDroppingProxy(sandbox.source), target: await startReplyDroppingProxy(sandbox.target) }
+    : undefined;
+  const port = (side: 'source' | 'target') => (proxies ? proxies[side].port : sandbox[side].port);
   // s3rver checks no signature: a distinctive secret lets tests prove it never leaks.
   const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: MIGRATION_SECRET, DORIS_SOURCE_PASSWORD: '', DORIS_TARGET_PASSWORD: '' };
   const run = async (argv: string[]) => {
@@ -29,14 +46,15 @@ export async function demoMigration(opts: { timeScale?: number; concurrency?: nu
     return { code, out: io.out(), err: io.err() };
   };
   const planned = await run([
-    'plan', '--source', `mysql://root@127.0.0.1:${sandbox.source.port}`, '--target', `mysql://root@127.0.0.1:${sandbox.target.port}`,
+    'plan', '--source', `mysql://root@127.0.0.1:${port('source')}`, '--target', `mysql://root@127.0.0.1:${port('target')}`,
     '--repository', 's3://doris-migrate/apply', '--s3-endpoint', sandbox.s3.endpoint, '--replication-num', '1', '--name', 'mig',
-    '--concurrency', String(opts.concurrency ?? 2), '--no-interactive', ...(opts.databases ? ['--databases', opts.databases] : []),
+    '--concurrency', String(opts.concurrency ?? 2), '--no-interactive', ...(opts.databases ? ['--databases', opts.databases] : []), ...(opts.planFlags ?? []),
   ]);
   if (planned.code !== 0) throw new Error(`plan failed: ${planned.err}`);
   return {
-    dir, sandbox, env, planFile: join(dir, 'plans', 'mig.yaml'), run,
+    dir, sandbox, env, planFile: join(dir, 'plans', 'mig.yaml'), run, ...(proxies ? { proxies } : {}),
     async dispose() {
+      if (proxies) await Promise.all([proxies.source.close(), proxies.target.close()]);
       await sandbox.stop();
       rmSync(dir, { recursive: true, force: true });
     },
