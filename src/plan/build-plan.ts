@@ -6,7 +6,7 @@ import { refusedError, usageError } from '../errors.js';
 import { batchTables } from './batches.js';
 import { fingerprintOf } from './fingerprint.js';
 import { followUpSteps } from './followups.js';
-import { backupLabel } from './labels.js';
+import { backupLabel, planIdOf } from './labels.js';
 import { repositoryDefinition } from '../storage/properties.js';
 import type { ClusterRef, Exclusion, Plan, PlanOptions, Repository, RestoreStep, Step } from './schema.js';
 import { pickAlias } from './aliases.js';
@@ -226,6 +226,7 @@ export function buildPlan(input: PlanInput): Plan {
   const plan: Omit<Plan, 'fingerprint'> = {
     version: 1,
     name: input.name,
+    id: planIdOf({ name: input.name, now: input.now, source: input.source.ref, target: input.target.ref, repository: { name: input.repository.name, location: input.repository.settings.location } }),
     createdAt: input.now,
     source: { ...input.source.ref, version: versionString(sourceV), cloud: sourceV.cloud },
     target: { ...input.target.ref, version: versionString(targetV), cloud: targetV.cloud },

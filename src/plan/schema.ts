@@ -215,6 +215,11 @@ export const DatabaseSummarySchema = z.object({
 export const PlanSchema = z.object({
   version: z.literal(1),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+  /**
+   * The migration's id (plan/labels.ts planIdOf): in the default label prefix, so no two plans
+   * share a label. Plans made before it existed have none.
+   */
+  id: z.string().regex(/^[0-9a-f]{8}$/).optional(),
   /** ISO time the plan was made (passed in; the planner reads no clock). */
   createdAt: z.string(),
   source: ClusterRefSchema,

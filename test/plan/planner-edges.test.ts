@@ -162,7 +162,7 @@ describe('plan file text', () => {
   it('names every top-level field that differs, not only steps', () => {
     const a = buildPlan(input());
     const b = buildPlan(input({ now: '2026-11-25T08:00:00.000Z', target: { ...input().target, facts: targetFacts('3.0.5') } }));
-    expect(diffPlans(a, b)).toEqual(['createdAt changed', 'target changed']);
+    expect(diffPlans(a, b)).toEqual(['id changed', 'createdAt changed', 'target changed']);
     expect(diffPlans(a, a)).toEqual([]);
   });
 });

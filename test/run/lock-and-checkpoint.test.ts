@@ -46,7 +46,7 @@ describe('acquireLock', () => {
     const pid = deadPid();
     writeFileSync(path, JSON.stringify({ pid, host: hostname(), since: 'T0' }));
     const lock = acquireLock(path, 'T1');
-    expect(lock.tookOver).toEqual({ pid, host: hostname(), since: 'T0' });
+    expect(lock.tookOver).toEqual({ pid, host: hostname(), since: 'T0', alive: false });
     lock.release();
   });
 
@@ -54,7 +54,7 @@ describe('acquireLock', () => {
     const path = join(dir, 'mig.lock');
     writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname(), since: 'T0' }));
     const lock = acquireLock(path, 'T1');
-    expect(lock.tookOver).toEqual({ pid: process.pid, host: hostname(), since: 'T0' });
+    expect(lock.tookOver).toEqual({ pid: process.pid, host: hostname(), since: 'T0', alive: false });
     expect(() => acquireLock(path, 'T2')).toThrow(/another apply holds/);
     lock.release();
   });

@@ -1,6 +1,7 @@
 // `doris-migrate apply PLAN`: run a plan with a checkpoint after every transition; resume after
 // any interruption. Exit 0 done, 1 a step failed, 3 interrupted, 4 refused.
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, refusedError, usageError } from '../../errors.js';
@@ -36,7 +37,12 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   const checkpoint = fileCheckpoint(statePath(planFile));
   const lock = acquireLock(lockPath(planFile), new Date().toISOString(), { force: flags.forceUnlock ?? false });
   try {
-    if (lock.tookOver) writeLine(io.stderr, `took over a stale lock of pid ${lock.tookOver.pid} (no longer running)`);
+    const was = lock.tookOver;
+    if (was) {
+      writeLine(io.stderr, was.alive
+        ? `took over the lock of pid ${was.pid} on ${was.host} (since ${was.since}), which ${was.host === hostname() ? 'is still running' : 'may still be running on that host'}: stop it, two applies of one plan must not run at once`
+        : `took over a stale lock of pid ${was.pid} (no longer running)`);
+    }
     const state = checkpoint.load();
     if (state && state.fingerprint !== plan.fingerprint) {
       const known = new Set(Object.keys(state.steps));

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/model.js';
 import type { DorisClient } from '../../doris/client.js';
-import { ExitCode, usageError } from '../../errors.js';
+import { ExitCode, refusedError, usageError } from '../../errors.js';
 import type { ConflictPolicy, Plan, PlanOptions, Replication } from '../../plan/schema.js';
 import { checkClusterPair, checkReplicas, tooManyReplicas } from '../../plan/early-checks.js';
 import { collect, keyValues, list, parseClusterUrl, parseSize, positiveInt, type ClusterUrl } from '../flags.js';
@@ -88,8 +88,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   if (jobTimeoutSeconds < 600) throw usageError('bad-timeout', '--job-timeout must be at least 600 seconds (Doris refuses shorter jobs)');
   const name = flags.name ?? `migration-${stamp(now)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw usageError('bad-name', `--name '${name}' may use letters, digits, '.', '_' and '-' only`);
-  const labelPrefix = flags.labelPrefix ?? `dm${stamp(now).replace('-', '').slice(2, 12)}`;
-  if (!/^[A-Za-z0-9_-]{1,24}$/.test(labelPrefix)) throw usageError('bad-label-prefix', `--label-prefix '${labelPrefix}' must be 1-24 letters, digits, '_' or '-'`);
+  if (flags.labelPrefix !== undefined && !/^[A-Za-z0-9_-]{1,24}$/.test(flags.labelPrefix)) throw usageError('bad-label-prefix', `--label-prefix '${flags.labelPrefix}' must be 1-24 letters, digits, '_' or '-'`);
   const out = resolve(io.cwd, flags.out ?? join('plans', `${name}.yaml`));
   const hdfsProperties = keyValues(flags.hdfsProperty, '--hdfs-property');
 
@@ -175,8 +174,10 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
       ] as const);
     }
 
+    const { defaultLabelPrefix, planIdOf } = await import('../../plan/labels.js');
+    const planId = planIdOf({ name, now: now.toISOString(), source: source.url, target: target.url, repository: { name: repository.name, location: repository.settings.location } });
     const options: PlanOptions = {
-      labelPrefix,
+      labelPrefix: flags.labelPrefix ?? defaultLabelPrefix(now.toISOString(), planId),
       concurrency: { source: concurrency, target: concurrency },
       batchBytes,
       jobTimeoutSeconds,
@@ -196,6 +197,9 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
       selection: { ...(databases ? { databases } : {}), ...(flags.tables ? { tables: list(flags.tables)! } : {}), ...(flags.exclude ? { exclude: list(flags.exclude)! } : {}), renames },
       existingLabels: repository.preflight.snapshots.map((s) => s.label),
     });
+    const { labelsInJobHistory } = await import('../../run/label-history.js');
+    const taken = await labelsInJobHistory(plan, { source: source.client, target: target.client });
+    if (taken.length) throw refusedError('label-collision', `the clusters already ran jobs with this plan's labels (${taken.slice(0, 3).join('; ')}${taken.length > 3 ? '; ...' : ''}): another migration uses the label prefix ${options.labelPrefix}; choose another --label-prefix or leave it out (the default is unique to the plan)`);
     const { renderText } = await import('../../plan/render.js');
     io.stdout.write(renderText(plan));
     if (asker && !flags.yes && !(await asker.confirm(`write the plan to ${out}?`))) {
@@ -206,7 +210,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
     writeLine(io.stdout, `Wrote ${out}. Review it with: doris-migrate review ${out} --format markdown`);
     if (asker) {
       // What was answered here, as flags: the same plan again from a script.
-      const line = equivalentCommand(flags, { source: source.url, target: target.url, repository, databases, replication: chosenReplication, conflicts, name, labelPrefix });
+      const line = equivalentCommand(flags, { source: source.url, target: target.url, repository, databases, replication: chosenReplication, conflicts, name, labelPrefix: flags.labelPrefix });
       writeLine(io.stdout, `\nThe same plan without questions:\n${line}`);
       if (repository.typedSecrets.length) writeLine(io.stdout, `(export ${repository.typedSecrets.join(' and ')} before running it or apply)`);
     }
@@ -226,7 +230,8 @@ interface Answers {
   replication: Replication;
   conflicts: ConflictPolicy | undefined;
   name: string;
-  labelPrefix: string;
+  /** Only a prefix given by flag: the default one is unique to each plan made. */
+  labelPrefix: string | undefined;
 }
 
 /** The flags that make this plan again with --no-interactive: every answer, and every flag given. */
@@ -250,7 +255,7 @@ function equivalentCommand(flags: PlanFlags, a: Answers): string {
   const rep = a.replication;
   f.push('num' in rep ? ['--replication-num', String(rep.num)] : 'allocation' in rep ? ['--replication-allocation', rep.allocation] : ['--reserve-replica']);
   if (a.conflicts) f.push(['--on-conflict', a.conflicts]);
-  f.push(['--label-prefix', a.labelPrefix]);
+  if (a.labelPrefix) f.push(['--label-prefix', a.labelPrefix]);
   if (flags.concurrency && flags.concurrency !== '2') f.push(['--concurrency', flags.concurrency]);
   if (flags.batchSize && flags.batchSize !== '1TiB') f.push(['--batch-size', flags.batchSize]);
   if (flags.jobTimeout && flags.jobTimeout !== '86400') f.push(['--job-timeout', flags.jobTimeout]);
@@ -290,7 +295,7 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
     .option('--replication-allocation <alloc>', 'e.g. "tag.location.default: 3"')
     .option('--reserve-replica', "keep each table's source allocation")
     .option('--on-conflict <policy>', 'tables that exist on the target: refuse | skip | alias | atomic-replace', undefined)
-    .option('--label-prefix <p>', 'snapshot label prefix (default dm<date>)')
+    .option('--label-prefix <p>', "snapshot label prefix (default dm<date>_<plan id>, unique to this plan)")
     .option('--concurrency <n>', 'BACKUP/RESTORE jobs at a time per cluster', '2')
     .option('--batch-size <size>', 'bytes per backup job before a database is split (e.g. 1TiB)', '1TiB')
     .option('--job-timeout <seconds>', 'Doris job timeout (>= 600)', '86400')
