@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => m.dispose());
 
-const planAt = async (name: string, repository: string, now: Date, extra: { labelPrefix?: string; onConflict?: string } = {}) => {
+const planAt = async (name: string, repository: string, now: Date, extra: { labelPrefix?: string; onConflict?: string; repositoryName?: string } = {}) => {
   const io = captureIO({ cwd: m.dir, env: m.env });
   // runPlan throws what main renders as one line with its exit code.
   const code = await runPlan(
@@ -46,7 +46,7 @@ describe('labels unique per migration', () => {
   it('refuses (exit 4) a label prefix whose labels the job history already holds', async () => {
     const applied = await m.run(['apply', 'plans/mig.yaml', '--yes', '--poll-interval', '0.02']);
     expect(applied.code, applied.err).toBe(0);
-    const again = await planAt('other', 's3://doris-migrate/other', new Date(), { labelPrefix: 'shared', onConflict: 'alias' });
+    const again = await planAt('other', 's3://doris-migrate/other', new Date(), { labelPrefix: 'shared', onConflict: 'alias', repositoryName: 'other_repo' });
     expect(again.code).toBe(4);
     expect(again.err).toMatch(/the clusters already ran jobs with this plan's labels \(SHOW BACKUP FROM sales on the source: shared_sales_\w+_b1_a1 \(JobId \d+, FINISHED\)/);
     expect(again.err).toContain('choose another --label-prefix');
