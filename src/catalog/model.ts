@@ -45,6 +45,8 @@ export interface Partition {
   /** Row count where the version reports it. */
   rows?: number;
   visibleVersion?: number;
+  /** SHOW PARTITIONS `PartitionId`: a replaced partition (INSERT OVERWRITE, TRUNCATE, REPLACE) gets a new one. */
+  id?: number;
   replicationNum?: number;
   /** Remote storage policy of this partition, if any. */
   storagePolicy?: string;

@@ -244,10 +244,12 @@ function nameList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => (/^`.*`$/.test(s) ? s.slice(1, -1).replace(/``/g, '`') : s));
 }
 
-function partitionFromShow(r: Row): Partition {
+export function partitionFromShow(r: Row): Partition {
   const p: Partition = { name: requireText(r, 'PartitionName'), range: text(r, 'Range') ?? '', dataBytes: parseSize(text(r, 'DataSize')) ?? 0 };
   const rows = num(r, 'RowCount');
   if (rows !== undefined) p.rows = rows;
+  const id = num(r, 'PartitionId');
+  if (id !== undefined) p.id = id;
   const version = num(r, 'VisibleVersion');
   if (version !== undefined) p.visibleVersion = version;
   const replicas = num(r, 'ReplicationNum');

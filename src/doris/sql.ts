@@ -39,6 +39,10 @@ export const sql = {
   cancelRestore: (database: string): string => `CANCEL RESTORE FROM ${quoteIdent(database)}`,
   alterTableSet: (database: string, table: string, properties: Record<string, string>): string =>
     `ALTER TABLE ${quoteQualified(database, table)} SET ${propertiesClause(properties)}`,
+  /** Catch-up `--drop-removed`: IF EXISTS, so a rerun after a crash changes nothing. */
+  dropPartition: (database: string, table: string, partition: string): string => `ALTER TABLE ${quoteQualified(database, table)} DROP PARTITION IF EXISTS ${quoteIdent(partition)}`,
+  /** To Doris's recycle bin (no FORCE), so a mistaken drop can be recovered. */
+  dropTable: (database: string, table: string): string => `DROP TABLE IF EXISTS ${quoteQualified(database, table)}`,
   refreshMaterializedView: (database: string, name: string): string => `REFRESH MATERIALIZED VIEW ${quoteQualified(database, name)} COMPLETE`,
   use: (database: string): string => `USE ${quoteIdent(database)}`,
   showCreateTable: (database: string, table: string): string => `SHOW CREATE TABLE ${quoteQualified(database, table)}`,

@@ -11,6 +11,7 @@ import { repositoryDefinition } from '../storage/properties.js';
 import type { ClusterRef, Exclusion, Plan, PlanOptions, Repository, RestoreStep, Step } from './schema.js';
 import { pickAlias } from './aliases.js';
 import { checkSelection, checkTargetNames, type PlanSelection } from './selection.js';
+import { tableSignature } from './table-signature.js';
 
 export type { PlanSelection } from './selection.js';
 
@@ -96,6 +97,7 @@ export function buildPlan(input: PlanInput): Plan {
   /** `db.table` of tables whose partitions are spread over several jobs. */
   const splitTables = new Set<string>();
   const dbSteps = new Set<string>();
+  const read: NonNullable<Plan['read']> = { selection: { ...(selection.databases ? { databases: selection.databases } : {}), ...(selection.tables ? { tables: selection.tables } : {}), ...(selection.exclude ? { exclude: selection.exclude } : {}) }, tables: {}, targetNames: {}, databases: {} };
   const existingByDatabase = new Map<string, string[]>();
   for (const t of targetFacts.existingTables) {
     const names = existingByDatabase.get(t.database);
@@ -208,6 +210,9 @@ export function buildPlan(input: PlanInput): Plan {
       if (part !== undefined && !laterPart) firstPart.set(part, restoreId);
       for (const t of batch.tables) restoredBy.set(key(db.name, t.name), [...(restoredBy.get(key(db.name, t.name)) ?? []), restoreId]);
     });
+    read.databases[db.name] = target;
+    read.tables[db.name] = Object.fromEntries(keptTables.map((t) => [t.name, tableSignature(t)]));
+    for (const [name, alias] of aliases) if (keptByName.has(name)) read.targetNames[key(db.name, name)] = alias;
     databases.push({
       source: db.name, target, tables: keptTables.length, partitions: keptTables.reduce((s, t) => s + t.partitions.length, 0),
       bytes: keptTables.reduce((s, t) => s + t.dataBytes, 0), rows: keptTables.reduce((s, t) => s + t.rows, 0),
@@ -236,6 +241,7 @@ export function buildPlan(input: PlanInput): Plan {
     steps,
     excluded,
     warnings,
+    read,
   };
   return { ...plan, fingerprint: fingerprintOf(plan) };
 }

@@ -42,6 +42,19 @@ export function planSummary(plan: Plan) {
   };
 }
 
+/** A catch-up plan's summary and what it found changed, for text and Markdown alike. */
+export function catchUpLines(plan: Plan): string[] {
+  const c = plan.catchUp;
+  if (!c) return [];
+  const s = c.summary;
+  const estimate = s.estimatedSeconds !== undefined ? `estimated ${formatDuration(s.estimatedSeconds)} at the previous run's pace` : 'no estimate (the previous run left no timings)';
+  return [
+    `Catch-up ${c.number} of ${c.of}: what changed on the source since ${c.since}`,
+    `${s.partitions} partition(s) in ${s.tables} table(s) to copy, ${formatBytes(s.bytes)}; ${estimate}`,
+    ...c.changes.map((x) => `  ${x.change.padEnd(14)} ${x.object}: ${x.detail}`),
+  ];
+}
+
 const stepLine = (s: Step): string => `${s.id}  ${s.title}${s.dependsOn.length ? `  (after ${s.dependsOn.join(', ')})` : ''}`;
 
 export function renderText(plan: Plan): string {
@@ -54,6 +67,7 @@ export function renderText(plan: Plan): string {
     '',
     `${sum.databases} database(s), ${sum.tables} table(s), ${sum.partitions} partition(s), ${formatBytes(sum.bytes)}, ${sum.rows} row(s)`,
     `${sum.jobs} BACKUP/RESTORE job(s), ${sum.followUps} follow-up(s); estimated ${sum.estimate}`,
+    ...(plan.catchUp ? ['', ...catchUpLines(plan)] : []),
     '',
     'Databases:',
     ...plan.databases.map((d) => `  ${d.source}${d.target !== d.source ? ` -> ${d.target}` : ''}: ${d.tables} table(s), ${formatBytes(d.bytes)}`),
@@ -84,6 +98,7 @@ export function renderMarkdown(plan: Plan): string {
     `| jobs | ${sum.jobs} BACKUP/RESTORE, ${sum.followUps} follow-ups |`,
     `| estimate | ${sum.estimate} |`,
     `| fingerprint | \`${plan.fingerprint}\` |`,
+    ...(plan.catchUp ? ['', '### Catch-up', '', '```', ...catchUpLines(plan), '```'] : []),
     '',
     '### Databases',
     '',

@@ -167,6 +167,19 @@ export const ManualStepSchema = z.object({
   sql: z.array(z.string()).default([]),
 });
 export const VerifyStepSchema = z.object({ ...StepBase, kind: z.literal('verify') });
+/**
+ * Catch-up with `--drop-removed`: what the source dropped goes on the target too. With
+ * `partitions`, `ALTER TABLE ... DROP PARTITION` each; without, `DROP TABLE` (to Doris's recycle
+ * bin, not FORCE).
+ */
+export const DropStepSchema = z.object({
+  ...StepBase,
+  kind: z.literal('drop'),
+  cluster: z.literal('target'),
+  database: z.string(),
+  table: z.string(),
+  partitions: z.array(z.string()).min(1).optional(),
+});
 
 export const StepSchema = z.discriminatedUnion('kind', [
   PreflightStepSchema,
@@ -177,11 +190,13 @@ export const StepSchema = z.discriminatedUnion('kind', [
   FollowUpStepSchema,
   ManualStepSchema,
   VerifyStepSchema,
+  DropStepSchema,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type BackupStep = z.infer<typeof BackupStepSchema>;
 export type RestoreStep = z.infer<typeof RestoreStepSchema>;
 export type FollowUpStep = z.infer<typeof FollowUpStepSchema>;
+export type DropStep = z.infer<typeof DropStepSchema>;
 export type StepKind = Step['kind'];
 
 /** Something the plan leaves out, with why and what to do about it. */
@@ -197,6 +212,8 @@ export const ExclusionSchema = z.object({
     'temp-partition',
     'conflict',
     'user-excluded',
+    /** Catch-up: the table's schema changed and the target cannot replace it (no atomic_restore / force_replace). */
+    'schema-changed',
   ]),
   reason: z.string(),
   remedy: z.string(),
@@ -211,6 +228,65 @@ export const DatabaseSummarySchema = z.object({
   bytes: z.number().int().nonnegative(),
   rows: z.number().int().nonnegative(),
 });
+
+/**
+ * What planning read of the source, for drift detection (`apply` refuses a source that moved away
+ * from it) and for catch-up (which compares the source with it later).
+ */
+export const SourceReadSchema = z.object({
+  /** The selection the plan was made with: a catch-up takes tables added since within it. */
+  selection: z.object({
+    databases: z.array(z.string()).optional(),
+    tables: z.array(z.string()).optional(),
+    exclude: z.array(z.string()).optional(),
+  }),
+  /** Source database -> table -> schema signature (plan/table-signature.ts) of every table the migration holds on the target. */
+  tables: z.record(z.string(), z.record(z.string(), z.string())),
+  /** `db.table` -> its name on the target, where it differs (conflict policy `alias`). */
+  targetNames: z.record(z.string(), z.string()).default({}),
+  /** Source database -> target database, for every database the migration holds. */
+  databases: z.record(z.string(), z.string()).default({}),
+});
+export type SourceRead = z.infer<typeof SourceReadSchema>;
+
+/** `[PartitionId, VisibleVersion]` of one partition as a snapshot (or the read before it) held it. */
+export const PartitionVersionSchema = z.tuple([z.number().int(), z.number().int()]);
+/** Source database -> table -> partition -> id and version. */
+export const PartitionVersionsSchema = z.record(z.string(), z.record(z.string(), z.record(z.string(), PartitionVersionSchema)));
+export type PartitionVersions = z.infer<typeof PartitionVersionsSchema>;
+
+/** One thing a catch-up found changed on the source, as review lists it. */
+export const CatchUpChangeSchema = z.object({
+  /** `db.table` or `db.table.partition`. */
+  object: z.string(),
+  change: z.enum(['changed', 'replaced', 'added', 'dropped', 'schema-changed', 'table-added', 'table-dropped']),
+  detail: z.string(),
+});
+export type CatchUpChange = z.infer<typeof CatchUpChangeSchema>;
+
+/** A catch-up plan: what changed on the source since the plan it follows. */
+export const CatchUpSchema = z.object({
+  /** Name of the plan this one catches up (a migration or an earlier catch-up). */
+  of: z.string(),
+  /** 1 for the first catch-up of a migration, then 2, 3, ... */
+  number: z.number().int().min(1),
+  /** When what the target holds was taken (the previous run's last backup). */
+  since: z.string(),
+  /**
+   * What the target holds from earlier runs and this plan does not copy again; after `apply`, the
+   * versions its own backups captured (in the state) complete the picture for the next catch-up.
+   */
+  baseline: PartitionVersionsSchema,
+  changes: z.array(CatchUpChangeSchema),
+  summary: z.object({
+    partitions: z.number().int().nonnegative(),
+    tables: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+    /** At the previous run's pace; absent when that run left no timings. */
+    estimatedSeconds: z.number().nonnegative().optional(),
+  }),
+});
+export type CatchUp = z.infer<typeof CatchUpSchema>;
 
 export const PlanSchema = z.object({
   version: z.literal(1),
@@ -230,6 +306,10 @@ export const PlanSchema = z.object({
   steps: z.array(StepSchema),
   excluded: z.array(ExclusionSchema).default([]),
   warnings: z.array(z.string()).default([]),
+  /** What planning read of the source (absent in plans made before drift detection). */
+  read: SourceReadSchema.optional(),
+  /** Set on plans written by `catch-up`. */
+  catchUp: CatchUpSchema.optional(),
   /** sha256 of the canonical plan without this field (plan/fingerprint.ts). */
   fingerprint: z.string(),
 });

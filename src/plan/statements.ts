@@ -59,6 +59,8 @@ export function stepStatements(plan: Plan, step: Step, values: RunValues = {}): 
       return step.sql;
     case 'manual':
       return step.sql;
+    case 'drop':
+      return step.partitions ? step.partitions.map((p) => sql.dropPartition(step.database, step.table, p)) : [sql.dropTable(step.database, step.table)];
     case 'preflight':
     case 'verify':
       return [];

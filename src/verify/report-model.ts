@@ -72,6 +72,7 @@ export interface Report {
 const STAGE_OF: Record<Step['kind'], Stage> = {
   preflight: 'preflight', 'create-repository': 'repository', 'create-database': 'repository', backup: 'backup', restore: 'restore',
   colocate: 'follow-ups', 'dynamic-partition': 'follow-ups', mtmv: 'follow-ups', manual: 'follow-ups', verify: 'verify',
+  drop: 'restore',
 };
 
 const seconds = (from?: string, to?: string): number | undefined => (from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : undefined);

@@ -49,5 +49,16 @@ export function verifyScope(plan: Plan): VerifyScope {
       });
     }
   }
+  // A catch-up copies parts of tables; what it must leave is the whole migration matching.
+  if (plan.catchUp && plan.read) {
+    for (const t of tables.values()) delete t.partitions;
+    for (const [source, names] of Object.entries(plan.read.tables)) {
+      const targetDatabase = plan.read.databases[source] ?? databases.get(source) ?? source;
+      databases.set(source, targetDatabase);
+      for (const name of Object.keys(names)) {
+        if (!tables.has(key(source, name))) tables.set(key(source, name), { sourceDatabase: source, targetDatabase, name, targetName: plan.read.targetNames[`${source}.${name}`] ?? name });
+      }
+    }
+  }
   return { databases, tables: [...tables.values()], mvs };
 }
