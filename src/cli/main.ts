@@ -3,8 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, isMigrateError } from '../errors.js';
 import { registrars } from './commands/index.js';
 import { processIO, writeLine, type CliIO } from './io.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 export function buildProgram(io: CliIO, done: (p: Promise<number>) => void): Command {
   const program = new Command('doris-migrate')

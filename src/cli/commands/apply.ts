@@ -1,18 +1,24 @@
 // `doris-migrate apply PLAN`: run a plan with a checkpoint after every transition; resume after
 // any interruption. Exit 0 done, 1 a step failed, 3 interrupted, 4 refused.
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, refusedError, usageError } from '../../errors.js';
+import { ExitCode, isMigrateError, refusedError, usageError } from '../../errors.js';
 import { positiveInt } from '../flags.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lineRenderer } from '../progress.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
+import type { Plan } from '../../plan/schema.js';
+import type { CheckpointStore } from '../../run/checkpoint.js';
 import type { RunEvent } from '../../run/events.js';
 import type { RunState } from '../../run/state-model.js';
+import type { RepositoryBackend } from '../../storage/backend.js';
+import type { RepositorySecrets } from '../../storage/properties.js';
+import type { Trail } from '../trail.js';
+import { VERSION } from '../version.js';
 
 export interface ApplyFlags {
   yes?: boolean;
@@ -22,6 +28,7 @@ export interface ApplyFlags {
   acceptPlanChanges?: boolean;
   followups?: boolean;
   cleanup?: boolean;
+  json?: boolean;
 }
 
 export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, signal: AbortSignal): Promise<number> {
@@ -31,6 +38,9 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   if (concurrency) plan.options.concurrency = { source: concurrency, target: concurrency };
   const pollSeconds = flags.pollInterval === undefined ? 10 : Number(flags.pollInterval);
   if (!(pollSeconds > 0)) throw usageError('bad-poll', `--poll-interval must be a positive number of seconds, got '${flags.pollInterval}'`);
+  // With --json, stdout carries only the event lines; everything meant for a person goes to stderr.
+  const say = (line: string) => writeLine(flags.json ? io.stderr : io.stdout, line);
+  const ask = await prompter(io, flags);
 
   const { fileCheckpoint } = await import('../../run/checkpoint.js');
   const { acquireLock } = await import('../../run/lock.js');
@@ -53,69 +63,162 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
       for (const id of added) state.steps[id] = { status: 'pending', attempt: 0, history: [] };
       state.fingerprint = plan.fingerprint;
     }
+    // Secrets missing from the environment are asked here, hidden, before anything is confirmed
+    // or connected; they live in this process only.
+    const env = { ...io.env };
+    if (ask) for (const variable of missingSecrets(plan, env)) env[variable] = await ask.password(`${variable} is not set: ${secretPurpose(plan, variable)} (hidden; empty for none):`);
     const { readCredentials } = await import('../../storage/credentials.js');
-    const secrets = readCredentials(plan.repository.settings, io.env);
+    const secrets = readCredentials(plan.repository.settings, env);
     const { openRepository } = await import('../../storage/backend.js');
     const repository = plan.repository.settings.backend === 'hdfs' && !plan.repository.settings.webhdfs ? undefined : await openRepository(plan.repository.settings, secrets);
-    if (io.interactive && !flags.yes) {
-      const { confirm } = await import('@inquirer/prompts');
+    if (ask && !flags.yes) {
       const pending = plan.steps.filter((s) => (state?.steps[s.id]?.status ?? 'pending') !== 'done').length;
-      if (!(await confirm({ message: `apply ${plan.name} (${pending} of ${plan.steps.length} steps to go) to ${plan.target.host}:${plan.target.port}?`, default: false }))) return ExitCode.Ok;
+      if (!(await ask.confirm(`apply ${plan.name} (${pending} of ${plan.steps.length} steps to go) to ${plan.target.host}:${plan.target.port}?`))) {
+        writeLine(io.stderr, 'nothing done');
+        return ExitCode.Ok;
+      }
     }
-    const clusters = await openClusters(plan, io);
+    const { openTrail } = await import('../trail.js');
+    const trail = openTrail(planFile, [env[plan.source.passwordEnv], env[plan.target.passwordEnv], ...Object.values(secrets as Record<string, string | undefined>)], flags.json ? (line) => writeLine(io.stdout, line) : undefined);
+    trail.write({ kind: 'apply-started', plan: plan.name, fingerprint: plan.fingerprint, tool: VERSION, operator: operatorName(), host: hostname(), pid: process.pid });
+    const ended = (result: string, exitCode: number, extra: { error?: string; report?: string } = {}) => trail.write({ kind: 'apply-ended', result, exitCode, ...extra });
     try {
-      const { applyPlan } = await import('../../run/executor.js');
-      const run = (followups: boolean, initial: typeof state) => {
-        const runWith = (emit: (e: RunEvent) => void) =>
-          applyPlan(plan, { ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, emit, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups }, initial);
-        return io.stdoutIsTTY && !io.env.CI ? import('../live-progress.js').then((m) => m.withLiveProgress(plan, runWith)) : runWith(lineRenderer(io));
-      };
-      const { writeReport } = await import('../report-file.js');
-      let result: Awaited<ReturnType<typeof run>>['result'];
-      let finalState: RunState;
-      try {
-        ({ result, state: finalState } = await run(flags.followups ?? false, state));
-        // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
-        const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
-        if (result === 'done' && manual.length && io.interactive && !flags.yes && !flags.followups) {
-          const { confirm } = await import('@inquirer/prompts');
-          if (await confirm({ message: `${manual.length} follow-up(s) above are for a person. Are they done? (their SQL, if any, runs now)`, default: false })) {
-            ({ result, state: finalState } = await run(true, finalState));
-          }
-        }
-      } catch (e) {
-        // The run stopped on an error of ours: the report still shows what the checkpoint holds
-        // (if that cannot be read or written either, the run's own error is the one to show).
-        try {
-          writeLine(io.stderr, `report: ${writeReport(planFile, plan, checkpoint.load() ?? state, new Date())}`);
-        } catch {
-          /* keep e */
-        }
-        throw e;
-      }
-      const report = writeReport(planFile, plan, finalState, new Date());
-      if (result === 'refused') throw refusedError('preflight', `preflight refused the plan (see the failed step above); report: ${report}`);
-      writeLine(io.stdout, `state: ${checkpoint.path}`);
-      if (flags.cleanup) {
-        if (result !== 'done') writeLine(io.stderr, 'not cleaning up: the migration is not done and verified');
-        else if (!repository) writeLine(io.stderr, `not cleaning up: ${plan.repository.settings.location} cannot be reached from here; delete the snapshots with the storage's own tools`);
-        else {
-          // Every label this migration used, including burned attempts, and nothing else.
-          const labels = new Set(Object.values(finalState.steps).flatMap((s) => [...(s.label ? [s.label] : []), ...s.history.map((h) => h.label)]));
-          let files = 0;
-          for (const label of labels) files += await repository.deleteSnapshot(plan.repository.name, label);
-          writeLine(io.stdout, `cleanup: deleted ${labels.size} snapshot(s), ${files} file(s) from ${plan.repository.settings.location}`);
-        }
-      }
-      // Last, so a reader finds it at the bottom of the output.
-      writeLine(io.stdout, `report: ${report}`);
-      return result === 'done' ? ExitCode.Ok : result === 'interrupted' ? ExitCode.Interrupted : ExitCode.StepFailed;
-    } finally {
-      await clusters.close();
+      const code = await runWithClusters(plan, planFile, { ...io, env }, flags, { checkpoint, repository, secrets, signal, pollSeconds, trail, say, ask, state, ended });
+      return code;
+    } catch (e) {
+      ended('error', isMigrateError(e) ? e.exitCode : ExitCode.StepFailed, { error: e instanceof Error ? e.message : String(e) });
+      throw e;
     }
   } finally {
     lock.release();
   }
+}
+
+interface RunParts {
+  checkpoint: CheckpointStore;
+  repository: RepositoryBackend | undefined;
+  secrets: RepositorySecrets;
+  signal: AbortSignal;
+  pollSeconds: number;
+  trail: Trail;
+  say: (line: string) => void;
+  ask: Prompter | undefined;
+  state: RunState | undefined;
+  ended: (result: string, exitCode: number, extra?: { error?: string; report?: string }) => void;
+}
+
+async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: ApplyFlags, p: RunParts): Promise<number> {
+  const { checkpoint, repository, secrets, signal, pollSeconds, trail, say, state } = p;
+  const clusters = await openClusters(plan, io);
+  try {
+    const { applyPlan } = await import('../../run/executor.js');
+    let bytes = { moved: 0, total: 0 };
+    const run = (followups: boolean, initial: typeof state) => {
+      const runWith = (render: (e: RunEvent) => void) =>
+        applyPlan(
+          plan,
+          {
+            ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups,
+            emit: (e) => {
+              if (e.kind === 'run-finished') bytes = { moved: e.bytesDone, total: e.bytesTotal };
+              trail.write(e);
+              render(e);
+            },
+          },
+          initial,
+        );
+      if (flags.json) return runWith(() => undefined);
+      return io.stdoutIsTTY && !io.env.CI ? import('../live-progress.js').then((m) => m.withLiveProgress(plan, runWith, (r) => r.result === 'done')) : runWith(lineRenderer(io));
+    };
+    const { writeReport } = await import('../report-file.js');
+    let result: Awaited<ReturnType<typeof run>>['result'];
+    let finalState: RunState;
+    try {
+      ({ result, state: finalState } = await run(flags.followups ?? false, state));
+      // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
+      const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
+      if (result === 'done' && manual.length && p.ask && !flags.yes && !flags.followups) {
+        if (await p.ask.confirm(`${manual.length} follow-up(s) above are for a person. Are they done? (their SQL, if any, runs now)`)) {
+          ({ result, state: finalState } = await run(true, finalState));
+        }
+      }
+    } catch (e) {
+      // The run stopped on an error of ours: the report still shows what the checkpoint holds
+      // (if that cannot be read or written either, the run's own error is the one to show).
+      try {
+        writeLine(io.stderr, `report: ${writeReport(planFile, plan, checkpoint.load() ?? state, new Date())}`);
+      } catch {
+        /* keep e */
+      }
+      throw e;
+    }
+    const report = writeReport(planFile, plan, finalState, new Date());
+    const { summaryLines } = await import('../run-summary.js');
+    const summary = () => summaryLines({ plan, state: finalState, result, bytes, report });
+    if (result === 'refused') {
+      for (const line of summary()) say(line);
+      p.ended(result, ExitCode.Refused, { report });
+      throw refusedError('preflight', `preflight refused the plan (see the failed step above); report: ${report}`);
+    }
+    say(`state: ${checkpoint.path}`);
+    if (flags.cleanup) {
+      if (result !== 'done') writeLine(io.stderr, 'not cleaning up: the migration is not done and verified');
+      else if (!repository) writeLine(io.stderr, `not cleaning up: ${plan.repository.settings.location} cannot be reached from here; delete the snapshots with the storage's own tools`);
+      else {
+        // Every label this migration used, including burned attempts, and nothing else.
+        const labels = new Set(Object.values(finalState.steps).flatMap((s) => [...(s.label ? [s.label] : []), ...s.history.map((h) => h.label)]));
+        let files = 0;
+        for (const label of labels) files += await repository.deleteSnapshot(plan.repository.name, label);
+        say(`cleanup: deleted ${labels.size} snapshot(s), ${files} file(s) from ${plan.repository.settings.location}`);
+      }
+    }
+    say(`log: ${trail.path}`);
+    // Last, so a reader finds the outcome and the report at the bottom of the output.
+    for (const line of summary()) say(line);
+    const code = result === 'done' ? ExitCode.Ok : result === 'interrupted' ? ExitCode.Interrupted : ExitCode.StepFailed;
+    p.ended(result, code, { report });
+    return code;
+  } finally {
+    await clusters.close();
+  }
+}
+
+/** Who ran it: the login name, or the user id where there is none (containers). */
+export function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+/** The environment variables this plan's clusters and repository read that are not set. */
+function missingSecrets(plan: Plan, env: NodeJS.ProcessEnv): string[] {
+  const s = plan.repository.settings;
+  const repo = s.backend === 's3' ? [s.accessKeyEnv, s.secretKeyEnv] : s.backend === 'azure' ? [s.accountKeyEnv] : [];
+  return [...new Set([plan.source.passwordEnv, plan.target.passwordEnv, ...repo])].filter((v) => env[v] === undefined);
+}
+
+function secretPurpose(plan: Plan, variable: string): string {
+  if (variable === plan.source.passwordEnv) return `password of ${plan.source.user}@${plan.source.host}:${plan.source.port}`;
+  if (variable === plan.target.passwordEnv) return `password of ${plan.target.user}@${plan.target.host}:${plan.target.port}`;
+  return `credential of the repository ${plan.repository.settings.location}`;
+}
+
+interface Prompter {
+  password(message: string): Promise<string>;
+  confirm(message: string): Promise<boolean>;
+}
+
+/** Prompts in a terminal only; with --json they write to stderr, keeping stdout for events. */
+async function prompter(io: CliIO, flags: ApplyFlags): Promise<Prompter | undefined> {
+  if (!io.interactive) return undefined;
+  const p = await import('@inquirer/prompts');
+  const context = flags.json ? { output: io.stderr } : undefined;
+  return {
+    password: (message) => p.password({ message, mask: '*' }, context),
+    confirm: (message) => p.confirm({ message, default: false }, context),
+  };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts; leaves no listener behind. */
@@ -162,6 +265,7 @@ export const registerApply: CommandRegistrar = (program: Command, io, done) => {
     .option('--force-unlock', "take the plan's lock even if another host holds it")
     .option('--accept-plan-changes', 'continue a started migration with an edited plan')
     .option('--followups', "run the manual follow-ups' SQL and count them done (you checked them)")
+    .option('--json', 'write the run\'s events to stdout as JSON lines (the same lines as plans/<name>.log), for CI')
     .option('--cleanup', "after a verified run, delete this migration's snapshots from the repository (never by default)")
     .action((plan: string, flags: ApplyFlags) => done(runApply(plan, flags, io, signalController(io).signal)));
 };
