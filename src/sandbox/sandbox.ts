@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from './simulator.js';
+import type { ResourceConfig } from './jobs/resources.js';
 import { startAzurite, startS3Server, type AzuriteServer, type S3Server } from './stack/object-servers.js';
 
 export interface SandboxOptions {
@@ -13,6 +14,7 @@ export interface SandboxOptions {
   seedSql?: string;
   timeScale?: number;
   speedBytesPerSecond?: number;
+  resources?: Partial<ResourceConfig>;
   rootPassword?: string;
   /** Start Azurite too (heavier); default true. */
   azure?: boolean;
@@ -30,7 +32,7 @@ export interface Sandbox {
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const common = { timeScale: opts.timeScale, speedBytesPerSecond: opts.speedBytesPerSecond, rootPassword: opts.rootPassword ?? '' };
+  const common = { timeScale: opts.timeScale, speedBytesPerSecond: opts.speedBytesPerSecond, resources: opts.resources, rootPassword: opts.rootPassword ?? '' };
   const started: { stop(): Promise<void> }[] = [];
   try {
     const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'] });

@@ -3,6 +3,7 @@ import { SimClock } from './clock.js';
 import { Engine, type Session } from './engine.js';
 import { coreStatements } from './exec/index.js';
 import { installJobs, type JobsHandle } from './jobs/index.js';
+import type { ResourceConfig } from './jobs/resources.js';
 import { addUser } from './exec/users.js';
 import { Persistence } from './persist.js';
 import { listen, type WireServer } from './server.js';
@@ -22,8 +23,10 @@ export interface SimulatorOptions {
   rootPassword?: string;
   /** Simulated seconds per real second. Default 1. */
   timeScale?: number;
-  /** Bytes per simulated second per backend that jobs move (used by the job engine). */
+  /** Bytes per simulated second one upload or download worker of a backend moves. */
   speedBytesPerSecond?: number;
+  /** The resource model's settings (worker pools, per-tablet costs, shared or independent transfers). */
+  resources?: Partial<ResourceConfig>;
   /** SQL script run as root once the world is new. */
   seedSql?: string;
   /** Alive backends for a new world. Default 3. */
@@ -70,7 +73,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     world.databases.__internal_schema = { id: allocId(world), name: '__internal_schema', properties: {}, tables: {}, createTime: clock.now() };
   }
   loaded = undefined;
-  const jobs = installJobs(engine, options.dataDir, options.speedBytesPerSecond);
+  const jobs = installJobs(engine, options.dataDir, options.speedBytesPerSecond, options.resources);
 
   const execute = async (sql: string): Promise<void> => {
     const session: Session = { id: 0, user: engine.world.users.root!, db: undefined, vars: {} };

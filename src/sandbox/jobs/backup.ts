@@ -9,6 +9,7 @@ import { jobsState, type BackupJob, type TableRef } from './model.js';
 import type { ObjStore } from '../objstore/types.js';
 import { listSnapshots, uploadContent, uploadInfo, viewsOf, type BackupObjects, type SnapshotMeta } from '../repository/snapshots.js';
 import { checkLabel, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
+import { tabletsOf } from './resources.js';
 
 /** The `db.label` a BACKUP/RESTORE statement names, for the job history (even when it fails). */
 export function statementTarget(sql: string, currentDb: string | undefined): { db: string; label: string } {
@@ -109,6 +110,7 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
     status: '[OK]', timeoutSeconds: timeout, nextAt: now + 3000, bytes: content === 'ALL' ? bytes : 0, progress: '',
     objs: tables.map((t) => `[${db.name}.${t.name}${partsOf(t) ? `PARTITIONS (${partsOf(t)!.join(', ')})` : ''}]`).join(', '),
     refs, exclude, content: content, snapshotFinishedTime: null, uploadFinishedTime: null, uploadStarted: false,
+    tablets: tables.filter((t) => t.type === 'OLAP').reduce((n, t) => n + tabletsOf(t, partsOf(t)), 0),
   };
   const state = jobsState(sim.world);
   state.jobs.push(job);

@@ -12,9 +12,10 @@ import { storeSpec } from '../repository/properties.js';
 import { createRepository, dropRepository, showCreateRepository, showRepositories, type OpenStore } from './repository.js';
 import { restoreStatement } from './restore.js';
 import { startRunner } from './runner.js';
+import { resourceSettings, type ResourceConfig } from './resources.js';
 import { cancelStatement, showBackup, showRestore, showSnapshot } from './show-jobs.js';
 
-/** Default transfer speed: 100 MB per simulated second per backend. */
+/** Default transfer speed: 100 MB per simulated second per upload or download worker of a backend. */
 export const DEFAULT_SPEED = 100 * 1024 * 1024;
 
 function jobFaults(c: Cursor, { sim }: Ctx): Result | undefined {
@@ -32,8 +33,33 @@ function jobFaults(c: Cursor, { sim }: Ctx): Result | undefined {
     sim.changed();
     return ok();
   }
+  if (c.accept('SET', 'BACKEND', 'CONFIG')) {
+    // ADMIN SIM SET BACKEND CONFIG ("upload_worker_count" = "2", ...): every backend alike.
+    const props = c.properties();
+    c.end();
+    let settings: Partial<ResourceConfig>;
+    try {
+      settings = resourceSettings(props);
+    } catch (e) {
+      throw dorisError((e as Error).message);
+    }
+    state.resources = { ...state.resources, ...settings };
+    sim.changed();
+    return ok();
+  }
   if (c.accept('SET', 'REPOSITORY')) {
     const name = c.ident();
+    if (c.accept('BANDWIDTH')) {
+      // ADMIN SIM SET REPOSITORY <name> BANDWIDTH <bytes per second>; 0 lifts the cap.
+      const cap = c.number();
+      c.end();
+      if (!state.repositories[name]) throw dorisError(`Repository ${name} does not exist`);
+      if (!(cap >= 0)) throw dorisError('bandwidth must be a non-negative number of bytes per second');
+      state.bandwidth = { ...state.bandwidth, [name]: cap };
+      if (cap === 0) delete state.bandwidth[name];
+      sim.changed();
+      return ok();
+    }
     const reachable = c.accept('REACHABLE') ? true : (c.expect('UNREACHABLE'), false);
     c.end();
     if (!state.repositories[name]) throw dorisError(`Repository ${name} does not exist`);
@@ -55,7 +81,8 @@ export interface JobsHandle {
   stop(): void;
 }
 
-export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED): JobsHandle {
+export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED, resources?: Partial<ResourceConfig>): JobsHandle {
+  if (resources) jobsState(sim.world).resources = { ...jobsState(sim.world).resources, ...resources };
   const opened = new Map<string, Promise<ObjStore>>();
   const open: OpenStore = (repoName, spec, location) => {
     // One client per repository and configuration; the fault switch is read on every call.

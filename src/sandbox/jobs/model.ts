@@ -1,6 +1,7 @@
 // Repositories and BACKUP/RESTORE jobs as the simulator keeps them (world.extensions.jobs).
 import type { RepoKind } from '../repository/properties.js';
 import type { Cell, SimWorld } from '../store.js';
+import type { ResourceConfig, SlotUse } from './resources.js';
 
 export type { RepoKind };
 
@@ -45,7 +46,9 @@ interface JobBase {
   bytes: number;
   progress: string;
   /** UPLOADING / DOWNLOADING: simulated start and end, and the number of files moved (for Progress). */
-  transfer?: { start: number; end: number; files: number };
+  transfer?: { start: number; end: number; files: number; slots?: SlotUse[] };
+  /** Tablets the job covers (its per-tablet costs and upload/download tasks); set at submission or once the restore set is known. */
+  tablets?: number;
 }
 
 export interface BackupJob extends JobBase {
@@ -118,6 +121,10 @@ export interface JobsState {
   history: HistoryEntry[];
   failRules: FailRule[];
   unreachable: string[];
+  /** Resource model settings given at start or by `ADMIN SIM SET BACKEND CONFIG` (defaults fill the rest). */
+  resources?: Partial<ResourceConfig>;
+  /** Bytes per simulated second this cluster may move to or from a repository, by repository name. */
+  bandwidth?: Record<string, number>;
   /** Simulated time of the last background repository ping (every 10 minutes, as Doris does). */
   lastPing?: number;
 }

@@ -1,6 +1,7 @@
 // Moves jobs through their states on the simulator's clock: one state per scheduler tick (3
-// simulated seconds), transfers lasting bytes / (speed x alive backends). Failures become
-// CANCELLED with a Status text, as Doris reports asynchronous errors.
+// simulated seconds), plus the per-tablet costs and the transfers the resource model books
+// (resources.ts: the backends' upload and download workers, shared by the cluster's jobs).
+// Failures become CANCELLED with a Status text, as Doris reports asynchronous errors.
 import type { Engine } from '../engine.js';
 import { jobsState, isDone, type BackupJob, type Job, type RestoreJob } from './model.js';
 import type { ObjStore } from '../objstore/types.js';
@@ -9,6 +10,8 @@ import { captureSnapshot, writeSnapshotData, writeSnapshotInfo } from './backup.
 import { pingRepositories } from './ping.js';
 import { commitRestore, createTables, selectRestoreSet, undoRestore, unreadableSnapshot, validateRestore } from './restore.js';
 import { atLeast } from '../version.js';
+import { bookTransfer, DEFAULT_RESOURCES, perTabletMs, tabletsOf, type ResourceConfig } from './resources.js';
+import { replicaCount } from '../store.js';
 
 /** Doris's backup handler interval (backup_handler_update_interval_millis). */
 export const TICK_MS = 3000;
@@ -16,7 +19,7 @@ export const TICK_MS = 3000;
 export interface RunnerDeps {
   sim: Engine;
   store: (repo: string) => Promise<ObjStore>;
-  /** Bytes per simulated second per alive backend. */
+  /** Bytes per simulated second one upload or download worker of a backend moves. */
   speed: number;
 }
 
@@ -34,12 +37,28 @@ export function cancel(sim: Engine, job: Job, status: string): void {
   if (job.kind === 'restore') undoRestore(sim, job);
 }
 
+export const resourcesOf = (sim: Engine): ResourceConfig => ({ ...DEFAULT_RESOURCES, ...jobsState(sim.world).resources });
+
+const aliveBackends = (sim: Engine): number => Math.max(1, sim.world.backends.alive);
+
+/** Books the job's upload (backup) or download (restore) on the cluster's worker pools. */
 function startTransfer(deps: RunnerDeps, job: Job, files: number): void {
-  const now = deps.sim.clock.now();
-  const ms = Math.max(TICK_MS, Math.ceil((job.bytes / (deps.speed * Math.max(1, deps.sim.world.backends.alive))) * 1000));
-  job.transfer = { start: now, end: now + ms, files };
-  job.nextAt = now + ms;
+  const { sim } = deps;
+  const now = sim.clock.now();
+  const config = resourcesOf(sim);
+  const state = jobsState(sim.world);
+  const moving = job.kind === 'backup' ? 'UPLOADING' : 'DOWNLOADING';
+  const busy = config.transfers === 'shared' ? state.jobs.filter((j) => j !== job && j.state === moving && j.transfer).flatMap((j) => j.transfer!.slots ?? []) : [];
+  const booked = bookTransfer({
+    now, bytes: job.bytes, tablets: job.tablets ?? 1, backends: aliveBackends(sim), workers: job.kind === 'backup' ? config.uploadWorkers : config.downloadWorkers,
+    speed: deps.speed, cap: state.bandwidth?.[job.repo], busy, minMs: TICK_MS,
+  });
+  job.transfer = { start: booked.start, end: booked.end, files, slots: booked.slots };
+  job.nextAt = booked.end;
 }
+
+/** The next step's time after a state whose work costs `ms` on top of the tick. */
+const after = (now: number, ms: number): number => now + TICK_MS + ms;
 
 /** Restore CREATING (a state of its own on newer builds). */
 const hasCreating = (sim: Engine): boolean => {
@@ -57,7 +76,8 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
     case 'PENDING':
       job.jobId = job.key;
       job.state = 'SNAPSHOTING';
-      break;
+      job.nextAt = after(now, perTabletMs(resourcesOf(sim).snapshotMsPerTablet, job.tablets ?? 0, aliveBackends(sim)));
+      return;
     case 'SNAPSHOTING': {
       if (!sim.world.databases[job.db]) return cancel(sim, job, `[COMMON_ERROR, msg: database ${job.db} does not exist]`);
       const meta = captureSnapshot(sim, job);
@@ -151,15 +171,25 @@ async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
       }
       job.jobId = job.key;
       job.bytes = set.reduce((s, t) => s + t.partitions.reduce((x, p) => x + (p.syntheticBytes ?? JSON.stringify(p.rows).length), 0), 0);
+      const olap = set.filter((t) => t.type === 'OLAP');
+      job.tablets = olap.reduce((n, t) => n + tabletsOf(t), 0);
+      const replicas = olap.reduce((n, t) => n + tabletsOf(t) * Math.max(1, replicaCount(job.props.reserveReplica ? (t.properties.replication_allocation ?? '') : job.props.replicationAllocation)), 0);
+      const config = resourcesOf(sim);
+      const creating = perTabletMs(config.createMsPerReplica, replicas, aliveBackends(sim));
+      const snapshotting = perTabletMs(config.snapshotMsPerTablet, job.tablets, aliveBackends(sim));
       // Existing tables stop taking loads and DDL for the whole job.
       for (const t of set) if (db.tables[t.name]?.type === 'OLAP') db.tables[t.name]!.state = 'RESTORE';
-      if (hasCreating(sim)) job.state = 'CREATING';
-      else {
+      if (hasCreating(sim)) {
+        job.state = 'CREATING';
+        job.nextAt = after(now, creating);
+      } else {
+        // Older builds create the replicas within PENDING and show SNAPSHOTING next.
         createTables(sim, job, db, set);
         job.metaPreparedTime = now;
         job.state = 'SNAPSHOTING';
+        job.nextAt = after(now, creating + snapshotting);
       }
-      break;
+      return;
     }
     case 'CREATING': {
       let meta: SnapshotMeta;
@@ -173,7 +203,8 @@ async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
       createTables(sim, job, db, selectRestoreSet(job, meta));
       job.metaPreparedTime = now;
       job.state = 'SNAPSHOTING';
-      break;
+      job.nextAt = after(now, perTabletMs(resourcesOf(sim).snapshotMsPerTablet, job.tablets ?? 0, aliveBackends(sim)));
+      return;
     }
     case 'SNAPSHOTING':
       job.snapshotFinishedTime = now;
@@ -198,7 +229,8 @@ async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
       break;
     case 'COMMIT':
       job.state = 'COMMITTING';
-      break;
+      job.nextAt = after(now, perTabletMs(resourcesOf(sim).commitMsPerTablet, job.tablets ?? 0, aliveBackends(sim)));
+      return;
     case 'COMMITTING': {
       let meta = captured.get(job);
       if (!meta) {
