@@ -6,12 +6,13 @@ import { aCatalog, aPartitionedTable, targetFacts } from './catalog-builder.js';
 
 const GiB = 1024 ** 3;
 
-export function skewedPlan(opts: { databases?: number; concurrency?: number; batchBytes?: number } = {}): Plan {
-  const n = opts.databases ?? 30;
+/** `sizes`: each database's bytes (default: `databases` of them spread geometrically from 1 GiB to 5 TiB). */
+export function skewedPlan(opts: { databases?: number; concurrency?: number; batchBytes?: number; sizes?: number[] } = {}): Plan {
+  const n = opts.sizes?.length ?? opts.databases ?? 30;
   const builder = aCatalog();
   for (let i = 0; i < n; i++) {
     // Geometric spread from 1 GiB to 5 TiB.
-    const total = Math.round(GiB * Math.pow(5 * 1024, i / (n - 1)));
+    const total = opts.sizes?.[i] ?? Math.round(GiB * Math.pow(5 * 1024, i / (n - 1)));
     const tables = 4;
     builder.withDb(`db${String(i).padStart(2, '0')}`, { with: Array.from({ length: tables }, (_, t) => aPartitionedTable(`t${t}`, 8, Math.max(1, Math.round(total / tables / 8)))) });
   }
