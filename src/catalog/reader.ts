@@ -15,7 +15,11 @@ export type ReadEvent = { kind: 'phase'; phase: string } | { kind: 'progress'; p
 export interface ReadOptions {
   /** Only these databases (default: every user database). */
   databases?: string[];
-  /** Probe SHOW TEMPORARY PARTITIONS per OLAP table (one query each). Default: only on versions already reading per table. */
+  /**
+   * Versions without information_schema.partitions (2.0, 2.1 before 2.1.7, 3.0 before 3.0.2):
+   * probe SHOW TEMPORARY PARTITIONS per OLAP table (one query each; default true). Newer
+   * versions find the tables with temporary partitions from partition counts and ask only those.
+   */
   probeTemporaryPartitions?: boolean;
   onEvent?: (e: ReadEvent) => void;
 }
@@ -125,9 +129,11 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
 
   const olap = [...tables.entries()].filter(([, t]) => t.kind === 'olap');
   const dbOf = (key: string) => dbs.get(key.split('\u0000')[0]!)!;
+  /** table_options.PARTITION_NUM: the table's partitions without the temporary ones (Doris's getPartitionNum). */
+  const partitionNum = new Map<Table, number>();
   if (caps.tableOptions && caps.tableProperties && caps.partitionsInfoSchema) {
     emit({ kind: 'phase', phase: 'table details' });
-    await eachRow(client, sql.infoSchema('table_options', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM'], scope, SYSTEM_DATABASES), (r) => {
+    await eachRow(client, sql.infoSchema('table_options', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM', 'PARTITION_NUM'], scope, SYSTEM_DATABASES), (r) => {
       const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
       if (!t) return;
       const model = MODEL[text(r, 'TABLE_MODEL') ?? ''];
@@ -135,6 +141,8 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       t.keyColumns = nameList(text(r, 'TABLE_MODEL_KEY'));
       const type = text(r, 'DISTRIBUTE_TYPE') === 'RANDOM' ? 'RANDOM' : 'HASH';
       t.distribution = { type, columns: type === 'HASH' ? nameList(text(r, 'DISTRIBUTE_KEY')) : [], buckets: num(r, 'BUCKETS_NUM') ?? 0 };
+      const count = num(r, 'PARTITION_NUM');
+      if (count !== undefined) partitionNum.set(t, count);
     });
     const props = new Map<Table, Record<string, string>>();
     await eachRow(client, sql.infoSchema('table_properties', ['TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], scope, SYSTEM_DATABASES), (r) => {
@@ -176,17 +184,24 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     }
   }
 
-  if (options.probeTemporaryPartitions ?? !caps.partitionsInfoSchema) {
-    // One statement per table, a few in flight at once (the client's pool), so the FE's answer
-    // time overlaps the trips instead of adding up.
+  // Temporary partitions (BACKUP refuses their tables). information_schema.partitions lists them
+  // among the others, unmarked, while table_options.PARTITION_NUM counts only the others: a table
+  // with more partition rows than that has some, and only those tables are asked which. Without
+  // those views, one statement per table (unless the caller opts out).
+  const infoSchemaCounts = caps.tableOptions && caps.tableProperties && caps.partitionsInfoSchema;
+  const probe = infoSchemaCounts ? olap.filter(([, t]) => t.partitions.length > (partitionNum.get(t) ?? t.partitions.length)) : (options.probeTemporaryPartitions ?? true) ? olap : [];
+  if (probe.length > 0) {
+    // A few in flight at once (the client's pool), so the FE's answer time overlaps the trips.
     emit({ kind: 'phase', phase: 'temporary partitions' });
     let next = 0;
     let done = 0;
     const worker = async (): Promise<void> => {
-      while (next < olap.length) {
-        const [key, t] = olap[next++]!;
+      while (next < probe.length) {
+        const [key, t] = probe[next++]!;
         t.tempPartitions = (await client.query(sql.showPartitions(dbOf(key).name, t.name, true))).map((r) => requireText(r, 'PartitionName'));
-        emit({ kind: 'progress', phase: 'temporary partitions', done: ++done, total: olap.length });
+        const temp = new Set(t.tempPartitions);
+        t.partitions = t.partitions.filter((p) => !temp.has(p.name));
+        emit({ kind: 'progress', phase: 'temporary partitions', done: ++done, total: probe.length });
       }
     };
     await Promise.all(Array.from({ length: TEMP_PROBES_IN_FLIGHT }, worker));

@@ -56,9 +56,10 @@ describe.each(['2.0', '2.1.5', '2.1', '3.0', '4.0', 'cloud'])('reading a %s cata
     expect(db('sales').views.map((v) => [v.name, v.references])).toEqual([['big_orders', [{ database: 'sales', name: 'orders' }]]]);
   });
 
-  it('finds temporary partitions where it probes for them', () => {
-    const probes = ['2.0', '2.1.5'].includes(version);
-    expect(table('ops', 'staging').tempPartitions).toEqual(probes ? ['tp0'] : []);
+  it('finds temporary partitions on every line, and keeps them out of the partitions', () => {
+    expect(table('ops', 'staging').tempPartitions).toEqual(['tp0']);
+    expect(table('ops', 'staging').partitions.map((p) => p.name)).not.toContain('tp0');
+    expect(table('sales', 'orders').tempPartitions).toEqual([]);
   });
 });
 
@@ -98,5 +99,24 @@ describe('query budget', () => {
     };
     expect(await count('3.0', 5)).toBe(await count('3.0', 50));
     expect(await count('2.0', 50)).toBeGreaterThan(await count('2.0', 5));
+  });
+
+  it('asks about temporary partitions only for the tables that have some (2.1.7+ / 3.0.2+)', async () => {
+    const count = async (temp: number) => {
+      const alter = Array.from({ length: temp }, (_, t) => `ALTER TABLE d0.t${t} ADD TEMPORARY PARTITION tp VALUES LESS THAN ("10");`).join('\n');
+      const ranged = seed(2, 30).replace(/DISTRIBUTED BY/g, 'PARTITION BY RANGE(k) (PARTITION p0 VALUES LESS THAN ("100")) DISTRIBUTED BY');
+      const sim = await testSimulator({ version: '3.0', seedSql: `${ranged}\n${alter}` });
+      const client = clientFor(sim);
+      const catalog = await readCatalog(client);
+      const n = client.roundTrips;
+      await client.close();
+      await sim.dispose();
+      const withTemp = catalog.databases.flatMap((d) => d.tables.filter((t) => t.tempPartitions.length > 0).map((t) => `${d.name}.${t.name}`));
+      return { n, withTemp };
+    };
+    const none = await count(0);
+    const three = await count(3);
+    expect(three.withTemp.sort()).toEqual(['d0.t0', 'd0.t1', 'd0.t2']);
+    expect(three.n - none.n).toBe(3);
   });
 });

@@ -146,8 +146,8 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
 
     writeLine(io.stderr, `Reading the source catalog at ${source.client.address}`);
     const { readCatalog } = await import('../../catalog/reader.js');
-    // Temporary partitions make BACKUP refuse a table; finding them costs one query per table,
-    // which is worth it unless the catalog is huge (--no-check-temp-partitions).
+    // Temporary partitions make BACKUP refuse a table. 2.1.7+/3.0.2+ find them from partition
+    // counts; older lines need one query per table, skippable on huge catalogs.
     const catalog: Catalog = await readCatalog(source.client, { onEvent: readProgress(io, 'source'), probeTemporaryPartitions: flags.checkTempPartitions !== false });
     let databases = list(flags.databases);
     if (!databases && asker) {
@@ -299,7 +299,7 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
     .option('--concurrency <n>', 'BACKUP/RESTORE jobs at a time per cluster', '2')
     .option('--batch-size <size>', 'bytes per backup job before a database is split (e.g. 1TiB)', '1TiB')
     .option('--job-timeout <seconds>', 'Doris job timeout (>= 600)', '86400')
-    .option('--no-check-temp-partitions', 'skip the per-table probe for temporary partitions (huge catalogs; BACKUP then refuses such tables at run time)')
+    .option('--no-check-temp-partitions', 'before 2.1.7 / 3.0.2: skip the per-table probe for temporary partitions (huge catalogs; BACKUP then refuses such tables at run time)')
     .option('--tls', 'connect to the FEs over TLS')
     .option('--name <name>', 'plan name (default migration-<timestamp>)')
     .option('--out <file>', 'plan file (default plans/<name>.yaml)')

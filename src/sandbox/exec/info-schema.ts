@@ -51,7 +51,8 @@ function columnRow(db: SimDatabase, t: SimTable, col: SimColumn, i: number): Cel
 function partitionRows(sim: Engine, db: SimDatabase, t: SimTable): Cell[][] {
   const cols = t.partitionColumns.map((n) => t.columns.find((c) => c.name === n)!).filter(Boolean);
   const created = formatDateTime(t.createTime);
-  return t.partitions.map((p, i) => {
+  // Doris lists every partition, temporary ones too (after the others, unmarked): OlapTable.getAllPartitions().
+  return [...t.partitions, ...t.tempPartitions].map((p, i) => {
     const bytes = partitionBytes(p) * replicaCount(p.replicationAllocation);
     const base: Cell[] = [
       'internal', db.name, t.name, p.name, null, String(i + 1), null, t.partitionType, null, t.partitionColumns.join(', ') || null, null, rangeText(p.item, cols) || null,
