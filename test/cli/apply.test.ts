@@ -132,7 +132,8 @@ describe('apply', () => {
     expect(await exitOf(first)).toBe(3);
     expect(output()).toContain('interrupted');
     const status = await m.run(['status', 'plans/mig.yaml', '--refresh']);
-    expect(status.out).toMatch(/running +backup:sales:1 +\[\S+_a1 \w+ \(live\)\]/);
+    // In UPLOADING the state is followed by the tasks' progress.
+    expect(status.out).toMatch(/running +backup:sales:1 +\[\S+_a1 \w+( \[\d+: \d+\/\d+\](, \[\d+: \d+\/\d+\])*)? \(live\)\]/);
     const resumed = await apply(m);
     expect(resumed.code, resumed.out).toBe(0);
     expect(m.sandbox.source.jobs.history().filter((h) => h.statement === 'BACKUP')).toHaveLength(1);
