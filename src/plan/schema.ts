@@ -1,6 +1,7 @@
 // The plan file's schema (plans/NAME.yaml, `version: 1`). The zod schema is the source of truth;
 // the TypeScript types are inferred from it. Documented field by field in plans/README.md.
 import { z } from 'zod';
+import { RepositorySettingsSchema } from '../storage/settings.js';
 
 /** Where a cluster is; never a password (that comes from `passwordEnv` at run time). */
 export const ClusterRefSchema = z.object({
@@ -16,43 +17,8 @@ export const ClusterRefSchema = z.object({
 });
 export type ClusterRef = z.infer<typeof ClusterRefSchema>;
 
-export const S3SettingsSchema = z.object({
-  backend: z.literal('s3'),
-  /** `s3://bucket/prefix` */
-  location: z.string().startsWith('s3://'),
-  endpoint: z.string().min(1),
-  region: z.string().min(1),
-  pathStyle: z.boolean(),
-  /** Provider preset the settings came from (aws, minio, oss, cos, gcs, other). */
-  provider: z.string().default('other'),
-  accessKeyEnv: z.string().default('AWS_ACCESS_KEY_ID'),
-  secretKeyEnv: z.string().default('AWS_SECRET_ACCESS_KEY'),
-  sessionTokenEnv: z.string().default('AWS_SESSION_TOKEN'),
-});
-export const AzureSettingsSchema = z.object({
-  backend: z.literal('azure'),
-  /** `azure://account/container/prefix` */
-  location: z.string().startsWith('azure://'),
-  /** Blob endpoint, e.g. `https://acct.blob.core.windows.net` or Azurite's URL. */
-  endpoint: z.string().min(1),
-  accountKeyEnv: z.string().default('AZURE_STORAGE_KEY'),
-});
-export const HdfsSettingsSchema = z.object({
-  backend: z.literal('hdfs'),
-  /** `hdfs://namenode:port/path` */
-  location: z.string().startsWith('hdfs://'),
-  user: z.string().optional(),
-  /** WebHDFS URL for the preflight reachability check, if any. */
-  webhdfs: z.string().optional(),
-  /** Extra `hadoop.*` / `dfs.*` properties passed through (Kerberos, HA). No secrets. */
-  properties: z.record(z.string(), z.string()).default({}),
-});
-export const RepositorySettingsSchema = z.discriminatedUnion('backend', [
-  S3SettingsSchema,
-  AzureSettingsSchema,
-  HdfsSettingsSchema,
-]);
-export type RepositorySettings = z.infer<typeof RepositorySettingsSchema>;
+// Where the snapshots go belongs to storage; the plan embeds it.
+export type { RepositorySettings } from '../storage/settings.js';
 
 export const RepositorySchema = z.object({
   /** Repository name on both clusters (Doris: `^[a-zA-Z][a-zA-Z0-9-_]{0,63}$`). */

@@ -1,6 +1,6 @@
 // Azure Blob Storage through @azure/storage-blob (shared key).
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 import { StoreError, type ObjectStore } from './backend.js';
 import type { RepositorySecrets } from './properties.js';
 

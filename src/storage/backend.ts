@@ -3,7 +3,7 @@
 // SDKs load lazily, so commands that never touch storage (review) never load them.
 import { randomUUID } from 'node:crypto';
 import { refusedError } from '../errors.js';
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 import { probeKey, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
 import { parseLocation } from './location.js';
 import type { RepositorySecrets } from './properties.js';

@@ -1,7 +1,7 @@
 // Reads repository secrets from the environment variables the plan names. The only place that
 // touches them; a missing one is a refusal naming the variable.
 import { refusedError } from '../errors.js';
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 import type { RepositorySecrets } from './properties.js';
 
 export function readCredentials(settings: RepositorySettings, env: Record<string, string | undefined>): RepositorySecrets {

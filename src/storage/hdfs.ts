@@ -1,5 +1,5 @@
 // HDFS: Doris's BEs talk to it; from here we can only check reachability through WebHDFS.
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 import { StoreError } from './backend.js';
 import { parseLocation } from './location.js';
 

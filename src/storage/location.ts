@@ -1,7 +1,7 @@
 // Repository locations as users write them, parsed into parts, and turned into the plan's stored
 // settings with provider presets. Pure.
 import { usageError } from '../errors.js';
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 
 export type ParsedLocation =
   | { backend: 's3'; bucket: string; prefix: string }

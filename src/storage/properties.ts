@@ -2,7 +2,7 @@
 // (doris-facts.md Part B §2). Rendered either with real secrets (only for the statement sent to
 // Doris) or with `${ENV_VAR}` placeholders (review, logs, files). Pure.
 import { refusedError } from '../errors.js';
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 import { parseLocation } from './location.js';
 
 export interface DorisLine {

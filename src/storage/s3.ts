@@ -1,6 +1,6 @@
 // The S3 interface (AWS, MinIO, OSS, COS, GCS, ...) through @aws-sdk/client-s3.
 import { S3Client, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { RepositorySettings } from '../plan/schema.js';
+import type { RepositorySettings } from './settings.js';
 import { StoreError, type ObjectStore } from './backend.js';
 import type { RepositorySecrets } from './properties.js';
 

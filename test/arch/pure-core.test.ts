@@ -19,6 +19,7 @@ const PURE = [
   'src/run/state-model.ts',
   'src/storage/location.ts',
   'src/storage/properties.ts',
+  'src/storage/settings.ts',
   'src/verify/compare.ts',
   'src/verify/model.ts',
   'src/verify/scope.ts',
@@ -64,6 +65,13 @@ describe('architecture', () => {
         if (fromSandbox !== toSandbox && !(allowed && toSandbox)) offenders.push(`${f} -> ${target}`);
       }
     }
+    expect(offenders).toEqual([]);
+  });
+
+  it('storage does not reach into the plan (the plan embeds storage settings, not the other way round)', () => {
+    const offenders = files
+      .filter((f) => f.startsWith('src/storage/'))
+      .filter((f) => /(?:from|import\()\s*['"]\.\.\/plan\//.test(readFileSync(join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
 

@@ -1,0 +1,100 @@
+// What every step of a run shares: the plan, its state and how to save it, the clusters, the
+// clock, the event sink and the stop signal. The step modules (steps/*) take this and nothing else.
+import type { DorisClient } from '../doris/client.js';
+import type { Plan, Step } from '../plan/schema.js';
+import type { RepositoryBackend } from '../storage/backend.js';
+import type { RepositorySecrets } from '../storage/properties.js';
+import { coalescedSaves, type CheckpointStore } from './checkpoint.js';
+import type { RunEvent } from './events.js';
+import type { RunState, StepState } from './state-model.js';
+
+export interface RunDeps {
+  source: DorisClient;
+  target: DorisClient;
+  /** Repository checks (preflight, snapshot files); absent where the backend cannot be reached from here. */
+  repository?: RepositoryBackend;
+  secrets: RepositorySecrets;
+  checkpoint: CheckpointStore;
+  emit: (e: RunEvent) => void;
+  signal: AbortSignal;
+  now: () => Date;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  pollIntervalMs: number;
+  /**
+   * How long a cluster may stay unreachable while we watch a job (an FE restart, a network blip)
+   * before the step fails; it stays resumable either way. Default 5 minutes.
+   */
+  outageMs?: number;
+  /** Run manual follow-ups' SQL (and count them done) instead of leaving them for a person. */
+  followups?: boolean;
+}
+
+/** Thrown out of `sleep` once the run is asked to stop; the step ends quietly where it stands. */
+export class Aborted extends Error {}
+
+export interface RunContext {
+  plan: Plan;
+  deps: RunDeps;
+  state: RunState;
+  st(id: string): StepState;
+  client(cluster: 'source' | 'target'): DorisClient;
+  /**
+   * Durably records the state. Transitions of one event-loop turn share a write; a transition
+   * followed by a side effect (or reported as final) awaits it: the write-ahead rule.
+   */
+  save(): Promise<void>;
+  /** Waits, or throws `Aborted` once the run is asked to stop. */
+  sleep(ms: number): Promise<void>;
+  /** Marks the step done (durably), then reports it. */
+  finish(step: Step, note?: string): Promise<void>;
+  /** Marks the step failed (durably), then reports it. `inFlight`: its attempt may still be live on Doris. */
+  fail(step: Step, error: string, inFlight?: 'submitting' | 'running'): Promise<void>;
+  /** Preflight refused the run: nothing new is scheduled. */
+  refuse(): void;
+  readonly refused: boolean;
+}
+
+export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunContext {
+  const saves = coalescedSaves(() => {
+    state.updatedAt = deps.now().toISOString();
+    deps.checkpoint.save(state);
+  });
+  let refused = false;
+  const ctx: RunContext = {
+    plan,
+    deps,
+    state,
+    st: (id) => state.steps[id]!,
+    client: (cluster) => (cluster === 'source' ? deps.source : deps.target),
+    save: () => saves.request(),
+    async sleep(ms) {
+      if (deps.signal.aborted) throw new Aborted();
+      await deps.sleep(ms, deps.signal).catch(() => undefined);
+      if (deps.signal.aborted) throw new Aborted();
+    },
+    async finish(step, note) {
+      const s = ctx.st(step.id);
+      s.status = 'done';
+      s.finishedAt = deps.now().toISOString();
+      delete s.lastError;
+      await ctx.save();
+      deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
+    },
+    async fail(step, error, inFlight) {
+      const s = ctx.st(step.id);
+      s.status = 'failed';
+      s.lastError = error;
+      if (inFlight) s.inFlight = inFlight;
+      else delete s.inFlight;
+      await ctx.save();
+      deps.emit({ kind: 'step-failed', step: step.id, title: step.title, error });
+    },
+    refuse() {
+      refused = true;
+    },
+    get refused() {
+      return refused;
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,151 @@
+// BACKUP and RESTORE steps: record the intent, submit, watch, and settle the outcome. Every
+// attempt's intent is on disk before its statement goes out, so a run killed at any instant
+// resumes by asking the cluster what happened (reconcile.ts) and never submits a job twice.
+import { DorisQueryError } from '../../doris/client.js';
+import { isMigrateError } from '../../errors.js';
+import { attemptLabel } from '../../plan/labels.js';
+import type { BackupStep, RestoreStep } from '../../plan/schema.js';
+import { stepStatements } from '../../plan/statements.js';
+import type { RunContext } from '../context.js';
+import { explainJobFailure } from '../explain.js';
+import { observeBackup, observeRestore } from '../observe.js';
+import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
+import { restoreJobKey } from '../state-model.js';
+
+export type JobStep = BackupStep | RestoreStep;
+
+/** Records a new attempt's intent (durably) before anything is sent. */
+export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
+  const s = ctx.st(step.id);
+  // Restores reuse their snapshot's label: note the jobs that already carry it, so reconcile
+  // can tell ours apart. Read before anything changes, so a failed read leaves no half intent.
+  const prior = step.kind === 'restore' ? (await observeRestore(ctx.deps.target, step.database, ctx.st(step.backupStep).label!)).jobs : undefined;
+  s.attempt += 1;
+  s.status = 'submitting';
+  s.startedAt ??= ctx.deps.now().toISOString();
+  if (step.kind === 'backup') s.label = attemptLabel(step.label, s.attempt);
+  else {
+    const backup = ctx.st(step.backupStep);
+    s.label = backup.label!;
+    s.backupTimestamp = backup.backupTimestamp!;
+    s.priorJobs = prior!.length;
+    s.priorJobKeys = prior!.map(restoreJobKey);
+  }
+  delete s.jobId;
+  await ctx.save();
+}
+
+/** Sends the attempt's statement: `busy` when the database already runs a job, `burned` when the label is taken. */
+export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | 'busy' | 'burned'> {
+  const s = ctx.st(step.id);
+  const [statement] = stepStatements(ctx.plan, step, { attempt: s.attempt, backupLabel: s.label!, ...(s.backupTimestamp ? { backupTimestamp: s.backupTimestamp } : {}) });
+  try {
+    await ctx.client(step.cluster).query(statement!);
+    return 'sent';
+  } catch (e) {
+    if (!(e instanceof DorisQueryError)) throw e;
+    if (/Can only run one backup or restore job/.test(e.detail) || /Another backup or restore job is being submitted/.test(e.detail)) return 'busy';
+    if (/already exist in repository/.test(e.detail)) return 'burned';
+    throw e;
+  }
+}
+
+/**
+ * What the cluster shows about a job. These are reads, safe to repeat, so a lost connection
+ * (the client has already retried a few times) is waited out with a growing pause, for up to
+ * `outageMs`; the job itself keeps running on Doris meanwhile.
+ */
+export async function observe(ctx: RunContext, step: JobStep, label: string): Promise<Observation> {
+  const { deps } = ctx;
+  let since: number | undefined;
+  for (let pause = deps.pollIntervalMs; ; pause = Math.min(pause * 2, 60_000)) {
+    try {
+      return step.kind === 'backup' ? await observeBackup(deps.source, ctx.plan.repository.name, step.database, label) : await observeRestore(deps.target, step.database, label);
+    } catch (e) {
+      if (!isMigrateError(e) || e.code !== 'connection-failed') throw e;
+      since ??= deps.now().getTime();
+      if (deps.now().getTime() - since >= (deps.outageMs ?? 5 * 60_000)) throw e;
+      await ctx.sleep(pause);
+    }
+  }
+}
+
+/** Starts a new attempt after the last one ended badly (or its label was taken). */
+async function retry(ctx: RunContext, step: JobStep, reason: string): Promise<void> {
+  const s = ctx.st(step.id);
+  s.history.push({ attempt: s.attempt, label: s.label!, outcome: reason, at: ctx.deps.now().toISOString() });
+  await intend(ctx, step);
+  ctx.deps.emit({ kind: 'step-retry', step: step.id, reason, nextLabel: s.label! });
+}
+
+/** Settles a FINISHED job; `false` when a backup's snapshot is not listed yet (ask again). */
+async function settle(ctx: RunContext, step: JobStep, action: Extract<Action, { kind: 'finished' }>): Promise<boolean> {
+  const s = ctx.st(step.id);
+  const { repository } = ctx.deps;
+  if (action.job) s.jobId = action.job.jobId;
+  s.dorisState = 'FINISHED';
+  if (step.kind === 'restore') {
+    s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: ctx.deps.now().toISOString() });
+    await ctx.finish(step);
+    return true;
+  }
+  // FINISHED in SHOW BACKUP but the info file not listed yet: ask again shortly.
+  if (!action.timestamp) return false;
+  s.backupTimestamp = action.timestamp;
+  const files = repository ? await repository.snapshotFiles(ctx.plan.repository.name, s.label!) : undefined;
+  if (repository && (!files || files.timestamps.length === 0)) {
+    await ctx.fail(step, `backup ${s.label} of ${step.database} finished but its snapshot is not in ${ctx.plan.repository.settings.location}: check that both clusters use the same repository location`);
+    return true;
+  }
+  s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: ctx.deps.now().toISOString() });
+  await ctx.finish(step, files ? `${files.files} files, ${files.bytes} bytes in the repository` : undefined);
+  return true;
+}
+
+/**
+ * Runs a job step to its end: a new attempt, or (adopted) the attempt a previous run left in
+ * flight, which is reconciled with what the cluster shows before anything is sent.
+ */
+export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
+  const { deps, plan } = ctx;
+  const s = ctx.st(step.id);
+  const adopted = s.status !== 'pending';
+  if (!adopted) await intend(ctx, step);
+  deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });
+  const started = Date.now();
+  for (;;) {
+    const obs = await observe(ctx, step, s.label!);
+    const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
+    switch (action.kind) {
+      case 'submit': {
+        const outcome = await submit(ctx, step);
+        if (outcome === 'sent') {
+          s.status = 'running';
+          void ctx.save();
+        } else if (outcome === 'burned') await retry(ctx, step, 'label already taken in the repository');
+        else await ctx.sleep(deps.pollIntervalMs);
+        continue;
+      }
+      case 'watch':
+        if (s.status !== 'running' || s.jobId !== action.job.jobId || s.dorisState !== action.job.state) {
+          s.status = 'running';
+          s.jobId = action.job.jobId;
+          s.dorisState = action.job.state;
+          void ctx.save();
+        }
+        deps.emit({ kind: 'job-state', step: step.id, database: step.database, label: s.label!, state: action.job.state, progress: action.job.progress, elapsedMs: Date.now() - started });
+        await ctx.sleep(deps.pollIntervalMs);
+        continue;
+      case 'finished':
+        if (await settle(ctx, step, action)) return;
+        await ctx.sleep(deps.pollIntervalMs);
+        continue;
+      case 'retry':
+        await retry(ctx, step, action.reason);
+        continue;
+      case 'fail':
+        await ctx.fail(step, explainJobFailure(step, s.label!, s.dorisState ?? 'CANCELLED', action.reason));
+        return;
+    }
+  }
+}
