@@ -49,6 +49,14 @@ export const StepStateSchema = z.object({
    */
   inFlight: z.enum(['submitting', 'running']).optional(),
   history: z.array(AttemptSchema).default([]),
+  /**
+   * Backups: table -> partition -> [PartitionId, version] that the snapshot holds: read from its
+   * job info in the repository (`capturedFrom: snapshot`), or SHOW PARTITIONS just before the
+   * BACKUP was sent (`before-backup`: never later than the snapshot; a write in between is found
+   * by the next catch-up). What `catch-up` compares the source with.
+   */
+  captured: z.record(z.string(), z.record(z.string(), z.tuple([z.number().int(), z.number().int()]))).optional(),
+  capturedFrom: z.enum(['snapshot', 'before-backup']).optional(),
 });
 export type StepState = z.infer<typeof StepStateSchema>;
 

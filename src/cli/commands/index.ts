@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import { registerApply } from './apply.js';
 import { registerCancel } from './cancel.js';
+import { registerCatchUp } from './catch-up.js';
 import { registerDemo } from './demo.js';
 import { registerPlan } from './plan.js';
 import { registerStatus } from './status.js';
@@ -16,4 +17,4 @@ export type CommandRunner = (exitCode: Promise<number>) => void;
 /** Registers commands on `program`; each action reports its exit code through `done`. */
 export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
 
-export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerVerify, registerCancel, registerSandbox, registerDemo];
+export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerVerify, registerCatchUp, registerCancel, registerSandbox, registerDemo];
