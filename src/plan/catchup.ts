@@ -13,6 +13,7 @@ import { usageError } from '../errors.js';
 import { diffTable } from './catchup-diff.js';
 import { catchUpSteps, type DatabaseWork } from './catchup-steps.js';
 import { fingerprintOf } from './fingerprint.js';
+import { defaultLabelPrefix, planIdOf } from './labels.js';
 import type { CatchUpChange, Exclusion, Plan, PartitionVersions } from './schema.js';
 import { tableSignature } from './table-signature.js';
 
@@ -44,12 +45,6 @@ function unbackable(t: Table): string | undefined {
   if (t.storagePolicy) return `uses storage policy ${t.storagePolicy}: Doris does not back up tables with cooled data`;
   if (t.tempPartitions.length) return `has temporary partitions (${t.tempPartitions.join(', ')}): BACKUP refuses such tables`;
   return undefined;
-}
-
-/** `<root>c<n>`: the previous prefix without its own catch-up suffix, within Doris's 24 characters. */
-export function catchUpLabelPrefix(previous: string, n: number): string {
-  const suffix = `c${n}`;
-  return previous.replace(/c\d+$/, '').slice(0, 24 - suffix.length) + suffix;
 }
 
 export function buildCatchUpPlan(input: CatchUpInput): CatchUpResult {
@@ -151,13 +146,16 @@ export function buildCatchUpPlan(input: CatchUpInput): CatchUpResult {
   }
   if (changes.length === 0) return { kind: 'nothing', since: input.since };
 
-  const options = { ...previous.options, labelPrefix: catchUpLabelPrefix(previous.options.labelPrefix, input.number) };
+  // A catch-up is a migration of its own: its own id, so its labels are its own.
+  const id = planIdOf({ name: input.name, now: input.now, source: previous.source, target: previous.target, repository: { name: previous.repository.name, location: previous.repository.settings.location } });
+  const options = { ...previous.options, labelPrefix: defaultLabelPrefix(input.now, id) };
   const built = catchUpSteps({ work, catalog, options, targetCaps, sourceCaps: capabilitiesOf(catalog.cluster.version), existingLabels: input.existingLabels ?? [], warnings });
   const concurrency = Math.max(1, Math.min(options.concurrency.source, options.concurrency.target));
   const estimatedSeconds = input.pace && input.pace.bytesPerSecond > 0 ? built.bytes / input.pace.bytesPerSecond + input.pace.jobOverheadSeconds * Math.ceil(built.backups / concurrency) : undefined;
   const plan: Omit<Plan, 'fingerprint'> = {
     version: 1,
     name: input.name,
+    id,
     createdAt: input.now,
     source: { ...previous.source, version: versionString(catalog.cluster.version) },
     target: { ...previous.target, version: targetV },

@@ -82,6 +82,11 @@ export const RunStateSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   steps: z.record(z.string(), StepStateSchema),
+  /**
+   * Objects (`db.table`, `db.table.partition`) that drifted on the source after planning and that
+   * this run skips, because apply was told --accept-drift; every later run of the plan skips them too.
+   */
+  skipped: z.array(z.string()).optional(),
   /** The last verification apply ran (its verify step), for the report. */
   verification: VerificationSchema.optional(),
 });

@@ -6,6 +6,7 @@ import { refusedError } from '../errors.js';
 import type { RepositorySettings } from './settings.js';
 import { probeKey, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
 import { parseLocation } from './location.js';
+import { infoKey, parseSnapshotVersions, type SnapshotVersions } from './snapshot-info.js';
 import type { RepositorySecrets } from './properties.js';
 
 /** Keys are relative to the location's prefix. Errors are thrown as StoreError (one line). */
@@ -35,6 +36,11 @@ export interface RepositoryBackend {
   snapshotFiles(repo: string, label: string): Promise<SnapshotEntry | undefined>;
   /** Deletes one snapshot's files; returns how many were deleted. */
   deleteSnapshot(repo: string, label: string): Promise<number>;
+  /**
+   * Each partition's id and version as the snapshot holds them (its job info file), or a reason
+   * it cannot be read from here (no store client for the backend, file missing or damaged).
+   */
+  snapshotVersions(repo: string, label: string, timestamp: string): Promise<SnapshotVersions | string>;
 }
 
 async function openStore(settings: RepositorySettings, secrets: RepositorySecrets): Promise<ObjectStore | undefined> {
@@ -87,6 +93,17 @@ export async function openRepository(settings: RepositorySettings, secrets: Repo
       // Only this snapshot's folder: listing the whole repository after every backup would grow
       // with the migration (quadratic in snapshots over a run).
       return (await listUnder(repo, snapshotDir(repo, label))).find((s) => s.label === label);
+    },
+    async snapshotVersions(repo, label, timestamp) {
+      if (!store) return `${location} cannot be read from here`;
+      try {
+        const dir = snapshotDir(repo, label);
+        const key = infoKey((await store.list(`${dir}__info_${timestamp}`)).map((o) => o.key), dir, timestamp);
+        if (!key) return `no job info file for ${label} at ${timestamp}`;
+        return parseSnapshotVersions(key, await store.get(key));
+      } catch (e) {
+        return e instanceof StoreError ? e.message : (e as Error).message;
+      }
     },
     async deleteSnapshot(repo, label) {
       if (!store) throw refusedError('cleanup-unsupported', `cleanup of ${location} is not supported from here: delete ${snapshotDir(repo, label)} with the storage's own tools`);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog, Table } from '../../src/catalog/model.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import { buildCatchUpPlan, catchUpLabelPrefix, type CatchUpInput } from '../../src/plan/catchup.js';
+import { buildCatchUpPlan, type CatchUpInput } from '../../src/plan/catchup.js';
 import { renderText } from '../../src/plan/render.js';
 import type { BackupStep, PartitionVersions, Plan, RestoreStep } from '../../src/plan/schema.js';
 import { planFromYaml, planToYaml } from '../../src/plan/yaml.js';
@@ -75,8 +75,10 @@ describe('buildCatchUpPlan', () => {
     // The partitions it does not copy stay in the baseline; the copied ones come from its own backups.
     expect(plan.catchUp!.baseline.sales!.events).toEqual({ p0: [100, 2], p3: [103, 2] });
     expect(plan.catchUp!.baseline.sales!.users).toEqual({ users: [200, 5] });
-    expect(plan.options.labelPrefix).toBe('dm1c1');
-    expect(backup.label.startsWith('dm1c1_sales_')).toBe(true);
+    // Its own id, so its labels are its own.
+    expect(plan.id).toMatch(/^[0-9a-f]{8}$/);
+    expect(plan.options.labelPrefix).toBe(`dm2612020000_${plan.id}`);
+    expect(backup.label.startsWith(`${plan.options.labelPrefix}_sales_`)).toBe(true);
     expect(renderText(plan)).toContain('Catch-up 1 of mig: what changed on the source since 2026-12-01T01:00:00.000Z');
     expect(planFromYaml(planToYaml(plan), 'x.yaml')).toEqual(plan);
   });
@@ -133,7 +135,6 @@ describe('buildCatchUpPlan', () => {
       catalog: sourceCatalog((c) => void (table(c, 'events').partitions[1]!.visibleVersion = 3)), target: targetFacts('3.0.5'), dropRemoved: false,
     });
     expect(again).toEqual({ kind: 'nothing', since: '2026-12-02T01:00:00.000Z' });
-    expect(catchUpLabelPrefix('dm1c1', 2)).toBe('dm1c2');
   });
 
   it('verifies the whole migration, not only the partitions it copied', () => {
