@@ -173,3 +173,9 @@ function removeClaims(path: string, generation: number): void {
     }
   }
 }
+
+/** Who holds the lock at `path` and whether they still run, or undefined when nobody does (`list`). */
+export function lockHolder(path: string): (Holder & { running: boolean }) | undefined {
+  const r = readRecord(path);
+  return r ? { pid: r.pid, host: r.host, since: r.since, running: running(r, path) } : undefined;
+}

@@ -6,6 +6,7 @@ import { registerApply } from './apply.js';
 import { registerCancel } from './cancel.js';
 import { registerCatchUp } from './catch-up.js';
 import { registerDemo } from './demo.js';
+import { registerList } from './list.js';
 import { registerPlan } from './plan.js';
 import { registerStatus } from './status.js';
 import { registerReview } from './review.js';
@@ -17,4 +18,4 @@ export type CommandRunner = (exitCode: Promise<number>) => void;
 /** Registers commands on `program`; each action reports its exit code through `done`. */
 export type CommandRegistrar = (program: Command, io: CliIO, done: CommandRunner) => void;
 
-export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerVerify, registerCatchUp, registerCancel, registerSandbox, registerDemo];
+export const registrars: CommandRegistrar[] = [registerPlan, registerReview, registerApply, registerStatus, registerVerify, registerCatchUp, registerCancel, registerList, registerSandbox, registerDemo];

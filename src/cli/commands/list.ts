@@ -1,0 +1,82 @@
+// `doris-migrate list [DIR] [--json]`: every plan in DIR (default plans/) with its clusters and
+// where it stands, one line each, so nobody has to know the file names.
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ExitCode, isMigrateError, usageError } from '../../errors.js';
+import { writeLine, type CliIO } from '../io.js';
+import { readPlanFile } from '../plan-file.js';
+import { lockPath, statePath } from '../run-context.js';
+import type { CommandRegistrar } from './index.js';
+
+export interface ListedPlan {
+  name: string;
+  file: string;
+  source: string;
+  target: string;
+  state: string;
+  done: number;
+  total: number;
+  manual: number;
+  /** The state's last write, or the plan's creation when never applied. */
+  updatedAt: string;
+}
+
+export async function runList(dirArg: string | undefined, flags: { json?: boolean }, io: CliIO): Promise<number> {
+  const dir = resolve(io.cwd, dirArg ?? 'plans');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.ya?ml$/i.test(f)).sort();
+  } catch {
+    throw usageError('no-plans-dir', `cannot read the directory ${dir}: give the directory holding the plans (default plans/)`);
+  }
+  const { fileCheckpoint } = await import('../../run/checkpoint.js');
+  const { lockHolder } = await import('../../run/lock.js');
+  const { standingOf } = await import('../../run/standing.js');
+  const listed: ListedPlan[] = [];
+  for (const f of files) {
+    const file = join(dir, f);
+    try {
+      const plan = readPlanFile(file);
+      const state = fileCheckpoint(statePath(file)).load();
+      const s = standingOf(plan, state, lockHolder(lockPath(file))?.running ?? false);
+      const at = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
+      listed.push({ name: plan.name, file, source: at(plan.source), target: at(plan.target), state: s.standing, done: s.done, total: s.total, manual: s.manual, updatedAt: state?.updatedAt ?? plan.createdAt });
+    } catch (e) {
+      // One unreadable file must not hide the others: it is named, and the listing goes on.
+      if (!isMigrateError(e)) throw e;
+      writeLine(io.stderr, `${f}: ${e.message}`);
+    }
+  }
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    return ExitCode.Ok;
+  }
+  if (!listed.length) {
+    writeLine(io.stdout, `no plans in ${dir} (make one with doris-migrate plan)`);
+    return ExitCode.Ok;
+  }
+  const rows = listed.map((p) => [p.name, `${p.source} → ${p.target}`, `${p.done}/${p.total} steps`, p.manual ? `${p.state} (${p.manual} for a person)` : p.state, p.updatedAt.replace('T', ' ').slice(0, 16)]);
+  const header = ['PLAN', 'SOURCE → TARGET', 'STEPS', 'STATE', 'LAST UPDATE (UTC)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [header, ...rows]) writeLine(io.stdout, r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  '));
+  return ExitCode.Ok;
+}
+
+export const registerList: CommandRegistrar = (program: Command, io, done) => {
+  program
+    .command('list')
+    .description('list the plans in a directory with their clusters, steps done and state')
+    .argument('[dir]', 'directory of plans', 'plans')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+States: planned (never applied), running (an apply holds the lock), failed (a step failed), interrupted
+(stopped without a failure), done (every step done), verified (done, and the last verification matched).
+
+Example:
+  $ doris-migrate list                # plans/
+  $ doris-migrate list archive/ --json
+
+Environment: none. Exit codes: 0 listed, 2 the directory cannot be read.`)
+    .action((dir: string | undefined, flags: { json?: boolean }) => done(runList(dir, flags, io)));
+};
