@@ -42,6 +42,7 @@ export function summaryLines(s: SummaryInput): string[] {
     `  bytes: ${formatBytes(s.bytes.moved)} of ${formatBytes(s.bytes.total)} through backup and restore jobs`,
     `  for a person: ${manual.length ? `${count(manual.length, 'follow-up')} waiting: ${list(manual)} (then apply --followups)` : 'nothing'}`,
     `  verification: ${verdict(s.state)}`,
-    `  report: ${s.report}`,
+    // Unindented and last: scripts and the README's contract read the report path from this line.
+    `report: ${s.report}`,
   ];
 }
