@@ -29,13 +29,35 @@ function afterCancel(state: StepState, maxAttempts: number, reason: string): Act
   return state.attempt < maxAttempts ? { kind: 'retry', reason } : { kind: 'fail', reason: `${reason} (gave up after ${state.attempt} attempts)` };
 }
 
+/**
+ * Our backup job among those carrying the label. A job is ours only if it was not there when our
+ * intent was recorded (`priorJobKeys`): a label another migration used (the same prefix, another
+ * repository; SHOW BACKUP shows no repository) is never adopted. Older state files have no keys:
+ * the last job with the label, as before.
+ */
+export function ownBackupJob(state: StepState, jobs: JobRow[]): JobRow | undefined {
+  if (!state.priorJobKeys) return jobs.at(-1);
+  const prior = new Set(state.priorJobKeys);
+  return jobs.filter((j) => !prior.has(restoreJobKey(j))).at(-1);
+}
+
+/** Jobs that carried our label before we sent anything: another migration's (or a run whose state was lost). */
+export function foreignJobs(state: StepState, jobs: JobRow[]): JobRow[] {
+  const prior = new Set(state.priorJobKeys ?? []);
+  return jobs.filter((j) => prior.has(restoreJobKey(j)));
+}
+
 export function decideBackup(state: StepState, obs: Observation, maxAttempts: number): Action {
-  const job = obs.jobs.at(-1);
+  const job = ownBackupJob(state, obs.jobs);
   if (job) {
     if (job.state === 'FINISHED') return { kind: 'finished', job, ...(obs.snapshot?.timestamp ? { timestamp: obs.snapshot.timestamp } : {}) };
     if (job.state === 'CANCELLED') return afterCancel(state, maxAttempts, cancelled(job));
     return { kind: 'watch', job };
   }
+  // Our label on a job that was there before our intent: never ours, and Doris would refuse ours
+  // (or accept it into another repository's history): stop and say whose it may be.
+  const foreign = foreignJobs(state, obs.jobs).at(-1);
+  if (foreign) return { kind: 'fail', reason: labelTaken(foreign) };
   // Doris keeps only the last 10 jobs per database: a finished backup may have scrolled out,
   // but its complete snapshot stays in the repository.
   if (obs.snapshot?.timestamp) return { kind: 'finished', timestamp: obs.snapshot.timestamp };
@@ -45,19 +67,35 @@ export function decideBackup(state: StepState, obs: Observation, maxAttempts: nu
   return { kind: 'submit' };
 }
 
+/** Why a job carrying our label is not ours. */
+export const labelTaken = (job: JobRow): string =>
+  `another job already carries the label ${job.label} (JobId ${job.jobId}, ${job.state}, created ${job.createTime ?? 'at an unknown time'}): another migration uses this plan's labels, or this migration ran before with a state that is gone; plan again (the default label prefix is unique to each plan), or restore the state file`;
+
 /**
  * Our restore job among those carrying the label: restores have no label uniqueness, so the label
- * matches earlier attempts (and earlier migrations) too. With the keys of the jobs that existed
- * when the intent was recorded, ours is the first job that is not one of them, wherever the
- * 10-job history has scrolled to. Older state files only have a count: the job after that many.
+ * matches earlier attempts (and earlier migrations) too. Ours restores our snapshot (its Timestamp
+ * is our backup timestamp) and, with the keys of the jobs that existed when the intent was
+ * recorded, is the first job that is not one of them, wherever the 10-job history has scrolled
+ * to. Older state files only have a count: the job after that many.
  */
 export function ownRestoreJob(state: StepState, jobs: JobRow[]): JobRow | undefined {
+  const ofOurSnapshot = jobs.filter((j) => !state.backupTimestamp || !j.timestamp || j.timestamp === state.backupTimestamp);
   if (state.priorJobKeys) {
     const prior = new Set(state.priorJobKeys);
-    return jobs.find((j) => !prior.has(restoreJobKey(j)));
+    return ofOurSnapshot.find((j) => !prior.has(restoreJobKey(j)));
   }
   const count = state.priorJobs ?? 0;
   return jobs.length > count ? jobs[count] : undefined;
+}
+
+/**
+ * A restore of our snapshot that finished before our intent: this migration's restore already
+ * ran (a run whose state was lost, or a state from before it finished). It must never be sent
+ * again onto the tables it filled.
+ */
+export function restoredBefore(state: StepState, jobs: JobRow[]): JobRow | undefined {
+  if (!state.backupTimestamp) return undefined;
+  return foreignJobs(state, jobs).find((j) => j.state === 'FINISHED' && j.timestamp === state.backupTimestamp);
 }
 
 export function decideRestore(state: StepState, obs: Observation, maxAttempts: number): Action {
@@ -67,6 +105,8 @@ export function decideRestore(state: StepState, obs: Observation, maxAttempts: n
     if (job.state === 'CANCELLED') return afterCancel(state, maxAttempts, cancelled(job));
     return { kind: 'watch', job };
   }
+  const before = restoredBefore(state, obs.jobs);
+  if (before) return { kind: 'finished', job: before };
   if (state.status === 'running') {
     // Accepted by Doris, now gone from its 10-job history: do not guess whether it finished.
     return { kind: 'fail', reason: 'the restore job is no longer in SHOW RESTORE (Doris keeps the last 10 jobs per database): check the tables on the target, then run apply again' };

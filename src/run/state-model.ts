@@ -31,7 +31,9 @@ export const StepStateSchema = z.object({
   /** Restores: how many jobs with this label the database already had when we submitted ours. */
   priorJobs: z.number().int().optional(),
   /**
-   * Restores: the keys (`restoreJobKey`) of those earlier jobs. Preferred over `priorJobs`: Doris
+   * The keys (`restoreJobKey`) of the jobs that already carried this attempt's label when its
+   * intent was recorded: none of them is ours. Restores reuse their snapshot's label (earlier
+   * attempts); for a backup such a job is another migration's. Preferred over `priorJobs`: Doris
    * keeps only the last 10 jobs per database, so earlier jobs can scroll out and a count would
    * then mistake our job for an old one.
    */

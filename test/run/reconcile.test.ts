@@ -44,6 +44,35 @@ describe('restore', () => {
   });
 });
 
+describe('ownership: a job is ours only if it was not there before our intent, and restores our snapshot', () => {
+  const backupJob = (jobId: string, state: string): JobRow => ({ ...job(state), jobId, createTime: '2026-01-01 09:00:00' });
+  const ofSnapshot = (jobId: string, state: string, timestamp: string): JobRow => ({ ...restoreJob(jobId, state), timestamp });
+  const restoring = (status: StepState['status'], prior: string[]): StepState => ({ ...keyed(status, prior), backupTimestamp: '2026-01-01-10-00-00' });
+
+  it('never adopts a backup job that carried our label before our intent (another migration, same labels)', () => {
+    const action = decideBackup(keyed('submitting', ['5']), { jobs: [backupJob('5', 'UPLOADING')], snapshot: { exists: false } }, 3);
+    expect(action).toMatchObject({ kind: 'fail' });
+    expect((action as { reason: string }).reason).toMatch(/^another job already carries the label L_a1 \(JobId 5, UPLOADING, created 2026-01-01 09:00:00\): another migration uses this plan's labels/);
+    // ... even once it finished (its snapshot went to the other migration's repository).
+    expect(decideBackup(keyed('running', ['5']), { jobs: [backupJob('5', 'FINISHED')], snapshot: { exists: false } }, 3)).toMatchObject({ kind: 'fail' });
+  });
+
+  it('watches our backup job, not the earlier one with the same label', () => {
+    expect(decideBackup(keyed('running', ['5']), { jobs: [backupJob('5', 'FINISHED'), backupJob('6', 'UPLOADING')] }, 3)).toMatchObject({ kind: 'watch', job: { jobId: '6' } });
+  });
+
+  it('does not take a restore of another snapshot with our label for ours', () => {
+    expect(decideRestore(restoring('running', []), { jobs: [ofSnapshot('8', 'FINISHED', '2025-12-31-08-00-00')] }, 3)).toMatchObject({ kind: 'fail' });
+    expect(decideRestore(restoring('submitting', []), { jobs: [ofSnapshot('8', 'FINISHED', '2025-12-31-08-00-00')] }, 3)).toEqual({ kind: 'submit' });
+  });
+
+  it('never sends again a restore of our snapshot that finished before the intent (the state was lost)', () => {
+    expect(decideRestore(restoring('submitting', ['7']), { jobs: [ofSnapshot('7', 'FINISHED', '2026-01-01-10-00-00')] }, 3)).toMatchObject({ kind: 'finished', job: { jobId: '7' } });
+    // A cancelled one of ours is no such proof: a new attempt is sent.
+    expect(decideRestore(restoring('submitting', ['7']), { jobs: [ofSnapshot('7', 'CANCELLED', '2026-01-01-10-00-00')] }, 3)).toEqual({ kind: 'submit' });
+  });
+});
+
 describe('a failed step in a new run', () => {
   it.each([
     ['Doris ended its job (cancelled, out of attempts): a new attempt', undefined, 'pending'],
