@@ -1,19 +1,30 @@
-// `doris-migrate cancel PLAN`: stop a running apply, cancel the Doris jobs that are ours (their
-// labels), and record it, so the next apply starts those steps again under new labels.
+// `doris-migrate cancel PLAN`: stop a running apply, cancel the Doris jobs proved ours and still
+// running, and record exactly those, so the next apply starts them again under new labels.
+// Everything else in the state is left as it is: a job that finished while apply was down is
+// recorded by the next apply, not called cancelled.
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { DorisQueryError, type DorisClient } from '../../doris/client.js';
 import { ExitCode, usageError } from '../../errors.js';
+import type { Plan } from '../../plan/schema.js';
 import { sql } from '../../doris/sql.js';
 import { jobsWithLabel } from '../../run/observe.js';
-import { mayBeLive } from '../../run/state-model.js';
+import { ownBackupJob, ownRestoreJob } from '../../run/reconcile.js';
+import { mayBeLive, type StepState } from '../../run/state-model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 
 async function stopRunningApply(lock: string, io: CliIO): Promise<void> {
-  if (!existsSync(lock)) return;
-  const holder = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number };
+  let holder: { pid?: unknown; host?: unknown };
+  try {
+    holder = JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown; host?: unknown };
+  } catch {
+    return; // no lock (or not one we can read): acquireLock below says what it finds
+  }
+  if (typeof holder.pid !== 'number' || holder.host !== hostname()) return;
   try {
     process.kill(holder.pid, 'SIGTERM');
     writeLine(io.stderr, `asked the running apply (pid ${holder.pid}) to stop`);
@@ -21,6 +32,42 @@ async function stopRunningApply(lock: string, io: CliIO): Promise<void> {
     return;
   }
   for (let i = 0; i < 300 && existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+const ended = (state: string): boolean => state === 'FINISHED' || state === 'CANCELLED';
+
+/** Cancels the step's job if it is proved ours and still running; says what it found. True if cancelled. */
+async function cancelOne(step: Extract<Plan['steps'][number], { kind: 'backup' | 'restore' }>, st: StepState, client: DorisClient, io: CliIO): Promise<boolean> {
+  const label = st.label!;
+  const what = `${step.kind.toUpperCase()} ${label} of ${step.database}`;
+  const own = (jobs: Awaited<ReturnType<typeof jobsWithLabel>>) => (step.kind === 'backup' ? ownBackupJob(st, jobs) : ownRestoreJob(st, jobs));
+  const ours = own(await jobsWithLabel(client, step.kind, step.database, label));
+  if (!ours) {
+    writeLine(io.stdout, `${what}: no job of ours on the ${step.cluster}; nothing to cancel`);
+    return false;
+  }
+  if (ended(ours.state)) {
+    writeLine(io.stdout, `${what}: already ${ours.state} (JobId ${ours.jobId}); left for apply to record`);
+    return false;
+  }
+  // Doris cancels the database's latest job, not one by label: ours is that job while it runs
+  // (one job per database at a time). It is read again just before, and after, to be sure.
+  try {
+    await client.query(step.kind === 'backup' ? sql.cancelBackup(step.database) : sql.cancelRestore(step.database));
+  } catch (e) {
+    if (e instanceof DorisQueryError && /can not be cancelled|is currently running/i.test(e.detail)) {
+      writeLine(io.stdout, `${what}: ended before it could be cancelled (${e.detail}); left for apply to record`);
+      return false;
+    }
+    throw e;
+  }
+  const after = own(await jobsWithLabel(client, step.kind, step.database, label));
+  if (after?.state !== 'CANCELLED') {
+    writeLine(io.stderr, `${what}: ${after?.state ?? 'gone'} after CANCEL ${step.kind.toUpperCase()} FROM ${step.database}, which cancels the database's latest job: check SHOW ${step.kind.toUpperCase()} FROM ${step.database} for a job that is not ours`);
+    return false;
+  }
+  writeLine(io.stdout, `cancelled ${what}`);
+  return true;
 }
 
 export async function runCancel(planArg: string, io: CliIO): Promise<number> {
@@ -41,25 +88,20 @@ export async function runCancel(planArg: string, io: CliIO): Promise<number> {
         const st = state.steps[step.id];
         // Steps whose job may still run on Doris: in flight, or failed on our side mid-job.
         if (!st || !mayBeLive(st) || !st.label || (step.kind !== 'backup' && step.kind !== 'restore')) continue;
-        const client = step.kind === 'backup' ? clusters.source : clusters.target;
-        const ours = (await jobsWithLabel(client, step.kind, step.database, st.label)).at(-1);
-        // Only a job carrying our label, still running, is cancelled: never someone else's.
-        if (ours && ours.state !== 'FINISHED' && ours.state !== 'CANCELLED') {
-          await client.query(step.kind === 'backup' ? sql.cancelBackup(step.database) : sql.cancelRestore(step.database));
-          cancelled++;
-          writeLine(io.stdout, `cancelled ${step.kind.toUpperCase()} ${st.label} of ${step.database}`);
-        }
+        if (!(await cancelOne(step, st, step.kind === 'backup' ? clusters.source : clusters.target, io))) continue;
+        cancelled++;
         st.status = 'failed';
         delete st.inFlight;
+        st.dorisState = 'CANCELLED';
         st.lastError = 'cancelled by doris-migrate cancel';
         st.history.push({ attempt: st.attempt, label: st.label, outcome: 'cancelled by user', at: new Date().toISOString() });
+        state.updatedAt = new Date().toISOString();
+        checkpoint.save(state);
       }
     } finally {
       await clusters.close();
     }
-    state.updatedAt = new Date().toISOString();
-    checkpoint.save(state);
-    writeLine(io.stdout, `${cancelled} job(s) cancelled; run apply again to start them over under new labels`);
+    writeLine(io.stdout, `${cancelled} job(s) cancelled${cancelled ? '; run apply again to start them over under new labels' : ''}`);
     return ExitCode.Ok;
   } finally {
     lock.release();
@@ -69,7 +111,7 @@ export async function runCancel(planArg: string, io: CliIO): Promise<number> {
 export const registerCancel: CommandRegistrar = (program, io, done) => {
   program
     .command('cancel')
-    .description('stop a running apply and cancel its running Doris jobs (only jobs with our labels)')
+    .description('stop a running apply and cancel its running Doris jobs (only jobs proved ours)')
     .argument('<plan>', 'plan file')
     .action((plan: string) => done(runCancel(plan, io)));
 };

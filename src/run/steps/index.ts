@@ -1,6 +1,6 @@
 // One step, whatever its kind, driven to an outcome recorded in the state. A step that throws
 // fails (resumably); a job step whose attempt may be live on Doris keeps that fact for the next run.
-import { DorisQueryError } from '../../doris/client.js';
+import { DorisQueryError, LostReplyError } from '../../doris/client.js';
 import { isMigrateError } from '../../errors.js';
 import type { Step } from '../../plan/schema.js';
 import { Aborted, type RunContext } from '../context.js';
@@ -37,12 +37,16 @@ async function runOnce(ctx: RunContext, step: Exclude<Step, { kind: 'backup' | '
   }
 }
 
-export async function driveStep(ctx: RunContext, step: Step): Promise<void> {
+export async function driveStep(ctx: RunContext, step: Step, afterLostReply = false): Promise<void> {
   try {
     if (step.kind === 'backup' || step.kind === 'restore') await driveJob(ctx, step);
     else await runOnce(ctx, step);
   } catch (e) {
     if (e instanceof Aborted) return;
+    // A write whose reply was lost: these steps read the cluster before they write (the
+    // repository at our location, the table's properties, the MV; CREATE DATABASE IF NOT
+    // EXISTS), so running the step once more resolves what happened without a blind repeat.
+    if (e instanceof LostReplyError && !afterLostReply && step.kind !== 'manual' && !isJobStep(step.kind)) return driveStep(ctx, step, true);
     if (isMigrateError(e) && e.exitCode === 4) ctx.refuse();
     // A job step that stops here on our side (a lost connection, an unreadable listing) may
     // have a live job on Doris: the next run reconciles that attempt instead of starting anew.

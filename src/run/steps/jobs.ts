@@ -1,7 +1,7 @@
 // BACKUP and RESTORE steps: record the intent, submit, watch, and settle the outcome. Every
 // attempt's intent is on disk before its statement goes out, so a run killed at any instant
 // resumes by asking the cluster what happened (reconcile.ts) and never submits a job twice.
-import { DorisQueryError } from '../../doris/client.js';
+import { DorisQueryError, LostReplyError } from '../../doris/client.js';
 import { isMigrateError } from '../../errors.js';
 import { attemptLabel } from '../../plan/labels.js';
 import type { BackupStep, RestoreStep } from '../../plan/schema.js';
@@ -35,14 +35,19 @@ export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
   await ctx.save();
 }
 
-/** Sends the attempt's statement: `busy` when the database already runs a job, `burned` when the label is taken. */
-export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | 'busy' | 'burned'> {
+/**
+ * Sends the attempt's statement: `busy` when the database already runs a job, `burned` when the
+ * label is taken, `unknown` when the reply was lost (the next observation tells).
+ */
+export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | 'busy' | 'burned' | 'unknown'> {
   const s = ctx.st(step.id);
   const [statement] = stepStatements(ctx.plan, step, { attempt: s.attempt, backupLabel: s.label!, ...(s.backupTimestamp ? { backupTimestamp: s.backupTimestamp } : {}) });
   try {
     await ctx.client(step.cluster).query(statement!);
     return 'sent';
   } catch (e) {
+    // Sent, reply lost: whether our job exists is read from the cluster, never sent again blindly.
+    if (e instanceof LostReplyError) return 'unknown';
     if (!(e instanceof DorisQueryError)) throw e;
     if (/Can only run one backup or restore job/.test(e.detail) || /Another backup or restore job is being submitted/.test(e.detail)) return 'busy';
     if (/already exist in repository/.test(e.detail)) return 'burned';
@@ -123,7 +128,7 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           s.status = 'running';
           void ctx.save();
         } else if (outcome === 'burned') await retry(ctx, step, 'label already taken in the repository');
-        else await ctx.sleep(deps.pollIntervalMs);
+        else if (outcome === 'busy') await ctx.sleep(deps.pollIntervalMs);
         continue;
       }
       case 'watch':
