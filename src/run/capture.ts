@@ -10,11 +10,15 @@ import type { StepState } from './state-model.js';
 
 type Captured = NonNullable<StepState['captured']>;
 
-/** SHOW PARTITIONS of the step's tables, restricted to the partitions it backs up. */
-export async function versionsBeforeBackup(source: DorisClient, step: BackupStep): Promise<Captured> {
-  const read = await readPartitionVersions(source, step.tables.map((t) => ({ database: step.database, name: t.name })));
+/**
+ * SHOW PARTITIONS of the step's tables (`isTable` tells them from the views a batch also carries),
+ * restricted to the partitions it backs up.
+ */
+export async function versionsBeforeBackup(source: DorisClient, step: BackupStep, isTable: (name: string) => boolean): Promise<Captured> {
+  const tables = step.tables.filter((t) => isTable(t.name));
+  const read = await readPartitionVersions(source, tables.map((t) => ({ database: step.database, name: t.name })));
   const out: Captured = {};
-  for (const t of step.tables) {
+  for (const t of tables) {
     const parts: Record<string, [number, number]> = {};
     for (const p of read.get(`${step.database}\u0000${t.name}`) ?? []) {
       if (t.partitions && !t.partitions.includes(p.name)) continue;
@@ -25,12 +29,6 @@ export async function versionsBeforeBackup(source: DorisClient, step: BackupStep
   return out;
 }
 
-/** Records the read-before versions on the step (before the BACKUP is sent). */
-export async function noteVersionsBeforeBackup(source: DorisClient, step: BackupStep, s: StepState): Promise<void> {
-  s.captured = await versionsBeforeBackup(source, step);
-  s.capturedFrom = 'before-backup';
-}
-
 /**
  * Once the backup finished: the snapshot's own versions replace the read-before ones where the
  * repository can be read; the note says which the state keeps.
@@ -38,7 +36,8 @@ export async function noteVersionsBeforeBackup(source: DorisClient, step: Backup
 export async function noteSnapshotVersions(repository: RepositoryBackend | undefined, repo: string, s: StepState): Promise<string> {
   if (!repository || !s.label || !s.backupTimestamp) return 'partition versions as read before the backup';
   const versions = await repository.snapshotVersions(repo, s.label, s.backupTimestamp);
-  if (typeof versions === 'string') return `partition versions as read before the backup (${versions})`;
+  // Nothing recorded: a catch-up copies these tables' partitions again rather than guess.
+  if (typeof versions === 'string') return `partition versions unknown (${versions}): a catch-up copies these partitions again`;
   s.captured = versions;
   s.capturedFrom = 'snapshot';
   return "partition versions from the snapshot's job info";

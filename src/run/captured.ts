@@ -27,9 +27,11 @@ export function runOutcome(plan: Plan, state: RunState, planFile: string): RunOu
   for (const step of plan.steps) {
     if (step.kind !== 'backup') continue;
     const s = state.steps[step.id]!;
-    if (!s.captured) throw usageError('no-captured-versions', `${planFile}: backup ${step.id} recorded no partition versions (it ran under an older doris-migrate): catch-up cannot tell what changed since; make a new plan`);
     const db = (known[step.database] ??= {});
-    for (const [table, partitions] of Object.entries(s.captured)) {
+    // No record (the job info could not be read, or an older doris-migrate ran it): whatever the
+    // step copied counts as unknown, so the next catch-up copies it again rather than guess.
+    const captured = s.captured ?? Object.fromEntries(step.tables.map((t) => [t.name, {}]));
+    for (const [table, partitions] of Object.entries(captured)) {
       // A whole-table backup replaces what was known of the table; a partition-level one adds to it.
       const whole = step.tables.some((t) => t.name === table && !t.partitions);
       db[table] = { ...(whole ? {} : db[table]), ...partitions };

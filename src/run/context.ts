@@ -27,6 +27,8 @@ export interface RunDeps {
   outageMs?: number;
   /** Run manual follow-ups' SQL (and count them done) instead of leaving them for a person. */
   followups?: boolean;
+  /** Skip what drifted on the source since planning instead of refusing the run (apply --accept-drift). */
+  acceptDrift?: boolean;
 }
 
 /** Thrown out of `sleep` once the run is asked to stop; the step ends quietly where it stands. */

@@ -8,25 +8,27 @@ import type { RunResult } from './events.js';
 import { readySteps, remainingChain } from './scheduler.js';
 import { initialState, isActive, restartStatus, type RunState } from './state-model.js';
 import { driveStep } from './steps/index.js';
+import { withoutDrifted } from './drift.js';
 
 export type { RunDeps } from './context.js';
 
 export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): Promise<{ result: RunResult; state: RunState }> {
   const state = initial ?? deps.checkpoint.load() ?? initialState(plan, deps.now().toISOString());
   const resumed = Object.values(state.steps).some((s) => s.status !== 'pending');
-  const ctx = runContext(plan, deps, state);
+  // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
+  const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state);
   prepareResume(ctx);
   const chain = remainingChain(plan);
   const inflight = new Map<string, Promise<void>>();
   const drive = (step: Step): void => void inflight.set(step.id, driveStep(ctx, step).finally(() => inflight.delete(step.id)));
   // Steps that were in flight when the last run stopped: reconcile them first.
-  for (const step of plan.steps) if (isActive(ctx.st(step.id))) drive(step);
+  for (const step of ctx.plan.steps) if (isActive(ctx.st(step.id))) drive(step);
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
   void ctx.save();
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !ctx.refused) {
-      for (const step of readySteps(plan, state, { concurrency: plan.options.concurrency }, chain)) if (!inflight.has(step.id)) drive(step);
+      for (const step of readySteps(ctx.plan, state, { concurrency: plan.options.concurrency }, chain)) if (!inflight.has(step.id)) drive(step);
     }
     if (inflight.size === 0) break;
     await Promise.race([...inflight.values(), aborted]);

@@ -177,7 +177,7 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
       pending: plan.steps.flatMap((s) => (STAGE_OF[s.kind] === 'follow-ups' && st(s.id).status !== 'done' ? [{ title: s.title, instructions: s.kind === 'manual' ? s.instructions : 'runs automatically once its restores are done', sql: 'sql' in s ? s.sql : [] }] : [])),
     },
     excluded: plan.excluded,
-    warnings: plan.warnings,
+    warnings: [...plan.warnings, ...(state?.skipped?.length ? [`skipped because they drifted on the source after planning (apply --accept-drift): ${state.skipped.join(', ')}`] : [])],
     ...(verified ? { verification: verified } : {}),
     timeline,
   };

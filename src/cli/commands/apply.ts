@@ -27,6 +27,7 @@ export interface ApplyFlags {
   forceUnlock?: boolean;
   acceptPlanChanges?: boolean;
   followups?: boolean;
+  acceptDrift?: boolean;
   cleanup?: boolean;
   json?: boolean;
 }
@@ -118,7 +119,7 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
         applyPlan(
           plan,
           {
-            ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups,
+            ...clusters, ...(repository ? { repository } : {}), secrets, checkpoint, signal, now: () => new Date(), sleep: abortableSleep, pollIntervalMs: pollSeconds * 1000, followups, acceptDrift: flags.acceptDrift ?? false,
             emit: (e) => {
               if (e.kind === 'run-finished') bytes = { moved: e.bytesDone, total: e.bytesTotal };
               trail.write(e);
@@ -265,6 +266,7 @@ export const registerApply: CommandRegistrar = (program: Command, io, done) => {
     .option('--force-unlock', "take the plan's lock even if another host holds it")
     .option('--accept-plan-changes', 'continue a started migration with an edited plan')
     .option('--followups', "run the manual follow-ups' SQL and count them done (you checked them)")
+    .option('--accept-drift', 'skip the tables and partitions that drifted on the source since planning (dropped, schema changed) instead of refusing')
     .option('--json', 'write the run\'s events to stdout as JSON lines (the same lines as plans/<name>.log), for CI')
     .option('--cleanup', "after a verified run, delete this migration's snapshots from the repository (never by default)")
     .action((plan: string, flags: ApplyFlags) => done(runApply(plan, flags, io, signalController(io).signal)));

@@ -7,6 +7,7 @@ import { Aborted, type RunContext } from '../context.js';
 import { explainJobFailure } from '../explain.js';
 import { isActive, isJobStep } from '../state-model.js';
 import { materializedViewStep, manual, setProperties } from './followups.js';
+import { dropStep } from './drop.js';
 import { driveJob } from './jobs.js';
 import { createDatabase, createRepository, preflight } from './setup.js';
 import { verifyStep } from './verify.js';
@@ -34,6 +35,8 @@ async function runOnce(ctx: RunContext, step: Exclude<Step, { kind: 'backup' | '
       return manual(ctx, step);
     case 'verify':
       return verifyStep(ctx, step);
+    case 'drop':
+      return dropStep(ctx, step);
   }
 }
 

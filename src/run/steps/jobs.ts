@@ -11,8 +11,13 @@ import { explainJobFailure } from '../explain.js';
 import { observeBackup, observeRestore } from '../observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
 import { restoreJobKey } from '../state-model.js';
+import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
 
 export type JobStep = BackupStep | RestoreStep;
+
+/** Whether a backup's object is a table (with partitions), not a view; plans without a read record say by their follow-ups' absence. */
+const isTable = (plan: RunContext['plan'], database: string, name: string): boolean =>
+  plan.read ? plan.read.tables[database]?.[name] !== undefined : true;
 
 /** Records a new attempt's intent (durably) before anything is sent. */
 export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
@@ -20,11 +25,22 @@ export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
   // Restores reuse their snapshot's label: note the jobs that already carry it, so reconcile
   // can tell ours apart. Read before anything changes, so a failed read leaves no half intent.
   const prior = step.kind === 'restore' ? (await observeRestore(ctx.deps.target, step.database, ctx.st(step.backupStep).label!)).jobs : undefined;
+  // Where the snapshot's own record cannot be read afterwards (no repository client here), what
+  // the partitions hold just before the BACKUP goes out: never later than its snapshot.
+  const before = step.kind === 'backup' && !ctx.deps.repository ? await versionsBeforeBackup(ctx.deps.source, step, (name) => isTable(ctx.plan, step.database, name)) : undefined;
   s.attempt += 1;
   s.status = 'submitting';
   s.startedAt ??= ctx.deps.now().toISOString();
-  if (step.kind === 'backup') s.label = attemptLabel(step.label, s.attempt);
-  else {
+  if (step.kind === 'backup') {
+    s.label = attemptLabel(step.label, s.attempt);
+    if (before) {
+      s.captured = before;
+      s.capturedFrom = 'before-backup';
+    } else {
+      delete s.captured;
+      delete s.capturedFrom;
+    }
+  } else {
     const backup = ctx.st(step.backupStep);
     s.label = backup.label!;
     s.backupTimestamp = backup.backupTimestamp!;
@@ -102,8 +118,9 @@ async function settle(ctx: RunContext, step: JobStep, action: Extract<Action, { 
     await ctx.fail(step, `backup ${s.label} of ${step.database} finished but its snapshot is not in ${ctx.plan.repository.settings.location}: check that both clusters use the same repository location`);
     return true;
   }
+  const versions = await noteSnapshotVersions(repository, ctx.plan.repository.name, s);
   s.history.push({ attempt: s.attempt, label: s.label!, outcome: 'finished', at: ctx.deps.now().toISOString() });
-  await ctx.finish(step, files ? `${files.files} files, ${files.bytes} bytes in the repository` : undefined);
+  await ctx.finish(step, `${files ? `${files.files} files, ${files.bytes} bytes in the repository; ` : ''}${versions}`);
   return true;
 }
 
@@ -114,6 +131,11 @@ async function settle(ctx: RunContext, step: JobStep, action: Extract<Action, { 
 export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
   const { deps, plan } = ctx;
   const s = ctx.st(step.id);
+  // Everything it held drifted away on the source, and the run was told to skip that.
+  if (step.tables.length === 0) {
+    s.status = 'running';
+    return ctx.finish(step, `skipped: ${step.kind === 'backup' ? 'its tables' : 'what it restores'} drifted on the source (--accept-drift)`);
+  }
   const adopted = s.status !== 'pending';
   if (!adopted) await intend(ctx, step);
   deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });

@@ -5,6 +5,7 @@ import { sql } from '../../doris/sql.js';
 import type { Step } from '../../plan/schema.js';
 import { stepStatements } from '../../plan/statements.js';
 import type { RunContext } from '../context.js';
+import { driftMessage, findDrift, withoutDrifted } from '../drift.js';
 
 type Of<K extends Step['kind']> = Extract<Step, { kind: K }>;
 
@@ -20,7 +21,18 @@ export async function preflight(ctx: RunContext, step: Of<'preflight'>): Promise
       return ctx.fail(step, `the ${cluster} ${c.address} now runs ${comment}, but the plan was made for Doris ${expected}: make a new plan`);
     }
   }
+  // Before any job: the source still holds what the plan backs up (or the run skips what left).
+  const drift = await findDrift(plan, deps.source);
+  if (drift.length && !deps.acceptDrift) {
+    ctx.refuse();
+    return ctx.fail(step, driftMessage(drift));
+  }
   if (deps.repository) await deps.repository.preflight(plan.repository.name);
+  if (drift.length) {
+    ctx.state.skipped = drift.map((d) => d.object);
+    ctx.plan = withoutDrifted(plan, ctx.state.skipped);
+    return ctx.finish(step, `skipping what drifted on the source (--accept-drift): ${drift.map((d) => `${d.object} ${d.what}`).join('; ')}`);
+  }
   return ctx.finish(step);
 }
 
