@@ -56,6 +56,8 @@ export function verifyScope(plan: Plan): VerifyScope {
       const targetDatabase = plan.read.databases[source] ?? databases.get(source) ?? source;
       databases.set(source, targetDatabase);
       for (const name of Object.keys(names)) {
+        // What the catch-up itself leaves out (with its reason in the plan) is not checked, as in any plan.
+        if (plan.excluded.some((e) => e.object === `${source}.${name}`)) continue;
         if (!tables.has(key(source, name))) tables.set(key(source, name), { sourceDatabase: source, targetDatabase, name, targetName: plan.read.targetNames[`${source}.${name}`] ?? name });
       }
     }

@@ -1,6 +1,7 @@
 // The end-to-end scenarios, one list for both suites: test/e2e/simulator.test.ts runs every one
 // against the sandbox, test/real/real-doris.test.ts the same list against docker-compose.test.yml
 // (leaving out, and naming, the simulator-only ones).
+import { catchUpAfterMigration } from './catch-up.js';
 import { demoCatalog } from './full-migration.js';
 import { colocateGroupRestored, dynamicPartitionReEnabled, mvRecreated } from './followups.js';
 import type { Scenario } from './harness.js';
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly Scenario[] = [
   dynamicPartitionReEnabled,
   colocateGroupRestored,
   mvRecreated,
+  catchUpAfterMigration,
 ];
 
 /** The test title both suites give a scenario: the list comparison test reads these. */
