@@ -34,7 +34,7 @@ describe('apply trail', () => {
     expect(jobStates[0]).toMatchObject({ step: expect.stringMatching(/^(backup|restore):/) as unknown, label: expect.any(String) as unknown, state: expect.any(String) as unknown });
     // The summary is for a person: on stderr with --json, ending with the report.
     expect(r.err).toContain('✔ done');
-    expect(r.err.trim().split('\n').at(-1)).toBe(`  report: ${join(m.dir, 'plans', 'mig.report.md')}`);
+    expect(r.err.trim().split('\n').at(-1)).toBe(`report: ${join(m.dir, 'plans', 'mig.report.md')}`);
     expect(log).not.toContain(MIGRATION_SECRET);
   });
 
