@@ -3,15 +3,16 @@
 // and latest.md (bench, figure, value, target, met?) with the machine and the commit.
 // Figures are measurements of this run on this machine; nothing here is an assertion.
 //
-// A module exports `run(): Promise<Record<string, string | number>>` and may export `targets`
-// (bench/targets.ts): a goal per figure name, shown next to the value.
+// A module exports `run(): Promise<Record<string, string | number>>`. The project's goals
+// (bench/targets.ts GOALS) apply to the figures of those names; a module may export `targets`
+// for others. A figure that misses its goal prints as missed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../src/atomic-file.js';
-import type { Targets } from './targets.js';
+import { GOALS, type Targets } from './targets.js';
 
 interface Row {
   bench: string;
@@ -72,10 +73,10 @@ for (const file of modules) {
   benches.push({ bench, at: started.toISOString(), commit, seconds: Number(seconds.toFixed(1)) });
   console.log(`\n## ${bench} (${seconds.toFixed(1)} s)`);
   for (const [figure, value] of Object.entries(figures)) {
-    const target = mod.targets?.[figure];
-    const met = target && typeof value === 'number' ? target.met(value) : null;
+    const target = GOALS[figure] ?? mod.targets?.[figure];
+    const met = target ? typeof value === 'number' && target.met(value) : null;
     rows.push({ bench, figure, value, target: target?.text ?? '', met });
-    console.log(`  ${figure.padEnd(44)} ${String(value).padEnd(12)} ${target ? `${target.text} ${met ? 'met' : 'NOT met'}` : ''}`);
+    console.log(`  ${figure.padEnd(44)} ${String(value).padEnd(12)} ${target ? `${target.text} ${met ? 'met' : 'MISSED'}` : ''}`);
   }
 }
 
@@ -96,9 +97,20 @@ const markdown = [
   '',
   ...allBenches.map((b) => `- ${b.bench}: ${b.at.slice(0, 16).replace('T', ' ')} UTC, commit ${b.commit}, ${b.seconds} s${b.error ? ', failed' : ''}`),
   '',
+  '## Goals (issue #17)',
+  '',
+  '| figure | value | goal | met? |',
+  '| --- | --- | --- | --- |',
+  ...Object.entries(GOALS).map(([figure, goal]) => {
+    const row = allRows.find((r) => r.figure === figure);
+    return `| ${cell(figure)} | ${row ? cell(row.value) : 'not measured'} | ${cell(goal.text)} | ${row?.met ? 'met' : '**missed**'} |`;
+  }),
+  '',
+  '## All figures',
+  '',
   '| bench | figure | value | target | met? |',
   '| --- | --- | --- | --- | --- |',
-  ...allRows.map((r) => `| ${r.bench} | ${cell(r.figure)} | ${cell(r.value)} | ${cell(r.target)} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`),
+  ...allRows.map((r) => `| ${r.bench} | ${cell(r.figure)} | ${cell(r.value)} | ${cell(r.target)} | ${r.met === null ? '' : r.met ? 'met' : '**missed**'} |`),
   '',
 ].join('\n');
 writeFileAtomic(latest, `${JSON.stringify(results, null, 2)}\n`);

@@ -9,6 +9,8 @@ export interface CatalogShape {
   databases: number;
   tablesPerDatabase: number;
   partitionsPerTable: number;
+  /** Every n-th table also gets a temporary partition `tp0` (BACKUP refuses it; plan must find it). */
+  tempPartitionEvery?: number;
 }
 
 /** The CREATE TABLE of table `t` in database `d` (also what largeCatalogSql writes). */
@@ -42,6 +44,12 @@ export async function bulkSeed(sim: Simulator, shape: CatalogShape): Promise<voi
         p.id = allocId(engine.world);
         p.tabletIdBase = allocId(engine.world, p.buckets);
         p.syntheticBytes = perPartition;
+      }
+      if (shape.tempPartitionEvery && (d * shape.tablesPerDatabase + t) % shape.tempPartitionEvery === 0) {
+        // As ALTER TABLE ... ADD TEMPORARY PARTITION tp0 would add it: a copy of the last partition's shape.
+        const temp = { ...structuredClone(table.partitions.at(-1)!), name: 'tp0', id: allocId(engine.world) };
+        temp.tabletIdBase = allocId(engine.world, temp.buckets);
+        table.tempPartitions.push(temp);
       }
       db.tables[table.name] = table;
     }

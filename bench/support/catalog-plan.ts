@@ -23,6 +23,8 @@ export interface PlanMeasurement {
   sourceStatements: number;
   targetStatements: number;
   planMiB: number;
+  /** Tables the plan left out for their temporary partitions. */
+  tempPartitionExclusions: number;
   /** Seconds from the start of `plan` to each of its phases (progress lines). */
   phases: Record<string, number>;
   sourceByKind: Record<string, number>;
@@ -85,6 +87,7 @@ export async function measurePlan(version: string, shape: CatalogShape, opts: { 
       sourceStatements: stats.sourceStatements,
       targetStatements: stats.targetStatements,
       planMiB: Number((result.planBytes / 2 ** 20).toFixed(1)),
+      tempPartitionExclusions: result.tempPartitionExclusions,
       phases,
       sourceByKind: stats.sourceByKind,
     };

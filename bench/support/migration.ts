@@ -15,7 +15,8 @@ import type { RunEvent, RunResult } from '../../src/run/events.js';
 import { applyPlan } from '../../src/run/executor.js';
 import type { RunState } from '../../src/run/state-model.js';
 import { startSandbox, type Sandbox, type Simulator } from '../../src/sandbox/index.js';
-import { jobsState } from '../../src/sandbox/jobs/model.js';
+import { jobsState, type Job } from '../../src/sandbox/jobs/model.js';
+import type { ResourceConfig } from '../../src/sandbox/jobs/resources.js';
 import { openRepository } from '../../src/storage/backend.js';
 import { readCredentials } from '../../src/storage/credentials.js';
 import { captureIO } from '../../test/support/io.js';
@@ -29,8 +30,8 @@ export interface BenchMigration {
   simNow(): number;
   /** Runs applyPlan once; events carry the simulated time they were seen at. */
   apply(opts?: { pollIntervalMs?: number; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
-  /** Every BACKUP/RESTORE job the simulators ran: simulated start and end. */
-  jobs(): { cluster: 'source' | 'target'; db: string; label: string; state: string; start: number; end: number; bytes: number }[];
+  /** Every BACKUP/RESTORE job the simulators ran: simulated start and end, and its transfer (`moved`). */
+  jobs(): { cluster: 'source' | 'target'; db: string; label: string; state: string; start: number; end: number; bytes: number; moved: Job['moved'] }[];
   dispose(): Promise<void>;
 }
 
@@ -71,6 +72,8 @@ export interface BenchMigrationOptions {
   seedSql: string;
   timeScale: number;
   speedBytesPerSecond?: number;
+  /** The simulators' resource model (default: Doris's, one upload and one download worker per backend). */
+  resources?: Partial<ResourceConfig>;
   concurrency: number;
   batchSize: string;
   /** Extra `plan` flags. */
@@ -91,7 +94,7 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
     mkdirSync(join(dir, 'sandbox', 'target'), { recursive: true });
     symlinkSync(join(dir, 'sandbox', 'source', 'hdfs'), join(dir, 'sandbox', 'target', 'hdfs'));
   }
-  const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), seedSql: opts.seedSql, azure: false, timeScale: opts.timeScale, ...(opts.speedBytesPerSecond ? { speedBytesPerSecond: opts.speedBytesPerSecond } : {}) });
+  const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), seedSql: opts.seedSql, azure: false, timeScale: opts.timeScale, ...(opts.speedBytesPerSecond ? { speedBytesPerSecond: opts.speedBytesPerSecond } : {}), ...(opts.resources ? { resources: opts.resources } : {}) });
   try {
     const env = { AWS_ACCESS_KEY_ID: sandbox.s3.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.s3.secretAccessKey, DORIS_SOURCE_PASSWORD: '', DORIS_TARGET_PASSWORD: '' };
     const io = captureIO({ cwd: dir, env });
@@ -118,7 +121,7 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
         signal.addEventListener('abort', onAbort, { once: true });
       });
     const jobsOf = (sim: Simulator, cluster: 'source' | 'target') =>
-      jobsState(sim.engine.world).jobs.map((j) => ({ cluster, db: j.db, label: j.label, state: j.state, start: j.createTime, end: j.finishedTime ?? Number.NaN, bytes: j.bytes }));
+      jobsState(sim.engine.world).jobs.map((j) => ({ cluster, db: j.db, label: j.label, state: j.state, start: j.createTime, end: j.finishedTime ?? Number.NaN, bytes: j.bytes, moved: j.moved }));
     return {
       dir, sandbox, plan, timeScale: opts.timeScale, simNow,
       async apply(run = {}) {

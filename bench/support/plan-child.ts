@@ -1,7 +1,7 @@
 // Child process of the catalog bench: runs the real `plan` command (catalog read, target
 // preflight, repository check, build-plan, YAML write) once and reports wall time, CPU time,
 // peak RSS of this process and when each progress line appeared (the phases).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,6 +19,8 @@ export interface PlanChildResult {
   cpuMs: number;
   peakRssMiB: number;
   planBytes: number;
+  /** Objects the plan leaves out because of temporary partitions. */
+  tempPartitionExclusions: number;
   /** Progress lines (stderr) with the ms since the start they appeared at. */
   lines: { atMs: number; line: string }[];
   errorText: string;
@@ -45,13 +47,15 @@ process.once('message', (req: PlanChildRequest) => {
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     let planBytes = 0;
+    let tempPartitionExclusions = 0;
     try {
       planBytes = statSync(join(dir, 'plan.yaml')).size;
+      tempPartitionExclusions = (readFileSync(join(dir, 'plan.yaml'), 'utf8').match(/kind: temp-partition/g) ?? []).length;
     } catch {
       // no plan written: the code and error text say why
     }
     rmSync(dir, { recursive: true, force: true });
-    const result: PlanChildResult = { code, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), planBytes, lines, errorText: code === 0 ? '' : errorText.slice(-2000) };
+    const result: PlanChildResult = { code, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), planBytes, tempPartitionExclusions, lines, errorText: code === 0 ? '' : errorText.slice(-2000) };
     process.send!(result, () => process.exit(0));
   })();
 });

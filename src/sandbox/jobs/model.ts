@@ -47,6 +47,11 @@ interface JobBase {
   progress: string;
   /** UPLOADING / DOWNLOADING: simulated start and end, and the number of files moved (for Progress). */
   transfer?: { start: number; end: number; files: number; slots?: SlotUse[] };
+  /**
+   * When the job asked for its upload or download, and when its tasks started and ended (kept
+   * after the transfer, for benchmarks: the time it waited behind other jobs is start - bookedAt).
+   */
+  moved?: { bookedAt: number; start: number; end: number };
   /** Tablets the job covers (its per-tablet costs and upload/download tasks); set at submission or once the restore set is known. */
   tablets?: number;
 }

@@ -54,6 +54,7 @@ function startTransfer(deps: RunnerDeps, job: Job, files: number): void {
     speed: deps.speed, cap: state.bandwidth?.[job.repo], busy, minMs: TICK_MS,
   });
   job.transfer = { start: booked.start, end: booked.end, files, slots: booked.slots };
+  job.moved = { bookedAt: now, start: booked.start, end: booked.end };
   job.nextAt = booked.end;
 }
 
