@@ -1,11 +1,15 @@
 // The plan for humans: text for a terminal, Markdown for a pull request, the SQL runbook, JSON.
 // Return strings; connect nowhere. Pure.
+import { foldSystemDatabases, renamesOf } from './renames.js';
 import { attemptLabel } from './labels.js';
 import type { Plan, Step } from './schema.js';
 import { stepStatements, TIMESTAMP_PLACEHOLDER } from './statements.js';
 
 /** Throughput the duration estimate assumes, per running job (stated in the output). */
 export const ASSUMED_BYTES_PER_SECOND = 200 * 1024 * 1024;
+
+/** `1 table`, `2 tables`. */
+export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
@@ -38,7 +42,7 @@ export function planSummary(plan: Plan) {
     bytes,
     jobs: jobs.length,
     followUps: plan.steps.filter((s) => s.kind === 'colocate' || s.kind === 'dynamic-partition' || s.kind === 'mtmv' || s.kind === 'manual').length,
-    estimate: `${formatDuration(seconds)} at ${formatBytes(ASSUMED_BYTES_PER_SECOND)}/s per job, ${concurrency} job(s) at a time per cluster`,
+    estimate: `${formatDuration(seconds)} at ${formatBytes(ASSUMED_BYTES_PER_SECOND)}/s per job, ${plural(concurrency, 'job')} at a time per cluster`,
   };
 }
 
@@ -50,7 +54,7 @@ export function catchUpLines(plan: Plan): string[] {
   const estimate = s.estimatedSeconds !== undefined ? `estimated ${formatDuration(s.estimatedSeconds)} at the previous run's pace` : 'no estimate (the previous run left no timings)';
   return [
     `Catch-up ${c.number} of ${c.of}: what changed on the source since ${c.since}`,
-    `${s.partitions} partition(s) in ${s.tables} table(s) to copy, ${formatBytes(s.bytes)}; ${estimate}`,
+    `${plural(s.partitions, 'partition')} in ${plural(s.tables, 'table')} to copy, ${formatBytes(s.bytes)}; ${estimate}`,
     ...c.changes.map((x) => `  ${x.change.padEnd(14)} ${x.object}: ${x.detail}`),
   ];
 }
@@ -65,19 +69,21 @@ export function renderText(plan: Plan): string {
     `  target  ${plan.target.user}@${plan.target.host}:${plan.target.port}  Doris ${plan.target.version}`,
     `  repository ${plan.repository.name} at ${plan.repository.settings.location}`,
     '',
-    `${sum.databases} database(s), ${sum.tables} table(s), ${sum.partitions} partition(s), ${formatBytes(sum.bytes)}, ${sum.rows} row(s)`,
-    `${sum.jobs} BACKUP/RESTORE job(s), ${sum.followUps} follow-up(s); estimated ${sum.estimate}`,
+    `${plural(sum.databases, 'database')}, ${plural(sum.tables, 'table')}, ${plural(sum.partitions, 'partition')}, ${formatBytes(sum.bytes)}, ${plural(sum.rows, 'row')}`,
+    `${plural(sum.jobs, 'BACKUP/RESTORE job')}, ${plural(sum.followUps, 'follow-up')}; estimated ${sum.estimate}`,
     ...(plan.catchUp ? ['', ...catchUpLines(plan)] : []),
     '',
     'Databases:',
-    ...plan.databases.map((d) => `  ${d.source}${d.target !== d.source ? ` -> ${d.target}` : ''}: ${d.tables} table(s), ${formatBytes(d.bytes)}`),
+    ...plan.databases.map((d) => `  ${d.source}${d.target !== d.source ? ` -> ${d.target}` : ''}: ${plural(d.tables, 'table')}, ${formatBytes(d.bytes)}`),
     '',
     'Steps:',
     ...plan.steps.map((s) => `  ${stepLine(s)}`),
   ];
   const manual = plan.steps.filter((s) => s.kind === 'manual');
   if (manual.length) out.push('', 'For a person to do:', ...manual.map((s) => `  ${s.id}: ${s.kind === 'manual' ? s.instructions : ''}`));
-  if (plan.excluded.length) out.push('', 'Left out:', ...plan.excluded.map((e) => `  ${e.object} [${e.kind}]: ${e.reason}. ${e.remedy}`));
+  const renames = renamesOf(plan);
+  if (renames.length) out.push('', 'Restored under another name:', ...renames.map((r) => `  ${r.kind === 'database' ? 'database ' : ''}${r.from} -> ${r.to}`));
+  if (plan.excluded.length) out.push('', 'Left out:', ...foldSystemDatabases(plan.excluded).map((e) => `  ${e.object} [${e.kind}]: ${e.reason}. ${e.remedy}`));
   if (plan.warnings.length) out.push('', 'Warnings:', ...plan.warnings.map((w) => `  ! ${w}`));
   return `${out.join('\n')}\n`;
 }
@@ -112,7 +118,9 @@ export function renderMarkdown(plan: Plan): string {
     '| --- | --- | --- |',
     ...plan.steps.map((s) => `| \`${md(s.id)}\` | ${md(s.title)} | ${s.dependsOn.map((d) => `\`${md(d)}\``).join(', ')} |`),
   ];
-  if (plan.excluded.length) out.push('', '### Left out', '', '| object | why | what to do |', '| --- | --- | --- |', ...plan.excluded.map((e) => `| \`${md(e.object)}\` | ${md(e.reason)} | ${md(e.remedy)} |`));
+  const renames = renamesOf(plan);
+  if (renames.length) out.push('', '### Restored under another name', '', '| on the source | on the target |', '| --- | --- |', ...renames.map((r) => `| \`${md(r.from)}\` | \`${md(r.to)}\` |`));
+  if (plan.excluded.length) out.push('', '### Left out', '', '| object | why | what to do |', '| --- | --- | --- |', ...foldSystemDatabases(plan.excluded).map((e) => `| \`${md(e.object)}\` | ${md(e.reason)} | ${md(e.remedy)} |`));
   if (plan.warnings.length) out.push('', '### Warnings', '', ...plan.warnings.map((w) => `- ${w}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,10 @@
 // The report as Markdown for a change ticket or a pull request, with the timeline inline. Pure.
-import { formatBytes } from '../plan/render.js';
+import { formatBytes, plural } from '../plan/render.js';
 import type { Report } from './report-model.js';
-import { timelineSvg } from './timeline-svg.js';
+import { timelineSvg, type TimelineOptions } from './timeline-svg.js';
+
+/** The timeline's title and the applies whose gaps it cuts. */
+export const timelineOptions = (r: Report): TimelineOptions => ({ title: `Migration ${r.plan}`, runs: r.runs });
 
 /**
  * Text safe inside a Markdown table cell or a line: one line, no pipe that splits a cell, no
@@ -56,18 +59,28 @@ export function reportMarkdown(r: Report, svgFile?: string): string {
     `| | |`,
     `| --- | --- |`,
     `| status | **${r.status}** (${t.stepsDone} of ${t.steps} steps done) |`,
+    `| plan fingerprint | ${code(r.fingerprint)} |`,
+    ...(r.operator ? [`| run by | ${mdCell(r.operator)} on ${mdCell(r.host ?? '?')}, doris-migrate ${mdCell(r.tool ?? '?')} |`] : []),
     `| source | ${mdCell(r.source)} |`,
     `| target | ${mdCell(r.target)} |`,
     `| repository | ${code(r.repository)} |`,
-    `| migrated | ${t.databases} databases, ${t.tables} tables, ${t.partitions} partitions, ${formatBytes(t.bytes)}, ~${t.rows} rows |`,
-    `| wall time | ${duration(r.seconds)}${r.startedAt ? ` (${r.startedAt} to ${r.finishedAt ?? 'now'})` : ''} |`,
+    // Only a finished run has migrated what the plan holds; any other says how far it got.
+    ...(r.status === 'done'
+      ? [`| migrated | ${plural(t.databases, 'database')}, ${plural(t.tables, 'table')}, ${plural(t.partitions, 'partition')}, ${formatBytes(t.bytes)}, ~${plural(t.rows, 'row')} |`]
+      : [
+          `| planned | ${plural(t.databases, 'database')}, ${plural(t.tables, 'table')}, ${plural(t.partitions, 'partition')}, ${formatBytes(t.bytes)}, ~${plural(t.rows, 'row')} |`,
+          `| restored so far | ${r.restored.jobsDone} of ${plural(r.restored.jobs, 'restore job')}: ${plural(r.restored.tables, 'table')}, ${formatBytes(r.restored.bytes)} |`,
+        ]),
+    `| started | ${r.startedAt ?? '—'} |`,
+    `| ended | ${r.status === 'done' || r.status === 'failed' ? (r.finishedAt ?? '—') : `not yet (last activity ${r.finishedAt ?? '—'})`} |`,
+    `| wall time | ${duration(r.seconds)}${r.runs.length > 1 ? ` over ${r.runs.length} applies` : ''} |`,
     `| jobs | ${r.jobs.submitted} submitted, ${r.jobs.retries} retried, ${r.jobs.failed} failed |`,
     `| verification | ${verdict} |`,
     `| report made | ${r.generatedAt} |`,
     '',
     '## Timeline',
     '',
-    timelineSvg(r.timeline),
+    timelineSvg(r.timeline, timelineOptions(r)),
     '',
     ...(svgFile ? [`The same picture as a file, for viewers that strip inline SVG (GitHub, GitLab): [${mdCell(svgFile)}](${encodeURI(svgFile)})`, ''] : []),
     '## Stages',
@@ -82,6 +95,7 @@ export function reportMarkdown(r: Report, svgFile?: string): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...r.databases.map((d) => `| ${code(d.source)} | ${code(d.target)} | ${d.tables} | ${d.partitions} | ${formatBytes(d.bytes)} | ${d.rows} | ${d.jobs} | ${d.retries} | ${d.status} | ${duration(d.seconds)} |`),
   ];
+  if (r.renames.length) out.push('', '## Restored under another name', '', '| on the source | on the target |', '| --- | --- |', ...r.renames.map((x) => `| ${code(x.from)} | ${code(x.to)} |`));
   if (r.failures.length) out.push('', '## Failed steps', '', ...r.failures.map((f) => `- ${code(f.step, false)}: ${mdCell(f.error)}`));
   if (v?.differences.length) {
     out.push('', '## Differences', '', '| object | aspect | expected | actual |', '| --- | --- | --- | --- |', ...v.differences.map((d) => `| ${code(d.object)} | ${d.aspect} | ${mdCell(d.expected)} | ${mdCell(d.actual)} |`));

@@ -1,6 +1,7 @@
 // The migration report: what a plan moved, how long each part took, which jobs ran and retried,
 // what is left for a person, and whether the target was verified. Built from the plan, the run
 // state and the last verification. Pure.
+import { foldSystemDatabases, renamesOf, type Rename } from '../plan/renames.js';
 import type { Plan, Step } from '../plan/schema.js';
 import type { RunState, StepState } from '../run/state-model.js';
 import type { Verification } from './model.js';
@@ -46,8 +47,28 @@ export interface TimelineBar {
   failedSpans: { start: string; end: string; outcome: string }[];
 }
 
+/** Who made the run and when, from the trail of its applies (cli/trail.ts). */
+export interface ReportContext {
+  tool: string;
+  /** Who ran the latest apply, and on which host. */
+  operator: string;
+  host: string;
+  /** Each apply's span, oldest first. */
+  runs: { start: string; end: string }[];
+}
+
 export interface Report {
   plan: string;
+  /** The plan's fingerprint: what was reviewed and approved. */
+  fingerprint: string;
+  tool?: string;
+  operator?: string;
+  host?: string;
+  runs: { start: string; end: string }[];
+  /** Databases and tables restored under another name. */
+  renames: Rename[];
+  /** What the finished restores hold so far (a run that is not done has not migrated everything). */
+  restored: { tables: number; bytes: number; jobs: number; jobsDone: number };
   source: string;
   target: string;
   repository: string;
@@ -105,7 +126,7 @@ export function keptVerification(state: RunState | undefined, previous: Verifica
   return own && own.checkedAt >= fresh.checkedAt ? own : fresh;
 }
 
-export function buildReport(plan: Plan, state: RunState | undefined, now: string, verification?: Verification): Report {
+export function buildReport(plan: Plan, state: RunState | undefined, now: string, verification?: Verification, context?: ReportContext): Report {
   const st = (id: string): StepState => state?.steps[id] ?? { status: 'pending', attempt: 0, history: [] };
   const end = (s: StepState): string | undefined => s.finishedAt ?? (s.startedAt ? (s.status === 'done' ? s.startedAt : state?.updatedAt ?? now) : undefined);
   const jobSteps = plan.steps.filter((s) => s.kind === 'backup' || s.kind === 'restore');
@@ -155,8 +176,15 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
   const total = <K extends 'tables' | 'partitions' | 'bytes' | 'rows'>(k: K) => plan.databases.reduce((n, d) => n + d[k], 0);
   const status: Report['status'] = !state ? 'not started' : statuses.some((s) => s === 'failed') ? 'failed' : statuses.every((s) => s === 'done' || s === 'manual') ? 'done' : 'in progress';
   const verified = verification ?? state?.verification;
+  const restores = plan.steps.filter((s) => s.kind === 'restore');
+  const restoresDone = restores.filter((s) => st(s.id).status === 'done');
   return {
     plan: plan.name,
+    fingerprint: plan.fingerprint,
+    ...(context ? { tool: context.tool, operator: context.operator, host: context.host } : {}),
+    runs: context?.runs ?? [],
+    renames: renamesOf(plan),
+    restored: { tables: restoresDone.reduce((n, s) => n + s.tables.length, 0), bytes: restoresDone.reduce((n, s) => n + s.bytes, 0), jobs: restores.length, jobsDone: restoresDone.length },
     source: `${plan.source.host}:${plan.source.port} (Doris ${plan.source.version})`,
     target: `${plan.target.host}:${plan.target.port} (Doris ${plan.target.version})`,
     repository: plan.repository.settings.location,
@@ -176,7 +204,7 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
       done: plan.steps.filter((s) => STAGE_OF[s.kind] === 'follow-ups' && st(s.id).status === 'done').map((s) => s.title),
       pending: plan.steps.flatMap((s) => (STAGE_OF[s.kind] === 'follow-ups' && st(s.id).status !== 'done' ? [{ title: s.title, instructions: s.kind === 'manual' ? s.instructions : 'runs automatically once its restores are done', sql: 'sql' in s ? s.sql : [] }] : [])),
     },
-    excluded: plan.excluded,
+    excluded: foldSystemDatabases(plan.excluded),
     warnings: [...plan.warnings, ...(state?.skipped?.length ? [`skipped because they drifted on the source after planning (apply --accept-drift): ${state.skipped.join(', ')}`] : [])],
     ...(verified ? { verification: verified } : {}),
     timeline,

@@ -36,6 +36,11 @@ describe('apply trail', () => {
     expect(r.err).toContain('✔ done');
     expect(r.err.trim().split('\n').at(-1)).toBe(`report: ${join(m.dir, 'plans', 'mig.report.md')}`);
     expect(log).not.toContain(MIGRATION_SECRET);
+    // The report names what was approved and who ran it, from the trail.
+    const report = JSON.parse(readFileSync(join(m.dir, 'plans', 'mig.report.json'), 'utf8')) as { fingerprint: string; operator: string; host: string; runs: unknown[] };
+    expect(report).toMatchObject({ fingerprint: events[0]!.fingerprint, operator: events[0]!.operator, host: events[0]!.host });
+    expect(report.runs).toHaveLength(1);
+    expect(readFileSync(join(m.dir, 'plans', 'mig.report.md'), 'utf8')).toContain(`| plan fingerprint | \`${String(events[0]!.fingerprint)}\` |`);
   });
 
   it('a failed run ends under ✖ and its log keeps the error; the next run appends to the same log', async () => {

@@ -150,7 +150,7 @@ describe('renderers', () => {
   const plan = buildPlan(input());
   it('summarises the plan as text and Markdown', () => {
     const text = renderText(plan);
-    expect(text).toContain('1 database(s), 3 table(s), 3 partition(s), 2.9 KiB, 30 row(s)');
+    expect(text).toContain('1 database, 3 tables, 3 partitions, 2.9 KiB, 30 rows');
     expect(text).toContain('  backup:sales:1  back up sales batch 1/1 (3 objects)  (after repo:source)');
     const md = renderMarkdown(plan);
     expect(md).toContain('| `sales` | `sales` | 3 | 3 | 2.9 KiB |');

@@ -42,11 +42,11 @@ describe('review', () => {
   target  admin@dst.example:9030  Doris 3.0.3
   repository mig at s3://bucket/mig
 
-1 database(s), 2 table(s), 2 partition(s), 4.0 GiB, 1050 row(s)
-2 BACKUP/RESTORE job(s), 0 follow-up(s); estimated 1 min at 200.0 MiB/s per job, 1 job(s) at a time per cluster
+1 database, 2 tables, 2 partitions, 4.0 GiB, 1050 rows
+2 BACKUP/RESTORE jobs, 0 follow-ups; estimated 1 min at 200.0 MiB/s per job, 1 job at a time per cluster
 
 Databases:
-  shop -> shop_v2: 2 table(s), 4.0 GiB
+  shop -> shop_v2: 2 tables, 4.0 GiB
 
 Steps:
   preflight  check both clusters and the repository
@@ -57,10 +57,11 @@ Steps:
   restore:shop_v2:1  restore shop_v2 batch 1/1  (after backup:shop:1, db:shop_v2, repo:target)
   verify  compare source and target  (after restore:shop_v2:1)
 
+Restored under another name:
+  database shop -> shop_v2
+
 Left out:
-  information_schema [system-database]: created by Doris itself. nothing to do: the target has its own
-  mysql [system-database]: created by Doris itself. nothing to do: the target has its own
-  __internal_schema [system-database]: created by Doris itself. nothing to do: the target has its own
+  system databases (information_schema, mysql, __internal_schema) [system-database]: created by Doris itself. nothing to do: the target has its own
 `);
     expect(r.err).toBe('');
   });
