@@ -63,7 +63,7 @@ export function capabilitiesOf(v: DorisVersion): Capabilities {
   };
   return {
     asyncMv: atLeast(v, 2, 1),
-    tableProperties: since(v, { '2.0': 999, '2.1': 6, '3.0': 0 }),
+    tableProperties: since(v, { '2.0': 999, '2.1': 6, '3.0': 2 }),
     tableOptions: since(v, { '2.0': 999, '2.1': 7, '3.0': 2 }),
     partitionsInfoSchema: since(v, { '2.0': 999, '2.1': 7, '3.0': 2 }),
     reserveColocate,

@@ -1,4 +1,5 @@
 // SHOW CREATE TABLE / VIEW / MATERIALIZED VIEW text in Doris's shape (doris-facts.md Part A §2).
+import { printedDynamicProperties } from './exec/dynamic-partition.js';
 import { partitionDdl } from './format.js';
 import type { SimColumn, SimTable } from './store.js';
 
@@ -20,6 +21,19 @@ function propertiesDdl(props: Record<string, string>): string {
   return `PROPERTIES (\n${lines.join(',\n')}\n)`;
 }
 
+/**
+ * The partition head as Doris prints it (RangePartitionInfo / ListPartitionInfo#toSql): RANGE
+ * has no space before its column list, LIST has one; AUTO RANGE prints its date_trunc expression.
+ */
+function partitionByText(t: SimTable): string {
+  const cols = t.partitionColumns.map(q).join(', ');
+  if (t.partitionType === 'RANGE') {
+    if (t.autoPartition) return `AUTO PARTITION BY RANGE (date_trunc(${cols}, '${t.autoPartition.unit ?? 'day'}'))`;
+    return `PARTITION BY RANGE(${cols})`;
+  }
+  return `${t.autoPartition ? 'AUTO ' : ''}PARTITION BY LIST (${cols})`;
+}
+
 export function createTableText(t: SimTable): string {
   const cols = t.columns.map(columnDdl).join(',\n');
   if (t.type !== 'OLAP') {
@@ -29,12 +43,14 @@ export function createTableText(t: SimTable): string {
   const parts: string[] = [`CREATE TABLE ${q(t.name)} (\n${cols}\n) ENGINE=OLAP`, `${KEY_CLAUSE[t.keysType]}(${t.keyColumns.map(q).join(', ')})`, `COMMENT '${t.comment}'`];
   if (t.partitionType !== 'UNPARTITIONED') {
     const defs = t.partitions.map((p) => partitionDdl(p.name, p.item, p.storagePolicy && p.storagePolicy !== t.properties.storage_policy ? ` ("storage_policy" = "${p.storagePolicy}")` : ''));
-    parts.push(`PARTITION BY ${t.partitionType}(${t.partitionColumns.map(q).join(', ')})\n(${defs.join(',\n')})`);
+    parts.push(`${partitionByText(t)}\n(${defs.join(',\n')})`);
   }
   const d = t.distribution;
   const buckets = d.auto ? 'BUCKETS AUTO' : `BUCKETS ${d.buckets}`;
   parts.push(d.type === 'HASH' ? `DISTRIBUTED BY HASH(${d.columns.map(q).join(', ')}) ${buckets}` : `DISTRIBUTED BY RANDOM ${buckets}`);
-  parts.push(`${propertiesDdl(t.properties)};`);
+  // Stored dynamic-partition keys are printed in Doris's fuller form, after the others.
+  const stored = Object.entries(t.properties).filter(([k]) => !k.startsWith('dynamic_partition.'));
+  parts.push(`${propertiesDdl(Object.fromEntries([...stored, ...printedDynamicProperties(t)]))};`);
   return parts.join('\n');
 }
 

@@ -42,6 +42,11 @@ export class Engine {
   persistence: Persistence | undefined;
   /** Extension points for rules that span features (e.g. a running backup blocks TRUNCATE). */
   readonly hooks: { beforeTruncate?: (db: string) => void } = {};
+  /**
+   * Background work of the FE that follows the simulated clock (e.g. the dynamic-partition
+   * scheduler), run before each statement so whoever looks next sees it done.
+   */
+  readonly beforeStatement: ((sim: Engine) => void)[] = [];
   /** Extra `ADMIN SIM` statements from extensions; each returns undefined when it does not match. */
   readonly adminSimExtensions: ((c: Cursor, ctx: Ctx) => Result | Promise<Result> | undefined)[] = [];
   /**
@@ -77,6 +82,7 @@ export class Engine {
       throw dorisError(`Syntax error: ${(e as Error).message}`);
     }
     if (c.done) return ok();
+    for (const work of this.beforeStatement) work(this);
     const handler = this.handlers.find((h) => h.match(c));
     if (fromWire) this.count(handler?.name ?? '(not understood)');
     if (!handler) throw c.error();

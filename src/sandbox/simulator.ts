@@ -2,6 +2,7 @@
 import { SimClock } from './clock.js';
 import { Engine, type Session } from './engine.js';
 import { coreStatements } from './exec/index.js';
+import { runDynamicPartitionScheduler } from './exec/dynamic-partition.js';
 import { installJobs, type JobsHandle } from './jobs/index.js';
 import type { ResourceConfig } from './jobs/resources.js';
 import { addUser } from './exec/users.js';
@@ -63,6 +64,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   if (options.timeScale) clock.setScale(options.timeScale);
   const engine = new Engine(version, world, clock);
   engine.register(...coreStatements);
+  engine.beforeStatement.push(runDynamicPartitionScheduler);
   const persistence = new Persistence(options.dataDir, () => ({ format: 1, version: versionText(version) + (version.cloud ? '-cloud' : ''), clock: clock.state(), world: engine.world }));
   engine.persistence = persistence;
   const password = options.rootPassword ?? '';

@@ -51,12 +51,19 @@ export interface SimTable {
   keyColumns: string[];
   partitionType: 'RANGE' | 'LIST' | 'UNPARTITIONED';
   partitionColumns: string[];
+  /**
+   * AUTO PARTITION (2.1+): INSERT creates the partition a row needs. RANGE tables name the
+   * `date_trunc` unit (`day`, `month`, ...); LIST tables have no unit.
+   */
+  autoPartition?: { unit?: string };
   partitions: SimPartition[];
   tempPartitions: SimPartition[];
   distribution: { type: 'HASH' | 'RANDOM'; columns: string[]; buckets: number; auto: boolean };
   /** Stored properties as SHOW CREATE TABLE prints them (replication as allocation). */
   properties: Record<string, string>;
   rollups: { id: number; name: string; columns: string[] }[];
+  /** INDEX definitions (inverted, ngram_bf, ...) from CREATE TABLE. */
+  indexes?: { name: string; type: string; columns: string[] }[];
   comment: string;
   /** Views: the query text. MTMVs: the query text too. */
   query?: string;

@@ -57,12 +57,16 @@ function since(v: SimVersion, patches: Record<string, number>): boolean {
 /** Named behaviours by version (doris-facts.md Part A; Part B adds the job ones). */
 export function capabilities(v: SimVersion) {
   return {
+    /** AUTO PARTITION BY RANGE (date_trunc(...)) / LIST: partitions made by INSERT. */
+    autoPartition: atLeast(v, 2, 1),
     /** Async materialized views (MTMV) and mv_infos(). */
     asyncMv: atLeast(v, 2, 1),
     /** mv_infos() still has the EnvInfo column (early 2.1). */
     mvInfosEnvInfo: v.major === 2 && v.minor === 1 && v.patch < 7,
-    /** information_schema.table_properties exists and is filled. */
-    tableProperties: since(v, { '2.1': 6, '3.0': 0 }),
+    /** information_schema.table_properties exists and is filled (absent from branch-3.0 before 3.0.2). */
+    tableProperties: since(v, { '2.1': 6, '3.0': 2 }),
+    /** SHOW PROC '/colocation_group' prints GroupName as `<dbName>.<name>` (2.0: `<dbId>_<name>`). */
+    colocateGroupDbName: atLeast(v, 2, 1),
     /** information_schema.table_options exists and is filled. */
     tableOptions: since(v, { '2.1': 7, '3.0': 2 }),
     /** information_schema.partitions is filled (always empty before). */

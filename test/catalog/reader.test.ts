@@ -38,7 +38,7 @@ describe.each(['2.0', '2.1.5', '2.1', '3.0', '4.0', 'cloud'])('reading a %s cata
     expect(orders.dataBytes).toBeGreaterThanOrEqual(60 * 1024 ** 3);
     expect(orders.columns.map((c) => c.name)).toEqual(['order_id', 'order_date', 'customer_id', 'amount']);
     expect(orders.colocateGroup).toBe('order_group');
-    expect(table('analytics', 'events').dynamicPartition).toMatchObject({ enable: 'true', time_unit: 'DAY', start: '-7', end: '3' });
+    expect(table('analytics', 'events').dynamicPartition).toMatchObject({ enable: 'true', time_unit: 'DAY', start: '-3650', end: '3' });
     expect(table('analytics', 'region_sales').partitionType).toBe('LIST');
     expect(table('crm-eu', 'Kunden-Ä').columns.map((c) => c.name)).toEqual(['id', 'select', 'weird`name']);
   });

@@ -139,11 +139,13 @@ describe.each(LINES)('Doris $version', (line) => {
   it('reads colocation groups, storage policy use, dynamic partition tables and catalogs', async () => {
     const [group] = await sim.query("SHOW PROC '/colocation_group'");
     expect(group).toMatchObject({ BucketsNum: '8', ReplicaAllocation: 'tag.location.default: 1' });
-    expect(group!.GroupName).toMatch(/^\d+_order_group$/);
+    // 2.0 prints the stored `<dbId>_<name>`; 2.1 and later `<dbName>.<name>` (ColocateTableIndex#getInfos).
+    if (line.version === '2.0') expect(group!.GroupName).toMatch(/^\d+_order_group$/);
+    else expect(group!.GroupName).toBe('sales.order_group');
     expect(group!.TableIds!.split(', ')).toHaveLength(2);
     expect(await sim.query('SHOW STORAGE POLICY USING')).toEqual([{ PolicyName: 'cool_after_30d', Database: 'ops', Table: 'audit_log', Partitions: 'ALL' }]);
     const [dyn] = await sim.query('SHOW DYNAMIC PARTITION TABLES FROM analytics');
-    expect(dyn).toMatchObject({ TableName: 'events', Enable: 'true', TimeUnit: 'DAY', Start: '-7', End: '3', Prefix: 'p' });
+    expect(dyn).toMatchObject({ TableName: 'events', Enable: 'true', TimeUnit: 'DAY', Start: '-3650', End: '3', Prefix: 'p' });
     expect((await sim.query('SHOW CATALOGS')).map((r) => [r.CatalogName, r.Type])).toEqual([['internal', 'internal'], ['hive_prod', 'hms']]);
     expect(await sim.query('SHOW TEMPORARY PARTITIONS FROM ops.staging')).toHaveLength(1);
   });

@@ -5,11 +5,13 @@ import { dorisError } from '../errors.js';
 import type { Cursor } from '../sql/cursor.js';
 import { parsePartitionDef } from '../sql/parse-table.js';
 import { allocId, type SimTable } from '../store.js';
+import { scheduleTable, storedDynamicProperties } from './dynamic-partition.js';
 import { checkColocate, checkNoOverlap, newPartition, resolveAllocation, resolveItems } from './table-build.js';
 import { alterPartitionOrSchema } from './alter-partition-schema.js';
 
 function setProperties(ctx: Ctx, db: Parameters<typeof checkColocate>[0], table: SimTable, props: Record<string, string>): void {
   const { sim } = ctx;
+  let dynamicChanged = false;
   for (const [key, value] of Object.entries(props)) {
     if (key === 'replication_num' || key === 'replication_allocation') {
       const allocation = resolveAllocation(sim, { [key]: value }, table.properties.replication_allocation ?? '');
@@ -31,10 +33,17 @@ function setProperties(ctx: Ctx, db: Parameters<typeof checkColocate>[0], table:
       table.properties.storage_policy = value;
     } else if (key.startsWith('dynamic_partition.')) {
       if (table.partitionType !== 'RANGE') throw dorisError('Only support dynamic partition properties on range partition table');
-      table.properties[key] = value;
+      if (key === 'dynamic_partition.replication_num') table.properties['dynamic_partition.replication_allocation'] = `tag.location.default: ${value}`;
+      else table.properties[key] = value;
+      dynamicChanged = true;
     } else {
       table.properties[key] = value;
     }
+  }
+  if (dynamicChanged) {
+    table.properties = storedDynamicProperties(table.properties, table.distribution.buckets);
+    // Switching it on registers the table with the scheduler, which runs for it at once.
+    scheduleTable(sim, table);
   }
 }
 

@@ -8,6 +8,7 @@ import { allocId, type SimTable, type TableType } from '../store.js';
 import {
   applySyntheticSize, checkColocate, checkNoOverlap, DEFAULT_ALLOCATION, defaultTableProperties, newPartition, resolveAllocation, resolveItems,
 } from './table-build.js';
+import { scheduleTable, storedDynamicProperties } from './dynamic-partition.js';
 
 const ENGINES: Record<string, TableType> = {
   OLAP: 'OLAP', MYSQL: 'MYSQL', ODBC: 'ODBC', BROKER: 'BROKER', ELASTICSEARCH: 'ELASTICSEARCH', HIVE: 'HIVE', JDBC: 'JDBC',
@@ -31,11 +32,15 @@ function run(c: Cursor, ctx: Ctx): Result {
     throw dorisError(`Table '${tableName}' already exists`);
   }
   if (c.accept('LIKE')) throw dorisError('CREATE TABLE LIKE is not supported by the simulator');
+  const indexes: NonNullable<SimTable['indexes']> = [];
   const columns = c.list(() => {
     if (c.accept('INDEX')) {
-      c.ident();
-      c.skipParens();
+      const name = c.ident();
+      const cols = c.list(() => c.ident());
+      let type = 'INVERTED';
+      if (c.accept('USING')) type = c.ident().toUpperCase();
       while (!c.atPunct(',') && !c.atPunct(')')) c.next();
+      indexes.push({ name, type, columns: cols });
       return undefined;
     }
     return parseColumn(c);
@@ -80,14 +85,19 @@ function run(c: Cursor, ctx: Ctx): Result {
     keyColumns,
     distribution,
     comment,
+    ...(indexes.length ? { indexes } : {}),
   };
   const userProps = Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'replication_num' && k !== 'replication_allocation' && !k.startsWith(SIM_PROPERTY_PREFIX)));
-  table.properties = { replication_allocation: allocation, ...defaultTableProperties(keysType), ...userProps };
+  table.properties = storedDynamicProperties({ replication_allocation: allocation, ...defaultTableProperties(keysType), ...userProps }, distribution.buckets);
   if (userProps.storage_policy && !sim.world.storagePolicies[userProps.storage_policy]) throw dorisError(`Storage policy does not exist. name: ${userProps.storage_policy}`);
 
   if (partitionBy) {
     table.partitionType = partitionBy.type;
     table.partitionColumns = partitionBy.columns;
+    if (partitionBy.auto) {
+      if (!sim.caps.autoPartition) throw dorisError('Auto partition is not supported in this version');
+      table.autoPartition = partitionBy.auto;
+    }
     const partCols = partitionBy.columns.map((n) => columns.find((col) => col.name === n) ?? (() => { throw dorisError(`Unknown partition column: ${n}`); })());
     const items = resolveItems(partitionBy.defs, partCols, []);
     partitionBy.defs.forEach((d, i) => {
@@ -100,6 +110,8 @@ function run(c: Cursor, ctx: Ctx): Result {
     table.partitions.push(newPartition(sim, tableName, { kind: 'none' }, table, { storage_policy: userProps.storage_policy ?? '' }, allocation));
   }
   checkColocate(db, table);
+  // Doris runs the dynamic-partition scheduler once for a new table, at CREATE.
+  scheduleTable(sim, table);
   if (props['sim.data_bytes']) applySyntheticSize(table, Number(props['sim.data_bytes']));
   db.tables[tableName] = table;
   sim.changed(db.name);

@@ -48,14 +48,30 @@ function columnRow(db: SimDatabase, t: SimTable, col: SimColumn, i: number): Cel
   ];
 }
 
+/**
+ * The table's stored property map as table_properties lists it (MetadataGenerator): the replica
+ * allocation under its stored key `default.replication_allocation`, no `colocate_with` (a table
+ * field, not a property), dynamic-partition keys as stored at CREATE.
+ */
+function storedPropertyMap(t: SimTable): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(t.properties)) {
+    if (key === 'colocate_with') continue;
+    out.push([key === 'replication_allocation' ? 'default.replication_allocation' : key, value]);
+  }
+  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function partitionRows(sim: Engine, db: SimDatabase, t: SimTable): Cell[][] {
   const cols = t.partitionColumns.map((n) => t.columns.find((c) => c.name === n)!).filter(Boolean);
   const created = formatDateTime(t.createTime);
   // Doris lists every partition, temporary ones too (after the others, unmarked): OlapTable.getAllPartitions().
   return [...t.partitions, ...t.tempPartitions].map((p, i) => {
     const bytes = partitionBytes(p) * replicaCount(p.replicationAllocation);
+    // An unpartitioned table prints the string "NULL" (not SQL NULL) for its expression and description.
+    const unpartitioned = t.partitionType === 'UNPARTITIONED';
     const base: Cell[] = [
-      'internal', db.name, t.name, p.name, null, String(i + 1), null, t.partitionType, null, t.partitionColumns.join(', ') || null, null, rangeText(p.item, cols) || null,
+      'internal', db.name, t.name, p.name, null, String(i + 1), null, t.partitionType, null, unpartitioned ? 'NULL' : t.partitionColumns.join(', '), null, unpartitioned ? 'NULL' : rangeText(p.item, cols),
       String(p.rows.length), String(p.rows.length ? Math.floor(bytes / p.rows.length) : 0), String(bytes), '0', '0', '0',
       created, formatDateTime(p.visibleVersionTime), null, null, '', null, null,
     ];
@@ -111,8 +127,7 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string, fil
       const rows = function* (): Generator<Cell[]> {
         for (const [db, t] of visibleTables(sim, session, filter)) {
           if (t.type !== 'OLAP' && t.type !== 'MATERIALIZED_VIEW') continue;
-          for (const key of Object.keys(t.properties).sort())
-            if (key !== 'replication_allocation' && key !== 'colocate_with') yield ['internal', db.name, t.name, key, t.properties[key]!];
+          for (const [key, value] of storedPropertyMap(t)) yield ['internal', db.name, t.name, key, value];
         }
       };
       return { columns: ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], rows: rows() };

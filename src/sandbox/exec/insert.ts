@@ -7,6 +7,8 @@
 import { ok, type Engine, type StatementHandler } from '../engine.js';
 import { dorisError } from '../errors.js';
 import { allocId, type Cell, type SimPartition, type SimTable } from '../store.js';
+import { autoPartitionFor } from './auto-partition.js';
+import { mergeRow } from './data-model.js';
 import { compareTuple } from './table-build.js';
 
 function route(table: SimTable, row: Cell[], partitions: SimPartition[]): SimPartition | undefined {
@@ -59,14 +61,14 @@ export const insert: StatementHandler = {
         const i = columns.indexOf(col.name);
         return i >= 0 ? values[i]! : (col.defaultValue ?? null);
       });
-      const p = route(table, row, target);
+      const p = route(table, row, target) ?? (table.autoPartition && target === table.partitions ? autoPartitionFor(sim, table, row) : undefined);
       if (!p) throw dorisError(`Insert has filtered data in strict mode. Reason: no partition for this tuple. tuple=${JSON.stringify(row)}`);
       routed.push([p, row]);
     }
     // Every row found its partition: only now do the overwritten partitions swap in.
     if (fresh) table.partitions = table.partitions.map((p) => fresh.get(p) ?? p);
     for (const [p, row] of routed) {
-      p.rows.push(row);
+      mergeRow(table, p, row);
       touched.add(p);
     }
     for (const p of touched) {

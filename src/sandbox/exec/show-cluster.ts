@@ -3,7 +3,7 @@ import { rows, type Ctx, type Engine, type Result, type StatementHandler } from 
 import { dorisError } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import type { Cursor } from '../sql/cursor.js';
-import type { Cell } from '../store.js';
+import type { Cell, SimDatabase } from '../store.js';
 import { versionText } from '../version.js';
 
 const build = (sim: Engine): string => `doris-${versionText(sim.version)}-rc01-5a1c4e2b3d`;
@@ -37,6 +37,15 @@ function frontends(sim: Engine): Result {
   );
 }
 
+/**
+ * GroupName as SHOW PROC prints it: 2.0 shows the stored full name `<dbId>_<name>`; 2.1 and later
+ * show `<dbName>.<name>` (ColocateTableIndex#getInfos); global groups keep their `__global__` name.
+ */
+function groupName(sim: Engine, db: SimDatabase, name: string): string {
+  if (name.startsWith('__global__')) return name;
+  return sim.caps.colocateGroupDbName ? `${db.name}.${name}` : `${db.id}_${name}`;
+}
+
 function colocationGroups(sim: Engine): Result {
   const out: Cell[][] = [];
   for (const db of Object.values(sim.world.databases)) {
@@ -49,7 +58,7 @@ function colocationGroups(sim: Engine): Result {
       const first = members[0]!;
       const distTypes = first.distribution.columns.map((n) => first.columns.find((col) => col.name === n)?.type ?? '').join(', ');
       const groupId = Math.min(...members.map((m) => m.id));
-      out.push([`${db.id}.${groupId}`, `${db.id}_${name}`, members.map((m) => m.id).join(', '), String(first.distribution.buckets), first.properties.replication_allocation ?? '', distTypes, 'true', '']);
+      out.push([`${db.id}.${groupId}`, groupName(sim, db, name), members.map((m) => m.id).join(', '), String(first.distribution.buckets), first.properties.replication_allocation ?? '', distTypes, 'true', '']);
     }
   }
   return rows(['GroupId', 'GroupName', 'TableIds', 'BucketsNum', 'ReplicaAllocation', 'DistCols', 'IsStable', 'ErrorMsg'], out);

@@ -3,8 +3,10 @@
 import { ok, type Ctx, type Result, type StatementHandler } from '../engine.js';
 import { dorisError, unknownTable } from '../errors.js';
 import type { Cursor } from '../sql/cursor.js';
-import { allocId, type SimColumn } from '../store.js';
+import { allocId, type SimColumn, type SimTable } from '../store.js';
 import { baseTable } from './create-table.js';
+import { DEFAULT_ALLOCATION, resolveAllocation } from './table-build.js';
+import { referencedTables } from './mv-references.js';
 
 function target(c: Cursor, ctx: Ctx) {
   const parts = c.qualified();
@@ -62,7 +64,26 @@ export const createView: StatementHandler = {
 
 const ASYNC_MARKERS = /\b(BUILD|REFRESH|DISTRIBUTED|PROPERTIES|DUPLICATE|PARTITION)\b/i;
 
-function createMaterializedView(c: Cursor, ctx: Ctx): Result {
+/**
+ * An MTMV holds what its query returns at its last refresh. Queries beyond the simulator's SELECT
+ * (GROUP BY, joins) leave the MV as it was: the simulator cannot compute them.
+ */
+async function refreshRows(ctx: Ctx, mv: SimTable, dbName: string): Promise<void> {
+  const part = mv.partitions[0];
+  if (!part || !mv.query) return;
+  try {
+    const result = await ctx.sim.execute(mv.query, { ...ctx.session, db: dbName });
+    if (result.kind === 'rows') {
+      part.rows = result.rows;
+      part.visibleVersion++;
+      part.visibleVersionTime = ctx.sim.clock.now();
+    }
+  } catch (e) {
+    if (!(e instanceof Error) || !/Syntax error|not supported by the simulator|Unknown column/i.test(e.message)) throw e;
+  }
+}
+
+async function createMaterializedView(c: Cursor, ctx: Ctx): Promise<Result> {
   const { sim, session } = ctx;
   c.expect('CREATE', 'MATERIALIZED', 'VIEW');
   const ifNotExists = c.accept('IF', 'NOT', 'EXISTS');
@@ -91,6 +112,16 @@ function createMaterializedView(c: Cursor, ctx: Ctx): Result {
     if (ifNotExists) return ok();
     throw dorisError(`Table '${name}' already exists`);
   }
+  // Nereids binds the query first: every table it reads must exist.
+  for (const ref of referencedTables(query, db.name)) {
+    const base = sim.world.databases[ref.database];
+    if (!base) throw dorisError(`Unknown database '${ref.database}'`);
+    if (!base.tables[ref.name]) throw dorisError(`Table [${ref.name}] does not exist in database [${ref.database}].`);
+  }
+  // Replicas are placed by the MV's own properties (default 3), refused like CREATE TABLE when too few backends live.
+  const propsText = /\bPROPERTIES\s*(\([\s\S]*\))\s*$/i.exec(clauses)?.[1];
+  const mvProps = propsText ? Object.fromEntries([...propsText.matchAll(/"([^"]+)"\s*=\s*"([^"]*)"/g)].map((m) => [m[1]!, m[2]!])) : {};
+  const allocation = resolveAllocation(sim, mvProps, DEFAULT_ALLOCATION);
   const explicit = /^\(([^)]*)\)/.exec(clauses)?.[1]?.split(',').map((s) => s.trim().replace(/`/g, '').split(/\s+/)[0]!);
   const columns: SimColumn[] = (explicit ?? selectColumns(query)).map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
   const now = sim.clock.now();
@@ -100,9 +131,11 @@ function createMaterializedView(c: Cursor, ctx: Ctx): Result {
   mv.distribution = { type: 'RANDOM', columns: [], buckets: buckets ? Number(buckets[1]) : 2, auto: false };
   mv.partitions.push({
     id: allocId(sim.world), name, item: { kind: 'none' }, visibleVersion: 1, visibleVersionTime: now, rows: [],
-    replicationAllocation: 'tag.location.default: 3', storagePolicy: '', cooled: false, buckets: mv.distribution.buckets, tabletIdBase: allocId(sim.world, mv.distribution.buckets),
+    replicationAllocation: allocation, storagePolicy: '', cooled: false, buckets: mv.distribution.buckets, tabletIdBase: allocId(sim.world, mv.distribution.buckets),
   });
+  mv.properties = { replication_allocation: allocation };
   db.tables[name] = mv;
+  if (refreshState === 'SUCCESS') await refreshRows(ctx, mv, db.name);
   sim.changed(db.name);
   return ok();
 }
@@ -116,13 +149,14 @@ export const createMv: StatementHandler = {
 export const refreshMv: StatementHandler = {
   name: 'REFRESH MATERIALIZED VIEW',
   match: (c) => c.at('REFRESH', 'MATERIALIZED', 'VIEW'),
-  run(c, { sim, session }) {
+  async run(c, { sim, session }) {
     c.expect('REFRESH', 'MATERIALIZED', 'VIEW');
-    const { table } = sim.table(c.qualified(), session);
+    const { db, table } = sim.table(c.qualified(), session);
     c.rest();
     if (table.type !== 'MATERIALIZED_VIEW') throw dorisError(`${table.name} is not async materialized view`);
     table.refreshState = 'SUCCESS';
     table.updateTime = sim.clock.now();
+    await refreshRows({ sim, session }, table, db.name);
     sim.changed();
     return ok();
   },

@@ -99,7 +99,8 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   if (repo.readOnly) throw dorisError(`Repository ${repoName} is read only`);
   const tables = tablesOfBackup(sim, db, refs, exclude);
   const existing = await listSnapshots(await store(repoName), repoName).catch((e: Error) => { throw dorisError(e.message); });
-  if (existing.some((s) => s.label.toLowerCase() === label.toLowerCase())) {
+  // Labels compare as written (BackupHandler: List#contains).
+  if (existing.some((s) => s.label === label)) {
     throw dorisError(type === 'incremental' ? 'Currently does not support incremental backup' : `Snapshot with name '${label}' already exist in repository`);
   }
   const now = sim.clock.now();

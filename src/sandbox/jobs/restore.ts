@@ -11,6 +11,7 @@ import type { ObjStore } from '../objstore/types.js';
 import { readInfo, type SnapshotInfo, type SnapshotMeta } from '../repository/snapshots.js';
 import { historyRecordingStatement, namesTableInTempErrors, parseRefs, type RecordHistory } from './backup.js';
 import { bool, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
+import { intersectPartitions, tableSignature } from './restore-signature.js';
 
 const since = (sim: Engine, p20: number, p21: number, p30: number): boolean => {
   const v = sim.version;
@@ -146,10 +147,6 @@ export function restoreBrief(info: SnapshotInfo, refs: TableRef[] | undefined, e
 
 export const restoreStatement = (store: (repo: string) => Promise<ObjStore>, record: RecordHistory): StatementHandler => historyRecordingStatement('RESTORE', submit, store, record);
 
-/** What a table looks like for Doris's "same schema" test (simplified OlapTable signature). */
-const signature = (t: SimTable): string =>
-  JSON.stringify([t.type, t.columns.map((c) => [c.name, c.type, c.aggregation ?? '']), t.keysType, t.keyColumns, t.partitionType, t.partitionColumns, t.distribution.type, t.distribution.columns, t.distribution.buckets]);
-
 /** The tables of the snapshot this job restores, renamed by alias, filtered by ON/EXCLUDE/PARTITION. */
 export function selectRestoreSet(job: RestoreJob, meta: SnapshotMeta): SimTable[] {
   const out: SimTable[] = [];
@@ -213,18 +210,17 @@ export function validateRestore(sim: Engine, job: RestoreJob, db: SimDatabase, s
     if (local.type !== 'OLAP') throw new Error(`${atLeast(sim.version, 4, 0) ? 'Only support restore' : 'Only support retore'} OLAP table: ${t.name}`);
     if (local.state !== 'NORMAL') throw new Error(`Table ${t.name}'s state is not NORMAL: ${local.state}`);
     if (local.tempPartitions.length > 0) throw new Error('Do not support restoring table with temp partitions');
-    if (atLeast(sim.version, 4, 0) && local.properties.colocate_with) throw new Error(`Not support to restore to local table ${t.name} with colocate group.`);
-    if (replace) continue;
-    if (local.partitionType !== t.partitionType) {
-      throw new Error(`Table's partition type is different. local table: ${t.name}, local type: ${local.partitionType}, another table: ${t.name}, another type: ${t.partitionType}`);
+    if (atLeast(sim.version, 4, 0) && (local.properties.colocate_with || (p.reserveColocate && t.properties.colocate_with))) {
+      throw new Error(`Not support to restore to local table ${originalName(job, t.name)} with colocate group.`);
     }
-    if (signature(local) !== signature(t)) throw new Error(`Table ${t.name} already exist but with different schema`);
+    if (replace) continue;
+    checkSameSchema(job, local, t);
     if (local.partitionType === 'UNPARTITIONED' && local.partitions[0]?.name !== t.partitions[0]?.name) throw new Error(`No partition exist in single partitioned table ${t.name}`);
     for (const part of t.partitions) {
       const lp = local.partitions.find((x) => x.name === part.name);
       if (!lp) {
         // A partition the target lacks is added, unless its range meets one the target has.
-        if (overlapsAny(part.item, local.partitions.map((x) => x.item))) throw new Error(`Partition ${part.name} in table ${t.name} has conflict partition item with existing items`);
+        if (!p.atomicRestore && overlapsAny(part.item, local.partitions.map((x) => x.item))) throw new Error(`Partition ${part.name} in table ${t.name} has conflict partition item with existing items`);
         continue;
       }
       if (JSON.stringify(lp.item) !== JSON.stringify(part.item)) throw new Error(`Partition ${part.name} in table ${t.name} has different partition item with partition in repository`);
@@ -232,6 +228,23 @@ export function validateRestore(sim: Engine, job: RestoreJob, db: SimDatabase, s
         throw new Error(`Partition ${part.name} in table ${t.name} has different replication num '${replicaCount(lp.replicationAllocation)}' with partition in repository, which is ${wanted}`);
       }
     }
+  }
+}
+
+/** The snapshot's own name of a table the restore set may have renamed by alias. */
+const originalName = (job: RestoreJob, name: string): string => job.refs?.find((r) => r.alias === name)?.name ?? name;
+
+/**
+ * Doris's checks of an existing table against the snapshot's (RestoreJob#checkAndPrepareMeta):
+ * the partition type first, then the whole signature over the partitions both have.
+ */
+function checkSameSchema(job: RestoreJob, local: SimTable, remote: SimTable): void {
+  if (local.partitionType !== remote.partitionType) {
+    throw new Error(`Table's partition type is different. local table: ${local.name}, local type: ${local.partitionType}, another table: ${originalName(job, remote.name)}, another type: ${remote.partitionType}`);
+  }
+  const common = intersectPartitions(local, remote);
+  if (tableSignature(local, local.name, common) !== tableSignature(remote, originalName(job, remote.name), common)) {
+    throw new Error(`Table ${remote.name} already exist but with different schema`);
   }
 }
 

@@ -82,15 +82,33 @@ export function parsePartitionDef(c: Cursor, type: 'RANGE' | 'LIST'): PartitionD
   return def;
 }
 
-/** `PARTITION BY RANGE|LIST (cols) ( defs )`; the partition list may be empty (`()`). */
-export function parsePartitionBy(c: Cursor): { type: 'RANGE' | 'LIST'; columns: string[]; defs: PartitionDef[] } | undefined {
-  if (!c.accept('PARTITION', 'BY')) return undefined;
-  c.accept('AUTO');
+/**
+ * `[AUTO] PARTITION BY RANGE|LIST (cols) ( defs )`; the partition list may be empty (`()`), and an
+ * AUTO one may be left out. AUTO RANGE partitions by `date_trunc(col, 'unit')`.
+ */
+export function parsePartitionBy(c: Cursor): { type: 'RANGE' | 'LIST'; columns: string[]; defs: PartitionDef[]; auto?: { unit?: string } } | undefined {
+  const auto = c.accept('AUTO');
+  if (!c.accept('PARTITION', 'BY')) {
+    if (auto) throw c.error();
+    return undefined;
+  }
   const type = c.accept('RANGE') ? 'RANGE' : c.accept('LIST') ? 'LIST' : undefined;
   if (!type) throw c.error();
-  const columns = c.list(() => c.ident());
-  const defs = c.list(() => parsePartitionDef(c, type));
-  return { type, columns, defs };
+  let unit: string | undefined;
+  const columns = c.list(() => {
+    if (!auto || type !== 'RANGE') return c.ident();
+    // date_trunc(`k`, 'day'): the column and the unit of the partitions INSERT makes.
+    if (c.peek.upper !== 'DATE_TRUNC') throw c.error();
+    c.next();
+    c.expectPunct('(');
+    const col = c.ident();
+    c.expectPunct(',');
+    unit = c.string().toLowerCase();
+    c.expectPunct(')');
+    return col;
+  });
+  const defs = c.atPunct('(') ? c.list(() => parsePartitionDef(c, type)) : auto ? [] : (() => { throw c.error(); })();
+  return { type, columns, defs, ...(auto ? { auto: unit ? { unit } : {} } : {}) };
 }
 
 export function parseDistribution(c: Cursor): { type: 'HASH' | 'RANDOM'; columns: string[]; buckets: number; auto: boolean } | undefined {
