@@ -15,7 +15,9 @@ const names = (list: string): string[] => [...list.matchAll(/`((?:[^`]|``)*)`/g)
 
 export function parseCreateTable(ddl: string): CreateTableFacts {
   const key = /\n(DUPLICATE|UNIQUE|AGGREGATE) KEY\((.*)\)\n/.exec(ddl);
-  const part = /\nPARTITION BY (RANGE|LIST)\((.*?)\)\n/.exec(ddl);
+  // `PARTITION BY RANGE(cols)`, `PARTITION BY LIST (cols)`, and the AUTO forms:
+  // `AUTO PARTITION BY RANGE (date_trunc(\`k\`, 'day'))`, `AUTO PARTITION BY LIST (\`k\`)`.
+  const part = /\n(?:AUTO )?PARTITION BY (RANGE|LIST) ?\((.*)\)\n/.exec(ddl);
   const dist = /\nDISTRIBUTED BY (?:HASH\((.*?)\)|RANDOM) BUCKETS (AUTO|\d+)/.exec(ddl);
   const props: Record<string, string> = {};
   const propsBlock = /\nPROPERTIES \(\n([\s\S]*)\n\);?\s*$/.exec(ddl)?.[1] ?? '';

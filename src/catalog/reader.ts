@@ -64,7 +64,8 @@ function applyProperties(t: Table, props: Record<string, string>): void {
     if (k.startsWith('dynamic_partition.')) dynamic[k.slice('dynamic_partition.'.length)] = v;
     else if (k === 'colocate_with') t.colocateGroup = v;
     else if (k === 'storage_policy') t.storagePolicy = v || undefined;
-    else if (k === 'replication_allocation') {
+    // table_properties stores it as `default.replication_allocation`; SHOW CREATE TABLE prints `replication_allocation`.
+    else if (k === 'replication_allocation' || k === 'default.replication_allocation') {
       t.replicationAllocation = v;
       t.replicationNum = replicaTotal(v);
     } else t.properties[k] = v;
@@ -160,10 +161,11 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       if (!t) return;
       const method = text(r, 'PARTITION_METHOD') ?? 'UNPARTITIONED';
       t.partitionType = method === 'RANGE' || method === 'LIST' ? method : 'UNPARTITIONED';
-      const expression = text(r, 'PARTITION_EXPRESSION');
+      // An unpartitioned table has the string "NULL" (not SQL NULL) as expression and description.
+      const expression = t.partitionType === 'UNPARTITIONED' ? undefined : notNullText(text(r, 'PARTITION_EXPRESSION'));
       if (last?.table !== t || last.expression !== expression) t.partitionColumns = nameList(expression);
       last = { table: t, expression };
-      t.partitions.push({ name: requireText(r, 'PARTITION_NAME'), range: text(r, 'PARTITION_DESCRIPTION') ?? '', dataBytes: num(r, 'DATA_LENGTH') ?? 0, rows: num(r, 'TABLE_ROWS') ?? 0 });
+      t.partitions.push({ name: requireText(r, 'PARTITION_NAME'), range: notNullText(text(r, 'PARTITION_DESCRIPTION')) ?? '', dataBytes: num(r, 'DATA_LENGTH') ?? 0, rows: num(r, 'TABLE_ROWS') ?? 0 });
     });
   } else {
     // Older lines: one SHOW CREATE TABLE and one SHOW PARTITIONS per OLAP table.
@@ -230,7 +232,7 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       }
       const ids = idsByDb.get(dbId)!;
       const members = requireText(g, 'TableIds').split(',').map((s) => ids.get(s.trim())).filter((n): n is string => n !== undefined);
-      const name = requireText(g, 'GroupName').replace(/^\d+_/, '');
+      const name = bareGroupName(requireText(g, 'GroupName'), dbId, dbName);
       colocateGroups.push({ database: dbName, name, buckets: num(g, 'BucketsNum') ?? 0, replicationAllocation: text(g, 'ReplicaAllocation') ?? '', tables: members });
       for (const m of members) {
         const t = tables.get(`${dbName}\u0000${m}`);
@@ -252,6 +254,20 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     dbOf(key).tables.push(t);
   }
   return { cluster, databases: [...dbs.values()], colocateGroups, externalCatalogs, systemDatabases };
+}
+
+/** information_schema's string "NULL" (unpartitioned tables) read as absent. */
+const notNullText = (value: string | undefined): string | undefined => (value === 'NULL' ? undefined : value);
+
+/**
+ * The name a user writes in `colocate_with`, from SHOW PROC '/colocation_group' GroupName: 2.0
+ * prints `<dbId>_<name>`, 2.1 and later `<dbName>.<name>`; global groups (`__global__...`) as they are.
+ */
+export function bareGroupName(groupName: string, dbId: string, dbName: string): string {
+  if (groupName.startsWith('__global__')) return groupName;
+  if (groupName.startsWith(`${dbName}.`)) return groupName.slice(dbName.length + 1);
+  if (groupName.startsWith(`${dbId}_`)) return groupName.slice(dbId.length + 1);
+  return groupName;
 }
 
 /** `a,b`, `a, b` or `` `a`, `b` `` → names (information_schema spells lists either way). */

@@ -223,7 +223,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   if (databases.length === 0) throw usageError('nothing-to-migrate', 'every selected table is excluded (see the reasons with --no-interactive --out and review)');
 
-  const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, splitTables, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, restores: steps.filter((s): s is RestoreStep => s.kind === 'restore'), replication: options.replication, warnings });
+  const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, splitTables, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, restores: steps.filter((s): s is RestoreStep => s.kind === 'restore'), replication: options.replication, warnings, excluded });
   steps.push(...followUps);
   steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'dynamic-partition' || s.kind === 'mtmv').map((s) => s.id) });
   if (input.existingLabels?.length) warnings.push(`the repository already holds ${input.existingLabels.length} snapshot(s) from earlier runs; they are left alone`);

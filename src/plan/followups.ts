@@ -4,7 +4,7 @@ import type { AsyncMaterializedView, Catalog, Database } from '../catalog/model.
 import { sameAllocation } from '../doris/replica-allocation.js';
 import { sql } from '../doris/sql.js';
 import { targetMvStatement } from './mv-ddl.js';
-import type { Replication, RestoreStep, Step } from './schema.js';
+import type { Exclusion, Replication, RestoreStep, Step } from './schema.js';
 
 export { renameDatabases } from './mv-ddl.js';
 
@@ -24,6 +24,15 @@ export interface FollowUpInput {
   /** The plan's replication: partitions a dynamic-partition scheduler adds must get it too. */
   replication: Replication;
   warnings: string[];
+  /** The plan's exclusions: an async MV that cannot be recreated gets its reason and remedy there. */
+  excluded?: Exclusion[];
+}
+
+/** The MV properties that give it the plan's replication; undefined when the plan keeps the source's. */
+function plannedReplicationProperties(r: Replication): Record<string, string> | undefined {
+  if ('num' in r) return { replication_num: String(r.num) };
+  if ('allocation' in r) return { replication_allocation: r.allocation };
+  return undefined;
 }
 
 /** The plan's replication as an allocation; undefined when the plan keeps the source's. */
@@ -111,6 +120,7 @@ function mvSteps(input: FollowUpInput, target: (db: string) => string, aliases: 
   }
   const stepId = (db: string, name: string) => `mtmv:${target(db)}:${name}`;
   const done = new Set<string>();
+  const leftOut = new Set<string>();
   const visit = (key: string, path: Set<string>) => {
     const entry = kept.get(key);
     if (!entry || done.has(key) || path.has(key)) return; // path: an MV cycle cannot be created anyway
@@ -119,13 +129,25 @@ function mvSteps(input: FollowUpInput, target: (db: string) => string, aliases: 
     const bases = mv.baseTables.map((b) => `${b.database}.${b.name}`);
     for (const b of bases) visit(b, path);
     const deps = bases.flatMap((b) => (kept.has(b) ? [stepId(kept.get(b)!.db, kept.get(b)!.mv.name)] : (input.restoredBy.get(b) ?? [])));
-    const missing = bases.filter((b) => !kept.has(b) && !input.restoredBy.has(b));
-    if (missing.length) input.warnings.push(`async MV ${db}.${mv.name} reads ${missing.join(', ')}, which the plan does not migrate: its refresh will fail until they exist`);
+    const missing = bases.filter((b) => (!kept.has(b) || leftOut.has(b)) && !input.restoredBy.has(b));
+    if (missing.length) {
+      // Doris binds an MV's query at CREATE: without its base tables on the target the statement
+      // fails, so the MV is left out (with the way to bring it over) rather than planned to fail.
+      leftOut.add(key);
+      const excluded = (input.excluded ??= []);
+      const exclusion = excluded.find((e) => e.kind === 'async-mv' && e.object === key);
+      const reason = `async materialized view reading ${missing.join(', ')}, which this plan does not bring to the target: CREATE MATERIALIZED VIEW fails without its base tables`;
+      const remedy = `migrate ${missing.join(', ')} too (select ${[...new Set(missing.map((b) => b.slice(0, b.indexOf('.'))))].join(', ')}), or create the MV by hand once they exist on the target (SHOW CREATE MATERIALIZED VIEW ${key} on the source)`;
+      if (exclusion) Object.assign(exclusion, { reason, remedy });
+      else excluded.push({ object: key, kind: 'async-mv', reason, remedy });
+      done.add(key);
+      return;
+    }
     const aliased = bases.filter((b) => aliases.has(b));
     if (aliased.length) input.warnings.push(`async MV ${db}.${mv.name} reads ${aliased.map((b) => `${b} (restored as ${aliases.get(b)})`).join(', ')}: its recreated DDL still names the table that was on the target; fix the MV after the migration or plan without --on-conflict alias`);
     steps.push({
       id: stepId(db, mv.name), kind: 'mtmv', cluster: 'target', database: target(db), object: mv.name,
-      sql: [targetMvStatement(mv.createSql, target(db), input.renames), sql.refreshMaterializedView(target(db), mv.name)], automatic: true,
+      sql: [targetMvStatement(mv.createSql, target(db), input.renames, plannedReplicationProperties(input.replication)), sql.refreshMaterializedView(target(db), mv.name)], automatic: true,
       title: `recreate async materialized view ${target(db)}.${mv.name} and refresh it`, dependsOn: [...new Set([`db:${target(db)}`, ...deps])],
     });
     done.add(key);

@@ -5,7 +5,7 @@ import type { Catalog, Database, Table } from '../catalog/model.js';
 import { capabilitiesOf } from '../doris/capabilities.js';
 import type { Plan } from '../plan/schema.js';
 import { sameAllocation } from '../doris/replica-allocation.js';
-import type { Difference, VerifyLevel } from './model.js';
+import type { Difference, NotChecked, VerifyLevel } from './model.js';
 import type { ScopeTable, VerifyScope } from './scope.js';
 
 /** One cluster as collect.ts saw it. */
@@ -122,16 +122,38 @@ function propertyChecks(plan: Plan, src: Table, dst: Table): [string, string, st
     out.push(['replication_allocation', src.replicationAllocation, dst.replicationAllocation]);
   }
   if (src.colocateGroup !== dst.colocateGroup && src.colocateGroup) out.push(['colocate_with', src.colocateGroup, dst.colocateGroup ?? '(none)']);
-  for (const [k, v] of Object.entries(src.dynamicPartition ?? {})) {
+  const keys = new Set([...Object.keys(src.dynamicPartition ?? {}), ...Object.keys(dst.dynamicPartition ?? {})]);
+  for (const k of keys) {
+    const v = src.dynamicPartition?.[k];
     const got = dst.dynamicPartition?.[k];
     // Partitions the scheduler adds get this replication: the plan's, like the table's. Doris
     // prints the table's allocation here when the key was never set, the kept source value when it was.
     const planned = k === 'replication_num' || k === 'replication_allocation' ? plannedReplication(r, k) : undefined;
     if (planned !== undefined) {
       if (got !== undefined && (k === 'replication_num' ? got !== planned : !sameAllocation(got, planned))) out.push([`dynamic_partition.${k}`, planned, got]);
-    } else if (got !== v) out.push([`dynamic_partition.${k}`, v, got ?? '(not set)']);
+    } else if (!sameDynamicValue(k, v, got)) out.push([`dynamic_partition.${k}`, v ?? '(not set)', got ?? '(not set)']);
   }
   return out;
+}
+
+/**
+ * Defaults of the dynamic-partition keys Doris may store or print (DynamicPartitionProperty): the
+ * stored map (table_properties) omits some that SHOW CREATE TABLE prints, so a key absent on one
+ * side means its default. Keys whose default depends on the cluster or table (time_zone, buckets,
+ * replication) are only compared when both sides have them.
+ */
+const DYNAMIC_DEFAULTS: Record<string, string> = {
+  start: '-2147483648', create_history_partition: 'false', history_partition_num: '-1', hot_partition_num: '0',
+  reserved_history_periods: 'NULL', storage_policy: '', storage_medium: '', start_day_of_week: '1', start_day_of_month: '1',
+};
+
+function sameDynamicValue(key: string, a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) {
+    const fallback = DYNAMIC_DEFAULTS[key];
+    if (fallback === undefined) return true;
+    return (a ?? fallback).toUpperCase() === (b ?? fallback).toUpperCase();
+  }
+  return key === 'replication_allocation' ? sameAllocation(a, b) : a.toUpperCase() === b.toUpperCase();
 }
 
 /** The plan's replication written as `key` would show it; undefined when the plan keeps the source's. */
@@ -140,3 +162,24 @@ function plannedReplication(r: Plan['options']['replication'], key: 'replication
   if ('allocation' in r) return key === 'replication_allocation' ? r.allocation : String(r.allocation.split(',').reduce((n, part) => n + (Number(part.split(':')[1]) || 0), 0));
   return undefined;
 }
+
+/**
+ * What the comparison above could not look at on these clusters: colocation needs ADMIN on both
+ * (SHOW PROC '/colocation_group'); replication needs the table's allocation from either
+ * table_properties or SHOW CREATE TABLE.
+ */
+export function uncheckedAspects(scope: VerifyScope, source: Observed, target: Observed): NotChecked[] {
+  const out: NotChecked[] = [];
+  const lacking = (['source', 'target'] as const).filter((side) => !(side === 'source' ? source : target).catalog.cluster.isAdmin);
+  if (lacking.length) out.push({ object: '*', aspect: 'property', reason: `colocate_with: SHOW PROC '/colocation_group' needs ADMIN, which the ${lacking.join(' and ')} user lacks` });
+  for (const t of scope.tables) {
+    const dst = target.catalog.databases.find((d) => d.name === t.targetDatabase)?.tables.find((x) => x.name === t.targetName);
+    if (!dst || dst.kind !== 'olap') continue;
+    if (dst.replicationAllocation === undefined && dst.replicationNum === undefined && !dst.partitions.some((p) => p.replicationNum !== undefined)) {
+      out.push({ object: `${t.targetDatabase}.${t.targetName}`, aspect: 'property', reason: `replication: Doris ${versionText(target.catalog.cluster.version)} reported no replica allocation for the table` });
+    }
+  }
+  return out;
+}
+
+const versionText = (v: Catalog['cluster']['version']): string => `${v.major}.${v.minor}.${v.patch}`;

@@ -22,6 +22,14 @@ export interface Difference {
   actual: string;
 }
 
+/** An aspect verify could not compare on these clusters, and why (never skipped silently). */
+export interface NotChecked {
+  /** `db.table` as named on the target, or `*` for every migrated table. */
+  object: string;
+  aspect: DifferenceAspect;
+  reason: string;
+}
+
 export type VerifyLevel = 'quick' | 'full';
 
 export interface Verification {
@@ -34,4 +42,6 @@ export interface Verification {
   /** Rows counted on the source for the compared tables (0 where counts were not taken). */
   rows: number;
   differences: Difference[];
+  /** Aspects left uncompared, with the reason (absent in verifications stored by older builds). */
+  notChecked?: NotChecked[];
 }

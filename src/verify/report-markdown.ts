@@ -97,6 +97,7 @@ export function reportMarkdown(r: Report, svgFile?: string): string {
   ];
   if (r.renames.length) out.push('', '## Restored under another name', '', '| on the source | on the target |', '| --- | --- |', ...r.renames.map((x) => `| ${code(x.from)} | ${code(x.to)} |`));
   if (r.failures.length) out.push('', '## Failed steps', '', ...r.failures.map((f) => `- ${code(f.step, false)}: ${mdCell(f.error)}`));
+  if (v?.notChecked?.length) out.push('', '## Not checked', '', ...v.notChecked.map((n) => `- ${code(n.object)}: ${mdCell(n.reason)}`));
   if (v?.differences.length) {
     out.push('', '## Differences', '', '| object | aspect | expected | actual |', '| --- | --- | --- | --- |', ...v.differences.map((d) => `| ${code(d.object)} | ${d.aspect} | ${mdCell(d.expected)} | ${mdCell(d.actual)} |`));
   }

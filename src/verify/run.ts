@@ -3,7 +3,7 @@
 import type { DorisClient } from '../doris/client.js';
 import type { Plan } from '../plan/schema.js';
 import { collectSide, readSideCatalog, type CollectProgress } from './collect.js';
-import { compareMigration } from './compare.js';
+import { compareMigration, uncheckedAspects } from './compare.js';
 import type { Verification, VerifyLevel } from './model.js';
 import { verifyScope } from './scope.js';
 
@@ -29,5 +29,5 @@ export async function runVerification(plan: Plan, level: VerifyLevel, deps: Veri
   const views = scope.tables.filter((t) => source.catalog.databases.find((d) => d.name === t.sourceDatabase)?.views.some((v) => v.name === t.name)).length;
   // Each table is counted whole or by partition, never both: the counts add up to the rows compared.
   const rows = [...source.rows.values()].reduce((a, b) => a + b, 0);
-  return { level, checkedAt: deps.now().toISOString(), databases: scope.databases.size, tables: scope.tables.length - views, views, rows, differences };
+  return { level, checkedAt: deps.now().toISOString(), databases: scope.databases.size, tables: scope.tables.length - views, views, rows, differences, notChecked: uncheckedAspects(scope, source, target) };
 }

@@ -67,4 +67,36 @@ describe('follow-ups', () => {
     const plan = planFor(catalog, { options: { ...OPTIONS, conflicts: 'alias' }, target: { facts: targetFacts('3.0.3', { existingDatabases: ['s'], existingTables: [{ database: 's', name: 'orders' }] }), ref: REF } });
     expect(plan.warnings.join('\n')).toContain('async MV s.mv reads s.orders (restored as orders_migrated)');
   });
+
+  it('recreate an async MV with the plan\'s replication, not the source\'s', () => {
+    const createSql = 'CREATE MATERIALIZED VIEW mv\nBUILD IMMEDIATE REFRESH AUTO ON MANUAL\nDISTRIBUTED BY RANDOM BUCKETS 2\nPROPERTIES (\n"replication_allocation" = "tag.location.default: 3",\n"storage_medium" = "hdd"\n)\nAS SELECT id FROM s.orders';
+    const catalog = aCatalog('3.0.3').withDb('s', { with: [aTable('orders')], db: { asyncMaterializedViews: [{ name: 'mv', createSql, baseTables: [{ database: 's', name: 'orders' }] }] } }).build();
+    const [mv] = followUps(planFor(catalog).steps).filter((s) => s.kind === 'mtmv');
+    expect(mv!.sql[0]).toContain('PROPERTIES ("storage_medium" = "hdd", "replication_num" = "1")\nAS SELECT id FROM s.orders');
+    expect(mv!.sql[0]).not.toContain('tag.location.default: 3');
+  });
+
+  it('leave out an async MV whose base tables the plan does not bring, with reason and remedy, and MVs built on it', () => {
+    const catalog = aCatalog('3.0.3')
+      .withDb('a', { with: [aTable('t')] })
+      .withDb('b', {
+        with: [aTable('u')],
+        db: {
+          asyncMaterializedViews: [
+            { name: 'mv1', createSql: 'CREATE MATERIALIZED VIEW mv1 BUILD IMMEDIATE AS SELECT k FROM a.t', baseTables: [{ database: 'a', name: 't' }] },
+            { name: 'mv2', createSql: 'CREATE MATERIALIZED VIEW mv2 BUILD IMMEDIATE AS SELECT k FROM b.mv1', baseTables: [{ database: 'b', name: 'mv1' }] },
+            { name: 'mv3', createSql: 'CREATE MATERIALIZED VIEW mv3 BUILD IMMEDIATE AS SELECT k FROM b.u', baseTables: [{ database: 'b', name: 'u' }] },
+          ],
+        },
+      })
+      .build();
+    const plan = planFor(catalog, { selection: { databases: ['b'] } });
+    expect(followUps(plan.steps).filter((s) => s.kind === 'mtmv').map((s) => s.id)).toEqual(['mtmv:b:mv3']);
+    const left = plan.excluded.filter((e) => e.kind === 'async-mv' && e.object !== 'b.mv3');
+    expect(left.map((e) => [e.object, e.reason])).toEqual([
+      ['b.mv1', expect.stringContaining('reading a.t, which this plan does not bring to the target')],
+      ['b.mv2', expect.stringContaining('reading b.mv1')],
+    ]);
+    expect(left[0]!.remedy).toContain('migrate a.t too');
+  });
 });

@@ -71,7 +71,7 @@ describe('async materialized views', () => {
   it('quotes the target database of an unqualified MV name with the one quoting function', () => {
     const catalog = aCatalog().withDb('a`b', { tables: 1, db: { asyncMaterializedViews: [mv('m', 'CREATE MATERIALIZED VIEW m AS SELECT 1', [])] } }).build();
     const plan = buildPlan(withCatalog(catalog));
-    expect((step(plan, 'mtmv:a`b:m') as { sql: string[] }).sql[0]).toMatch(/^CREATE MATERIALIZED VIEW IF NOT EXISTS `a``b`\.`m` AS SELECT 1$/);
+    expect((step(plan, 'mtmv:a`b:m') as { sql: string[] }).sql[0]).toMatch(/^CREATE MATERIALIZED VIEW IF NOT EXISTS `a``b`\.`m`\nPROPERTIES \("replication_num" = "3"\)\nAS SELECT 1$/);
   });
 });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Catalog, Table } from '../../src/catalog/model.js';
 import { buildPlan, type PlanInput } from '../../src/plan/build-plan.js';
 import { settingsFromLocation } from '../../src/storage/location.js';
-import { compareMigration, rowKey, type Observed } from '../../src/verify/compare.js';
+import { compareMigration, rowKey, uncheckedAspects, type Observed } from '../../src/verify/compare.js';
+import { verificationText } from '../../src/verify/render-text.js';
 import { verifyScope } from '../../src/verify/scope.js';
 import { aCatalog, aPartitionedTable, aTable, targetFacts } from '../support/catalog-builder.js';
 
@@ -166,5 +167,35 @@ describe('compareMigration', () => {
       's.a property: colocate_with g | colocate_with (none)',
       's.b missing: table | a view, not a table',
     ]);
+  });
+
+  it('compares dynamic-partition keys by meaning: a key absent on one side is its default', () => {
+    // The source read table_properties (stored keys only); the target printed all 13 (SHOW CREATE TABLE).
+    const src = aCatalog('3.0.3').withDb('s', { with: [{ ...aPartitionedTable('d', 2, GiB), dynamicPartition: { enable: 'true', time_unit: 'DAY', start: '-7', end: '3', prefix: 'p', buckets: '4', history_partition_num: '-1', reserved_history_periods: 'NULL', create_history_partition: 'false', time_zone: 'Asia/Shanghai' } }] }).build();
+    const plan = planFor(src);
+    const printed = restored(src, {}, (t) => {
+      t.dynamicPartition = { ...t.dynamicPartition, hot_partition_num: '0', storage_policy: '', replication_allocation: 'tag.location.default: 1', time_unit: 'day' };
+    });
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(printed), 'quick')).toEqual([]);
+    const hot = restored(src, {}, (t) => { t.dynamicPartition = { ...t.dynamicPartition, hot_partition_num: '2' }; });
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(hot), 'quick')).toEqual([
+      { object: 's.d', aspect: 'property', expected: 'dynamic_partition.hot_partition_num (not set)', actual: 'dynamic_partition.hot_partition_num 2' },
+    ]);
+  });
+
+  it('names what it could not check, and why, instead of skipping it', () => {
+    const plan = planFor(source);
+    const dst = restored(source, {}, (t) => {
+      delete t.replicationNum;
+      delete t.replicationAllocation;
+    });
+    dst.cluster.isAdmin = false;
+    expect(uncheckedAspects(verifyScope(plan), observed(source), observed(dst))).toEqual([
+      { object: '*', aspect: 'property', reason: "colocate_with: SHOW PROC '/colocation_group' needs ADMIN, which the target user lacks" },
+      { object: 'sales.events', aspect: 'property', reason: 'replication: Doris 3.0.3 reported no replica allocation for the table' },
+      { object: 'sales.orders', aspect: 'property', reason: 'replication: Doris 3.0.3 reported no replica allocation for the table' },
+    ]);
+    expect(verificationText({ level: 'quick', checkedAt: 'x', databases: 1, tables: 2, views: 0, rows: 0, differences: [], notChecked: uncheckedAspects(verifyScope(plan), observed(source), observed(dst)) }))
+      .toContain('not checked: sales.orders replication: Doris 3.0.3 reported no replica allocation for the table');
   });
 });

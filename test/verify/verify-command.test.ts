@@ -45,7 +45,8 @@ describe('verify', () => {
     expect(json.code).toBe(5);
     const v = JSON.parse(json.out) as Verification;
     expect(v.level).toBe('full');
-    expect(Object.keys(v).sort()).toEqual(['checkedAt', 'databases', 'differences', 'level', 'rows', 'tables', 'views']);
+    expect(Object.keys(v).sort()).toEqual(['checkedAt', 'databases', 'differences', 'level', 'notChecked', 'rows', 'tables', 'views']);
+    expect(v.notChecked).toEqual([]);
     expect(v).toMatchObject({ databases: 4, tables: 7, views: 1 });
     expect(new Date(v.checkedAt).toISOString()).toBe(v.checkedAt);
     for (const d of v.differences) expect(Object.keys(d).sort()).toEqual(['actual', 'aspect', 'expected', 'object']);

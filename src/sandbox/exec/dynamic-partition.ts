@@ -4,7 +4,7 @@
 import type { Engine } from '../engine.js';
 import { dorisError } from '../errors.js';
 import { ZONE_OFFSET_MINUTES } from '../format.js';
-import { allocId, type SimDatabase, type SimTable } from '../store.js';
+import { allocId, type SimTable } from '../store.js';
 import { checkNoOverlap, compareTuple, newPartition } from './table-build.js';
 
 const P = 'dynamic_partition.';
@@ -168,7 +168,7 @@ export function runDynamicPartitionScheduler(sim: Engine): void {
   const last = lastRun.get(sim);
   if (last !== undefined && now - last < CHECK_INTERVAL_MS) return;
   lastRun.set(sim, now);
-  for (const db of Object.values(sim.world.databases) as SimDatabase[]) {
+  for (const db of Object.values(sim.world.databases)) {
     let touched = false;
     for (const t of Object.values(db.tables)) if (isDynamic(t) && scheduleTable(sim, t)) touched = true;
     if (touched) sim.changed(db.name);
