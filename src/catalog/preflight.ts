@@ -1,7 +1,8 @@
 // Facts about the target that shape a plan: version, privileges, backends, and which tables
 // already exist under the names we would restore to (and whether their schema differs).
 import type { DorisClient } from '../doris/client.js';
-import { requireText } from '../doris/parse-results.js';
+import { requireText, text } from '../doris/parse-results.js';
+import { sql } from '../doris/sql.js';
 import { SYSTEM_DATABASES, type Catalog, type ExistingTable, type Table, type TargetFacts } from './model.js';
 import { readCatalog } from './reader.js';
 import { probeRestoreProperties } from '../doris/probe-restore.js';
@@ -35,10 +36,46 @@ export function schemaDifference(source: Table, target: Table): string | undefin
 }
 
 /**
- * Reads the target databases named by `mapping` (source db -> target db) and compares every
- * source table with a same-named target table.
+ * Each index of a table (the base index under `(base)`, then every rollup / sync MV) with its
+ * columns as `DESC ALL` prints them: RESTORE's signature covers them all (OlapTable#getSignature).
  */
-export async function readTargetFacts(target: DorisClient, source: Catalog, mapping: Record<string, string>): Promise<TargetFacts> {
+export async function readIndexes(client: DorisClient, database: string, table: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let current: string | undefined;
+  for (const r of await client.query(sql.describeAll(database, table))) {
+    const index = text(r, 'IndexName');
+    if (index) current = index === table ? '(base)' : index;
+    const field = text(r, 'Field');
+    if (!current || !field) continue;
+    const col = [field, text(r, 'Type'), text(r, 'Null'), text(r, 'Key'), text(r, 'Default'), text(r, 'Extra')].join(' ');
+    out.set(current, out.has(current) ? `${out.get(current)!}, ${col}` : col);
+  }
+  return out;
+}
+
+/** How two tables' indexes differ (a rollup only one side has, or different columns), or undefined. */
+export function indexDifference(source: Map<string, string>, target: Map<string, string>): string | undefined {
+  const names = (m: Map<string, string>) => [...m.keys()].filter((n) => n !== '(base)').sort();
+  const [s, t] = [names(source), names(target)];
+  if (s.join(',') !== t.join(',')) return `rollups differ: source (${s.join(', ') || 'none'}), target (${t.join(', ') || 'none'})`;
+  for (const name of ['(base)', ...s]) {
+    if (source.get(name) !== target.get(name)) return `${name === '(base)' ? 'base index' : `rollup ${name}`} columns differ: source (${source.get(name) ?? ''}), target (${target.get(name) ?? ''})`;
+  }
+  return undefined;
+}
+
+/** Bloom-filter columns and fpp (part of the signature), as table properties name them. */
+function bloomFilterDifference(source: Table, target: Table): string | undefined {
+  const bf = (t: Table) => `${(t.properties.bloom_filter_columns ?? '').split(',').map((c) => c.trim()).filter(Boolean).sort().join(', ')}${t.properties.bloom_filter_columns ? ` fpp ${t.properties.bloom_filter_fpp ?? '0.05'}` : ''}`;
+  return bf(source) !== bf(target) ? `bloom filter differs: source (${bf(source) || 'none'}), target (${bf(target) || 'none'})` : undefined;
+}
+
+/**
+ * Reads the target databases named by `mapping` (source db -> target db) and compares every
+ * source table with a same-named target table: the catalog's facts, then, for those that agree,
+ * every index (DESC ALL on both sides) — the whole signature Doris's RESTORE compares.
+ */
+export async function readTargetFacts(target: DorisClient, source: Catalog, mapping: Record<string, string>, sourceClient?: DorisClient): Promise<TargetFacts> {
   const targetNames = [...new Set(Object.values(mapping))];
   const catalog = await readCatalog(target, { databases: targetNames, probeTemporaryPartitions: false });
   const existingTables: ExistingTable[] = [];
@@ -49,7 +86,10 @@ export async function readTargetFacts(target: DorisClient, source: Catalog, mapp
     for (const t of srcDb.tables) {
       const existing = dstDb.tables.find((x) => x.name === t.name);
       if (existing) {
-        const difference = schemaDifference(t, existing);
+        let difference = schemaDifference(t, existing) ?? bloomFilterDifference(t, existing);
+        if (!difference && sourceClient && t.kind === 'olap' && existing.kind === 'olap') {
+          difference = indexDifference(await readIndexes(sourceClient, srcName, t.name), await readIndexes(target, dstName, existing.name));
+        }
         existingTables.push({ database: dstName, name: t.name, ...(difference ? { difference } : {}) });
       } else if (dstDb.views.some((v) => v.name === t.name) || dstDb.asyncMaterializedViews.some((m) => m.name === t.name)) {
         existingTables.push({ database: dstName, name: t.name, difference: 'a view or materialized view has this name on the target' });

@@ -7,7 +7,8 @@ export interface Batch {
   bytes: number;
 }
 
-export function batchTables(tables: Table[], budget: number): Batch[] {
+/** `keepWhole`: tables never split by partitions, whatever their size (e.g. colocated ones restored with reserve_colocate). */
+export function batchTables(tables: Table[], budget: number, keepWhole: (t: Table) => boolean = () => false): Batch[] {
   const batches: Batch[] = [];
   let current: Batch = { tables: [], bytes: 0 };
   const flush = () => {
@@ -15,7 +16,7 @@ export function batchTables(tables: Table[], budget: number): Batch[] {
     current = { tables: [], bytes: 0 };
   };
   for (const t of [...tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (t.dataBytes > budget && t.partitions.length > 1) {
+    if (t.dataBytes > budget && t.partitions.length > 1 && !keepWhole(t)) {
       // Too big for one job: its partitions, in order, in jobs of their own.
       flush();
       let part: Batch = { tables: [], bytes: 0 };

@@ -165,7 +165,16 @@ export function buildPlan(input: PlanInput): Plan {
       dbSteps.add(dbStep);
       steps.push({ id: dbStep, kind: 'create-database', cluster: 'target', database: target, properties: db.properties, title: `create database ${target} on the target`, dependsOn: ['preflight'] });
     }
-    const batches = batchTables(keptTables, options.batchBytes);
+    // With reserve_colocate a colocated table's later parts would restore onto a table already in a
+    // colocation group, which Doris refuses (RestoreJob: "with colocate group"): it goes whole.
+    const reservesColocate = targetCaps.reserveColocate && sourceCaps.reserveColocate;
+    const keepWhole = (t: Table): boolean => reservesColocate && t.colocateGroup !== undefined;
+    for (const t of keptTables) {
+      if (keepWhole(t) && t.dataBytes > options.batchBytes && t.partitions.length > 1) {
+        warnings.push(`${db.name}.${t.name} is bigger than the batch size but colocated (group ${t.colocateGroup}): it is restored whole with reserve_colocate, since Doris refuses to restore further parts onto a table in a colocation group`);
+      }
+    }
+    const batches = batchTables(keptTables, options.batchBytes, keepWhole);
     if (keptViews.length) {
       if (batches.length === 0) batches.push({ tables: [], bytes: 0 });
       batches[0]!.tables.push(...keptViews.map((v) => ({ name: v.name })));

@@ -78,9 +78,13 @@ export function compareMigration(plan: Plan, scope: VerifyScope, source: Observe
     const migrated = t.partitions ?? src.partitions.map((p) => p.name);
     const dstParts = new Map(dst.partitions.map((p) => [p.name, p]));
     const present = migrated.filter((name) => dstParts.has(name));
+    // A running dynamic-partition scheduler adds empty partitions on the source after the backup
+    // (and the target's adds its own on its next pass): only one holding data can be missing.
+    const scheduled = !t.partitions && src.dynamicPartition?.enable === 'true';
     for (const name of migrated) {
       const s = src.partitions.find((p) => p.name === name);
       const d = dstParts.get(name);
+      if (!d && scheduled && s && !s.rows && !s.dataBytes) continue;
       if (!d) diff('partitions', `partition ${name}${s?.range ? ` ${s.range}` : ''}`, 'missing', `${object}.${name}`);
       else if (rangesComparable && s && squash(s.range) !== squash(d.range)) diff('partitions', `range ${s.range}`, `range ${d.range}`, `${object}.${name}`);
     }

@@ -198,4 +198,15 @@ describe('compareMigration', () => {
     expect(verificationText({ level: 'quick', checkedAt: 'x', databases: 1, tables: 2, views: 0, rows: 0, differences: [], notChecked: uncheckedAspects(verifyScope(plan), observed(source), observed(dst)) }))
       .toContain('not checked: sales.orders replication: Doris 3.0.3 reported no replica allocation for the table');
   });
+
+  it('does not miss an empty partition the source\'s dynamic-partition scheduler made after the backup, but does one holding rows', () => {
+    const events = { ...aPartitionedTable('d', 2, GiB), dynamicPartition: { enable: 'true', time_unit: 'DAY' } };
+    const src = aCatalog('3.0.3').withDb('s', { with: [events] }).build();
+    const plan = planFor(src);
+    const dst = restored(src);
+    src.databases[0]!.tables[0]!.partitions.push({ name: 'p20261208', range: '[x, y)', dataBytes: 0, rows: 0 });
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(dst), 'quick')).toEqual([]);
+    src.databases[0]!.tables[0]!.partitions.push({ name: 'p20261209', range: '[y, z)', dataBytes: 10, rows: 1 });
+    expect(compareMigration(plan, verifyScope(plan), observed(src), observed(dst), 'quick').map((d) => d.object)).toEqual(['s.d.p20261209']);
+  });
 });

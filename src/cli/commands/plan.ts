@@ -161,7 +161,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
     const mapping = Object.fromEntries(catalog.databases.filter((d) => !databases || databases.includes(d.name)).map((d) => [d.name, renames[d.name] ?? d.name]));
     writeLine(io.stderr, `Checking the target at ${target.client.address}`);
     const { readTargetFacts } = await import('../../catalog/preflight.js');
-    const targetFacts = await readTargetFacts(target.client, catalog, mapping);
+    const targetFacts = await readTargetFacts(target.client, catalog, mapping, source.client);
 
     let conflicts = flags.onConflict as ConflictPolicy | undefined;
     if (!conflicts && asker && targetFacts.existingTables.length) {
