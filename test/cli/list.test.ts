@@ -54,8 +54,9 @@ describe('doris-migrate list', () => {
         expect(row(name)).toContain(pair);
         expect(row(name).split(/\s{2,}/)[3], row(name)).toBe(name);
       }
-      expect(row('verified')).toMatch(/ 8\/8 steps /);
-      expect(row('interrupted')).toMatch(/ 1\/8 steps .* 2026-12-04 10:00$/);
+      // 7 steps: analytics' async MV reads sales.orders, which these plans leave behind, so it is left out.
+      expect(row('verified')).toMatch(/ 7\/7 steps /);
+      expect(row('interrupted')).toMatch(/ 1\/7 steps .* 2026-12-04 10:00$/);
       const json = JSON.parse((await m.run(['list', 'plans', '--json'])).out) as { name: string; state: string; done: number; total: number }[];
       expect(Object.fromEntries(json.map((p) => [p.name, p.state]))).toMatchObject({ planned: 'planned', running: 'running', failed: 'failed', interrupted: 'interrupted', done: 'done', verified: 'verified', mig: 'planned' });
     } finally {
