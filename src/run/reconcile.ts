@@ -20,8 +20,8 @@ export type Action =
   | { kind: 'finished'; job?: JobRow; timestamp?: string }
   /** The attempt ended badly: try again under a new attempt label. */
   | { kind: 'retry'; reason: string }
-  /** Out of attempts, or a state we must not guess about. */
-  | { kind: 'fail'; reason: string };
+  /** Out of attempts, or a state we must not guess about; `conflict`: the label is on a job not ours. */
+  | { kind: 'fail'; reason: string; conflict?: true };
 
 const cancelled = (job: JobRow): string => statusMessage(job.status) || 'cancelled';
 
@@ -38,13 +38,19 @@ function afterCancel(state: StepState, maxAttempts: number, reason: string): Act
 export function ownBackupJob(state: StepState, jobs: JobRow[]): JobRow | undefined {
   if (!state.priorJobKeys) return jobs.at(-1);
   const prior = new Set(state.priorJobKeys);
-  return jobs.filter((j) => !prior.has(restoreJobKey(j))).at(-1);
+  return jobs.filter((j) => !isPriorJob(prior, j)).at(-1);
 }
+
+/**
+ * Whether `job` is one of the jobs noted at the intent. A job noted while still PENDING had no
+ * JobId yet (`-1@<CreateTime>`); it keeps its CreateTime once it gets one.
+ */
+export const isPriorJob = (prior: Set<string>, job: JobRow): boolean => prior.has(restoreJobKey(job)) || prior.has(`-1@${job.createTime ?? ''}`);
 
 /** Jobs that carried our label before we sent anything: another migration's (or a run whose state was lost). */
 export function foreignJobs(state: StepState, jobs: JobRow[]): JobRow[] {
   const prior = new Set(state.priorJobKeys ?? []);
-  return jobs.filter((j) => prior.has(restoreJobKey(j)));
+  return jobs.filter((j) => isPriorJob(prior, j));
 }
 
 export function decideBackup(state: StepState, obs: Observation, maxAttempts: number): Action {
@@ -57,7 +63,7 @@ export function decideBackup(state: StepState, obs: Observation, maxAttempts: nu
   // Our label on a job that was there before our intent: never ours, and Doris would refuse ours
   // (or accept it into another repository's history): stop and say whose it may be.
   const foreign = foreignJobs(state, obs.jobs).at(-1);
-  if (foreign) return { kind: 'fail', reason: labelTaken(foreign) };
+  if (foreign) return { kind: 'fail', reason: labelTaken(foreign), conflict: true };
   // Doris keeps only the last 10 jobs per database: a finished backup may have scrolled out,
   // but its complete snapshot stays in the repository.
   if (obs.snapshot?.timestamp) return { kind: 'finished', timestamp: obs.snapshot.timestamp };
@@ -82,7 +88,7 @@ export function ownRestoreJob(state: StepState, jobs: JobRow[]): JobRow | undefi
   const ofOurSnapshot = jobs.filter((j) => !state.backupTimestamp || !j.timestamp || j.timestamp === state.backupTimestamp);
   if (state.priorJobKeys) {
     const prior = new Set(state.priorJobKeys);
-    return ofOurSnapshot.find((j) => !prior.has(restoreJobKey(j)));
+    return ofOurSnapshot.find((j) => !isPriorJob(prior, j));
   }
   const count = state.priorJobs ?? 0;
   return jobs.length > count ? jobs[count] : undefined;

@@ -41,6 +41,8 @@ export const StepStateSchema = z.object({
   /** Backups: the snapshot timestamp read from SHOW SNAPSHOT; restores: the one they used. */
   backupTimestamp: z.string().optional(),
   dorisState: z.string().optional(),
+  /** When the current attempt's intent was recorded: its waits are bounded from here (steps/bounds.ts). */
+  attemptStartedAt: z.string().optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   lastError: z.string().optional(),

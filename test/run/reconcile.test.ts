@@ -57,6 +57,10 @@ describe('ownership: a job is ours only if it was not there before our intent, a
     expect(decideBackup(keyed('running', ['5']), { jobs: [backupJob('5', 'FINISHED')], snapshot: { exists: false } }, 3)).toMatchObject({ kind: 'fail' });
   });
 
+  it('knows a job noted while PENDING (no JobId yet) once it has one', () => {
+    expect(decideBackup(keyed('submitting', ['-1@2026-01-01 09:00:00']), { jobs: [backupJob('12', 'UPLOADING')] }, 3)).toMatchObject({ kind: 'fail' });
+  });
+
   it('watches our backup job, not the earlier one with the same label', () => {
     expect(decideBackup(keyed('running', ['5']), { jobs: [backupJob('5', 'FINISHED'), backupJob('6', 'UPLOADING')] }, 3)).toMatchObject({ kind: 'watch', job: { jobId: '6' } });
   });

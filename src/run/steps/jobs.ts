@@ -8,10 +8,11 @@ import type { BackupStep, RestoreStep } from '../../plan/schema.js';
 import { stepStatements } from '../../plan/statements.js';
 import type { RunContext } from '../context.js';
 import { explainJobFailure } from '../explain.js';
-import { observeBackup, observeRestore } from '../observe.js';
+import { jobsWithLabel, observeBackup, observeRestore } from '../observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
 import { restoreJobKey } from '../state-model.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
+import { clusterGone, overdue, SNAPSHOT_POLLS } from './bounds.js';
 
 export type JobStep = BackupStep | RestoreStep;
 
@@ -19,20 +20,30 @@ export type JobStep = BackupStep | RestoreStep;
 const isTable = (plan: RunContext['plan'], database: string, name: string): boolean =>
   plan.read ? plan.read.tables[database]?.[name] !== undefined : true;
 
+/** The label an attempt sends: a backup's own per attempt, a restore's its snapshot's. */
+const labelOf = (ctx: RunContext, step: JobStep, attempt: number): string => (step.kind === 'backup' ? attemptLabel(step.label, attempt) : ctx.st(step.backupStep).label!);
+
+/**
+ * The keys of the jobs that already carry the attempt's label: none of them is ours (another
+ * migration's, or an earlier attempt of this restore). Read before anything changes, so a failed
+ * read leaves no half intent.
+ */
+const priorKeys = async (ctx: RunContext, step: JobStep, label: string): Promise<string[]> => (await jobsWithLabel(ctx.client(step.cluster), step.kind, step.database, label)).map(restoreJobKey);
+
 /** Records a new attempt's intent (durably) before anything is sent. */
 export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
   const s = ctx.st(step.id);
-  // Restores reuse their snapshot's label: note the jobs that already carry it, so reconcile
-  // can tell ours apart. Read before anything changes, so a failed read leaves no half intent.
-  const prior = step.kind === 'restore' ? (await observeRestore(ctx.deps.target, step.database, ctx.st(step.backupStep).label!)).jobs : undefined;
+  const prior = await priorKeys(ctx, step, labelOf(ctx, step, s.attempt + 1));
   // Where the snapshot's own record cannot be read afterwards (no repository client here), what
   // the partitions hold just before the BACKUP goes out: never later than its snapshot.
   const before = step.kind === 'backup' && !ctx.deps.repository ? await versionsBeforeBackup(ctx.deps.source, step, (name) => isTable(ctx.plan, step.database, name)) : undefined;
   s.attempt += 1;
   s.status = 'submitting';
   s.startedAt ??= ctx.deps.now().toISOString();
+  s.attemptStartedAt = ctx.deps.now().toISOString();
+  s.label = labelOf(ctx, step, s.attempt);
+  s.priorJobKeys = prior;
   if (step.kind === 'backup') {
-    s.label = attemptLabel(step.label, s.attempt);
     if (before) {
       s.captured = before;
       s.capturedFrom = 'before-backup';
@@ -41,11 +52,8 @@ export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
       delete s.capturedFrom;
     }
   } else {
-    const backup = ctx.st(step.backupStep);
-    s.label = backup.label!;
-    s.backupTimestamp = backup.backupTimestamp!;
-    s.priorJobs = prior!.length;
-    s.priorJobKeys = prior!.map(restoreJobKey);
+    s.backupTimestamp = ctx.st(step.backupStep).backupTimestamp!;
+    s.priorJobs = prior.length;
   }
   delete s.jobId;
   await ctx.save();
@@ -85,7 +93,8 @@ export async function observe(ctx: RunContext, step: JobStep, label: string): Pr
     } catch (e) {
       if (!isMigrateError(e) || e.code !== 'connection-failed') throw e;
       since ??= deps.now().getTime();
-      if (deps.now().getTime() - since >= (deps.outageMs ?? 5 * 60_000)) throw e;
+      const outageMs = deps.outageMs ?? 5 * 60_000;
+      if (deps.now().getTime() - since >= outageMs) throw clusterGone(step, label, ctx.client(step.cluster).address, outageMs, e);
       await ctx.sleep(pause);
     }
   }
@@ -140,6 +149,7 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
   if (!adopted) await intend(ctx, step);
   deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });
   const started = Date.now();
+  let unlisted = 0;
   for (;;) {
     const obs = await observe(ctx, step, s.label!);
     const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
@@ -150,7 +160,14 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           s.status = 'running';
           void ctx.save();
         } else if (outcome === 'burned') await retry(ctx, step, 'label already taken in the repository');
-        else if (outcome === 'busy') await ctx.sleep(deps.pollIntervalMs);
+        else if (outcome === 'busy') {
+          // Refused, so nothing of ours exists: a job that took our label meanwhile is not ours.
+          s.priorJobKeys = await priorKeys(ctx, step, s.label!);
+          void ctx.save();
+          const late = overdue(step, s, deps.now(), `the database's other job to end`);
+          if (late) return ctx.fail(step, late, 'submitting');
+          await ctx.sleep(deps.pollIntervalMs);
+        }
         continue;
       }
       case 'watch':
@@ -161,16 +178,27 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           void ctx.save();
         }
         deps.emit({ kind: 'job-state', step: step.id, database: step.database, label: s.label!, state: action.job.state, progress: action.job.progress, elapsedMs: Date.now() - started });
+        {
+          const late = overdue(step, s, deps.now(), `its job (${action.job.state})`);
+          if (late) return ctx.fail(step, late, 'running');
+        }
         await ctx.sleep(deps.pollIntervalMs);
         continue;
       case 'finished':
         if (await settle(ctx, step, action)) return;
+        // FINISHED, but SHOW SNAPSHOT does not list the snapshot in our repository (yet).
+        if (++unlisted >= SNAPSHOT_POLLS) {
+          return ctx.fail(step, `backup ${s.label} of ${step.database} is FINISHED in SHOW BACKUP, but SHOW SNAPSHOT ON ${plan.repository.name} has not listed it after ${unlisted} checks: the job may be another migration's with the same label and another repository, or the repository's location differs between clusters; look at SHOW SNAPSHOT ON ${plan.repository.name} WHERE SNAPSHOT = "${s.label}", then run apply again`, 'running');
+        }
         await ctx.sleep(deps.pollIntervalMs);
         continue;
       case 'retry':
         await retry(ctx, step, action.reason);
         continue;
       case 'fail':
+        // A label on a job not ours stays refused run after run (the same attempt is checked
+        // again), until the plan is made again: never on to the next attempt's label.
+        if (action.conflict) return ctx.fail(step, `${step.kind.toUpperCase()} ${s.label} of ${step.database}: ${action.reason}`, s.status === 'running' ? 'running' : 'submitting');
         await ctx.fail(step, explainJobFailure(step, s.label!, s.dorisState ?? 'CANCELLED', action.reason));
         return;
     }
