@@ -50,13 +50,14 @@ it('checks, submits, then watches a job with one statement per poll', async () =
   expect(result).toBe('done');
   const backups = plan.steps.filter((s) => s.kind === 'backup');
   expect(backups.length).toBeGreaterThan(0);
-  // Statements about one backup, in order: SHOW BACKUP + SHOW SNAPSHOT, BACKUP, SHOW BACKUP
-  // per poll, and SHOW BACKUP + SHOW SNAPSHOT once it finished.
+  // Statements about one backup, in order: SHOW BACKUP (the jobs already carrying the label, at
+  // the intent), SHOW BACKUP + SHOW SNAPSHOT, BACKUP, SHOW BACKUP per poll, and SHOW BACKUP +
+  // SHOW SNAPSHOT once it finished.
   expect(backups).toHaveLength(1);
   const aboutBackups = sent.source.filter((q) => /^(BACKUP|SHOW BACKUP|SHOW SNAPSHOT)\b/.test(q)).map((q) => q.split(' ').slice(0, 2).join(' '));
-  expect(aboutBackups.slice(0, 3)).toEqual(['SHOW BACKUP', 'SHOW SNAPSHOT', 'BACKUP SNAPSHOT']);
+  expect(aboutBackups.slice(0, 4)).toEqual(['SHOW BACKUP', 'SHOW BACKUP', 'SHOW SNAPSHOT', 'BACKUP SNAPSHOT']);
   expect(aboutBackups.slice(-2)).toEqual(['SHOW BACKUP', 'SHOW SNAPSHOT']);
-  const polls = aboutBackups.slice(3, -2);
+  const polls = aboutBackups.slice(4, -2);
   expect(polls.length).toBeGreaterThan(0);
   expect(new Set(polls)).toEqual(new Set(['SHOW BACKUP']));
   // Restores: the earlier jobs under the label, the check, the RESTORE, then SHOW RESTORE polls.
