@@ -40,7 +40,10 @@ async function runOnce(ctx: RunContext, step: Exclude<Step, { kind: 'backup' | '
   }
 }
 
-export async function driveStep(ctx: RunContext, step: Step, afterLostReply = false): Promise<void> {
+/** Times a step that reads before it writes runs again after a lost reply, within one run. */
+const LOST_REPLY_RERUNS = 3;
+
+export async function driveStep(ctx: RunContext, step: Step, lostReplies = 0): Promise<void> {
   try {
     if (step.kind === 'backup' || step.kind === 'restore') await driveJob(ctx, step);
     else await runOnce(ctx, step);
@@ -48,8 +51,8 @@ export async function driveStep(ctx: RunContext, step: Step, afterLostReply = fa
     if (e instanceof Aborted) return;
     // A write whose reply was lost: these steps read the cluster before they write (the
     // repository at our location, the table's properties, the MV; CREATE DATABASE IF NOT
-    // EXISTS), so running the step once more resolves what happened without a blind repeat.
-    if (e instanceof LostReplyError && !afterLostReply && step.kind !== 'manual' && !isJobStep(step.kind)) return driveStep(ctx, step, true);
+    // EXISTS), so running the step again resolves what happened without a blind repeat.
+    if (e instanceof LostReplyError && lostReplies < LOST_REPLY_RERUNS && step.kind !== 'manual' && !isJobStep(step.kind)) return driveStep(ctx, step, lostReplies + 1);
     if (isMigrateError(e) && e.exitCode === 4) ctx.refuse();
     // A job step that stops here on our side (a lost connection, an unreadable listing) may
     // have a live job on Doris: the next run reconciles that attempt instead of starting anew.
