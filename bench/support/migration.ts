@@ -29,7 +29,7 @@ export interface BenchMigration {
   /** Simulated epoch ms (the source simulator's clock; both run at the same scale). */
   simNow(): number;
   /** Runs applyPlan once; events carry the simulated time they were seen at. */
-  apply(opts?: { pollIntervalMs?: number; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
+  apply(opts?: { pollIntervalMs?: number; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal; plan?: Plan }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
   /** Every BACKUP/RESTORE job the simulators ran: simulated start and end, and its transfer (`moved`). */
   jobs(): { cluster: 'source' | 'target'; db: string; label: string; state: string; start: number; end: number; bytes: number; moved: Job['moved'] }[];
   dispose(): Promise<void>;
@@ -131,9 +131,11 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
         const clients = [timed(open(sandbox.source), realMs), timed(open(sandbox.target), realMs)];
         const events: { at: number; e: RunEvent }[] = [];
         try {
-          const out = await applyPlan(plan, {
+          // Another plan of the same sandbox (a catch-up) keeps its state beside it, as the CLI does.
+          const which = run.plan ?? plan;
+          const out = await applyPlan(which, {
             source: clients[0]!, target: clients[1]!, ...(repository ? { repository } : {}), secrets,
-            checkpoint: run.checkpoint ?? fileCheckpoint(join(dir, 'plans', 'bench.state.json')),
+            checkpoint: run.checkpoint ?? fileCheckpoint(join(dir, 'plans', `${which.name}.state.json`)),
             emit: (e) => events.push({ at: simNow(), e }),
             signal: run.signal ?? unbounded(), now: () => new Date(simNow()), sleep: scaledSleep,
             pollIntervalMs: run.pollIntervalMs ?? 10_000,
