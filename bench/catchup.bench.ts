@@ -2,7 +2,8 @@
 // written to on the source. The catch-up (partition-level backups, in-place restores) is planned by
 // the real `catch-up` command and run by applyPlan; its simulated makespan is compared with
 // re-migrating the changed tables whole (the real `plan --tables ... --on-conflict atomic-replace`,
-// run the same way), which is what the cutover runbook did before catch-up existed.
+// run the same way), which is what the cutover runbook did before catch-up existed. Its goal is in
+// bench/targets.ts.
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { readPlanFile } from '../src/cli/plan-file.js';
@@ -11,7 +12,6 @@ import type { Plan } from '../src/plan/schema.js';
 import { captureIO } from '../test/support/io.js';
 import { skewedSeedSql } from './makespan.bench.js';
 import { benchMigration, type BenchMigration } from './support/migration.js';
-import type { Targets } from './targets.js';
 
 const hours = (ms: number): number => Number((ms / 3_600_000).toFixed(3));
 
@@ -31,10 +31,6 @@ async function cli(m: BenchMigration, argv: string[]): Promise<string> {
   if (code !== 0) throw new Error(`${argv.slice(0, 2).join(' ')} failed (${code}): ${io.err()}`);
   return io.out();
 }
-
-export const targets: Targets = {
-  'whole tables / catch-up (makespan ratio)': { text: '>= 20', met: (v) => v >= 20 },
-};
 
 export async function run(): Promise<Record<string, string | number>> {
   const databases = Number(process.env.BENCH_CATCHUP_DATABASES ?? 30);
@@ -71,7 +67,7 @@ export async function run(): Promise<Record<string, string | number>> {
       'catch-up: partitions, bytes': `${s.partitions}, ${(s.bytes / 1024 ** 3).toFixed(1)} GiB`,
       'catch-up makespan (simulated h)': hours(catchUp),
       'changed tables whole, makespan (simulated h)': hours(whole),
-      'whole tables / catch-up (makespan ratio)': Number((whole / catchUp).toFixed(1)),
+      'catch-up makespan: changed tables whole / catch-up': Number((whole / catchUp).toFixed(1)),
     };
   } finally {
     await m.dispose();
