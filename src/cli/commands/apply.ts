@@ -19,6 +19,7 @@ import type { RepositoryBackend } from '../../storage/backend.js';
 import type { RepositorySecrets } from '../../storage/properties.js';
 import type { Trail } from '../trail.js';
 import { VERSION } from '../version.js';
+import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export interface ApplyFlags {
   yes?: boolean;
@@ -259,6 +260,11 @@ export const registerApply: CommandRegistrar = (program: Command, io, done) => {
   program
     .command('apply')
     .description('run a plan: backups, restores and follow-ups, with a checkpoint after every step; resumes where it stopped')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate apply plans/q4-move.yaml', 'doris-migrate apply plans/q4-move.yaml --yes --json > run.jsonl   # CI: events as JSON lines'],
+      env: [...PASSWORD_ENV, ...REPOSITORY_ENV, CI_ENV],
+      exits: ['0  done', '1  a step failed (state saved; apply again resumes)', '2  bad usage or plan', '3  interrupted (state saved; apply again resumes)', '4  refused by preflight'],
+    }))
     .argument('<plan>', 'plan file')
     .option('--yes', 'do not ask for confirmation')
     .option('--concurrency <n>', 'jobs at a time per cluster (overrides the plan)')

@@ -16,6 +16,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
+import { helpAfter, PASSWORD_ENV } from '../help.js';
 
 async function stopRunningApply(lock: string, io: CliIO): Promise<void> {
   let holder: { pid?: unknown; host?: unknown };
@@ -112,6 +113,11 @@ export const registerCancel: CommandRegistrar = (program, io, done) => {
   program
     .command('cancel')
     .description('stop a running apply and cancel its running Doris jobs (only jobs proved ours)')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate cancel plans/q4-move.yaml'],
+      env: PASSWORD_ENV,
+      exits: ['0  cancelled (or nothing of ours was running)', '1  a cluster could not be reached', '2  bad usage or plan', '4  a cluster refused the login'],
+    }))
     .argument('<plan>', 'plan file')
     .action((plan: string) => done(runCancel(plan, io)));
 };

@@ -10,6 +10,7 @@ import { readPlanFile, writePlanFile } from '../plan-file.js';
 import { readProgress } from '../progress-lines.js';
 import { openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
+import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export interface CatchUpFlags {
   name?: string;
@@ -81,6 +82,11 @@ export const registerCatchUp: CommandRegistrar = (program: Command, io, done) =>
   program
     .command('catch-up')
     .description("plan what changed on the source since PLAN's finished run (changed, added and replaced partitions, changed or added tables); apply it like any plan")
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate catch-up plans/q4-move.yaml', 'doris-migrate catch-up plans/q4-move.yaml --drop-removed --no-interactive'],
+      env: [...PASSWORD_ENV, ...REPOSITORY_ENV, CI_ENV],
+      exits: ['0  plan written, or nothing changed', '2  bad usage, or PLAN has no finished run', '4  a cluster or the repository refused'],
+    }))
     .argument('<plan>', 'a finished migration or catch-up plan')
     .option('--name <name>', 'name of the new plan (default <migration>-catchup-<n>)')
     .option('--drop-removed', 'also drop on the target the partitions and tables the source dropped (never by default)')

@@ -12,6 +12,7 @@ import type { CommandRegistrar } from './index.js';
 import { runPlan } from './plan.js';
 import { runReview } from './review.js';
 import { runApply, signalController } from './apply.js';
+import { helpAfter } from '../help.js';
 
 const DEMO_SEED = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'catalogs', 'demo.sql');
 
@@ -114,6 +115,11 @@ export const registerDemo: CommandRegistrar = (program: Command, io, done) => {
   program
     .command('demo')
     .description('see a whole migration on a local sandbox: plan, review, apply, follow-ups, verify and the report (no Doris needed)')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate demo'],
+      env: [],
+      exits: ['0  migrated and verified', '1  a step failed', '5  verification found differences'],
+    }))
     .option('--interrupt-at <steps>', 'kill the first apply (SIGKILL) once this many steps have finished, then resume it')
     .action((flags: { interruptAt?: string }) =>
       done(

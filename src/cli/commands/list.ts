@@ -8,6 +8,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lockPath, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
+import { helpAfter } from '../help.js';
 
 export interface ListedPlan {
   name: string;
@@ -71,12 +72,6 @@ export const registerList: CommandRegistrar = (program: Command, io, done) => {
     .option('--json', 'machine-readable output')
     .addHelpText('after', `
 States: planned (never applied), running (an apply holds the lock), failed (a step failed), interrupted
-(stopped without a failure), done (every step done), verified (done, and the last verification matched).
-
-Example:
-  $ doris-migrate list                # plans/
-  $ doris-migrate list archive/ --json
-
-Environment: none. Exit codes: 0 listed, 2 the directory cannot be read.`)
+(stopped without a failure), done (every step done), verified (done, and the last verification matched).\n${helpAfter({ examples: ['doris-migrate list                # plans/', 'doris-migrate list archive/ --json'], env: [], exits: ['0  listed', '2  the directory cannot be read'] })}`)
     .action((dir: string | undefined, flags: { json?: boolean }) => done(runList(dir, flags, io)));
 };

@@ -18,6 +18,7 @@ import { renderCommandLine } from '../wizard/command-line.js';
 import { chooseRepository, type ChosenRepository } from '../wizard/repository.js';
 import { refuseFlagCredentials } from '../../storage/location.js';
 import type { CommandRegistrar } from './index.js';
+import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export interface PlanFlags {
   source?: string;
@@ -274,6 +275,14 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
   program
     .command('plan')
     .description('read the source catalog, check the target and the repository, and write a migration plan')
+    .addHelpText('after', helpAfter({
+      examples: [
+        'doris-migrate plan                  # in a terminal: asks what is missing, checking each answer',
+        'doris-migrate plan --no-interactive --source mysql://root@old-fe:9030 --target mysql://root@new-fe:9030 --repository s3://backups/doris --s3-provider minio --s3-endpoint http://minio:9000 --replication-num 3 --name q4-move',
+      ],
+      env: [...PASSWORD_ENV, ...REPOSITORY_ENV, CI_ENV],
+      exits: ['0  plan written (or not, when you declined)', '2  bad or missing flag; nothing asked without a terminal', '3  cancelled at a prompt', '4  refused: a cluster, the version pair, the backends, the repository or its name'],
+    }))
     .option('--source <url>', 'source cluster, mysql://user@host:port (password from DORIS_SOURCE_PASSWORD)')
     .option('--target <url>', 'target cluster, mysql://user@host:port (password from DORIS_TARGET_PASSWORD)')
     .option('--repository <location>', 's3://bucket/prefix | azure://account/container/prefix | hdfs://namenode:port/path')

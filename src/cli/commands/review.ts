@@ -5,6 +5,7 @@ import { renderJson, renderMarkdown, renderSql, renderText } from '../../plan/re
 import { readPlanFile } from '../plan-file.js';
 import type { CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
+import { helpAfter } from '../help.js';
 
 const RENDERERS = { text: renderText, markdown: renderMarkdown, sql: renderSql, json: renderJson } as const;
 
@@ -19,6 +20,11 @@ export const registerReview: CommandRegistrar = (program, io, done) => {
   program
     .command('review')
     .description('render a plan for review (text, markdown, sql runbook, json); connects nowhere')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate review plans/q4-move.yaml', 'doris-migrate review plans/q4-move.yaml --format sql > runbook.sql'],
+      env: [],
+      exits: ['0  rendered', '2  the plan is missing, damaged or edited by hand'],
+    }))
     .argument('<plan>', 'plan file (plans/NAME.yaml)')
     .option('--format <format>', 'text | markdown | sql | json', 'text')
     .action((plan: string, flags: { format: string }) => done(Promise.resolve().then(() => runReview(plan, flags.format, io))));

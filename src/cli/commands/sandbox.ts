@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ExitCode, usageError } from '../../errors.js';
 import type { CommandRegistrar } from './index.js';
 import { writeLine, type CliIO } from '../io.js';
+import { helpAfter } from '../help.js';
 
 export interface SandboxFlags {
   seed?: string;
@@ -81,6 +82,11 @@ export const registerSandbox: CommandRegistrar = (program: Command, io, done) =>
   program
     .command('sandbox')
     .description('start a local source and target Doris simulator, s3rver and Azurite; print their addresses as one JSON line')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate sandbox --data-dir .sandbox', 'doris-migrate sandbox --doris-version 2.1 --target-version 3.0 --seed my-catalog.sql'],
+      env: [],
+      exits: ['0  stopped by Ctrl-C or SIGTERM', '2  bad usage'],
+    }))
     .option('--seed <file.sql>', 'SQL script run on the source when its data dir is new')
     .option('--source-port <n>', 'source FE MySQL port (0 = any free port)')
     .option('--target-port <n>', 'target FE MySQL port (0 = any free port)')

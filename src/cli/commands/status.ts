@@ -7,6 +7,7 @@ import { readPlanFile } from '../plan-file.js';
 import { statePath } from '../run-context.js';
 import type { CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
+import { helpAfter, PASSWORD_ENV } from '../help.js';
 
 export async function runStatus(planArg: string, flags: { json?: boolean; refresh?: boolean }, io: CliIO): Promise<number> {
   const planFile = resolve(io.cwd, planArg);
@@ -56,6 +57,11 @@ export const registerStatus: CommandRegistrar = (program, io, done) => {
   program
     .command('status')
     .description('show where a migration stands (from its state file)')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate status plans/q4-move.yaml', 'doris-migrate status plans/q4-move.yaml --refresh --json'],
+      env: ['with --refresh:', ...PASSWORD_ENV.map((l) => `  ${l}`)],
+      exits: ['0  shown', '2  the plan or its state cannot be read'],
+    }))
     .argument('<plan>', 'plan file')
     .option('--json', 'machine-readable output')
     .option('--refresh', 'ask the clusters about running jobs')

@@ -9,6 +9,7 @@ import { readPlanFile } from '../plan-file.js';
 import { openClusters, statePath } from '../run-context.js';
 import { verifyProgress } from '../verify-progress.js';
 import type { CommandRegistrar } from './index.js';
+import { helpAfter, PASSWORD_ENV } from '../help.js';
 
 export interface VerifyFlags {
   json?: boolean;
@@ -49,6 +50,11 @@ export const registerVerify: CommandRegistrar = (program: Command, io, done) => 
   program
     .command('verify')
     .description('compare what the plan migrated on the source and the target (exit 5 on differences)')
+    .addHelpText('after', helpAfter({
+      examples: ['doris-migrate verify plans/q4-move.yaml', 'doris-migrate verify plans/q4-move.yaml --level full --json'],
+      env: PASSWORD_ENV,
+      exits: ['0  source and target match', '1  a cluster could not be reached', '2  bad usage or plan', '4  a cluster refused the login', '5  differences found (listed, and in the report)'],
+    }))
     .argument('<plan>', 'plan file')
     .option('--json', 'print the verification as JSON')
     .option('--level <level>', 'quick: row counts per table; full: row counts per partition', 'quick')
