@@ -11,9 +11,10 @@ const TIME_SCALE = 20;
 /** Bytes per simulated second per backend: the demo catalog's 60 GiB table moves in ~1 s. */
 const SPEED = 4e9;
 
-export async function simulatorPair(): Promise<ClusterPair> {
+/** Doris lines of the pair (default: the sandbox's 2.1 source and 3.0 target). */
+export async function simulatorPair(versions: { source?: string; target?: string } = {}): Promise<ClusterPair> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dm-e2e-'));
-  const sandbox = await startSandbox({ dataDir, azure: false, timeScale: TIME_SCALE, speedBytesPerSecond: SPEED });
+  const sandbox = await startSandbox({ dataDir, azure: false, timeScale: TIME_SCALE, speedBytesPerSecond: SPEED, sourceVersion: versions.source, targetVersion: versions.target });
   const endpoint = (sim: typeof sandbox.source) => ({ host: sim.host, port: sim.port, user: sim.user, password: sim.password });
   const sides = sqlSides({ source: endpoint(sandbox.source), target: endpoint(sandbox.target) });
   return {
