@@ -64,8 +64,16 @@ export function resourceSettings(props: Record<string, string>): Partial<Resourc
   return out as Partial<ResourceConfig>;
 }
 
-/** Snapshots one upload/download task carries (Doris FE `backup_upload_snapshot_batch_size` / `restore_download_snapshot_batch_size`). */
-export const SNAPSHOTS_PER_TASK = 10;
+/**
+ * How a backend's snapshots are cut into upload/download tasks. 2.1.7+ and the newest line: tasks
+ * of 10 snapshots (FE `backup_upload_snapshot_batch_size` / `restore_download_snapshot_batch_size`).
+ * 2.0, older 2.1 and 3.0 (as of 3.0.2): at most 3 tasks per backend (FE
+ * `backup_upload_task_num_per_be` / `restore_download_task_num_per_be`), the snapshots split among them.
+ */
+export type Batching = { snapshotsPerTask: number } | { tasksPerBackend: number };
+
+const tasksOf = (snapshots: number, b: Batching): number =>
+  'snapshotsPerTask' in b ? Math.max(1, Math.ceil(snapshots / b.snapshotsPerTask)) : Math.max(1, Math.min(snapshots, b.tasksPerBackend));
 
 /** One worker thread of one backend, busy with this job's tasks until `until` (simulated ms). */
 export interface SlotUse {
@@ -98,11 +106,12 @@ export interface TransferRequest {
   busy: SlotUse[];
   /** Shortest transfer (one scheduler tick). */
   minMs: number;
+  batching: Batching;
 }
 
 /**
  * Books a transfer on the pools: the job's tablets sit on up to `backends` backends (the ones free
- * soonest); each backend cuts its share into tasks of SNAPSHOTS_PER_TASK snapshots and runs them
+ * soonest); each backend cuts its share into tasks (`batching`) and runs them
  * on its workers in order, each task after what is already queued there (a backend's task queue
  * is first come, first served). Under a cap, every worker slot of the cluster gets an even share
  * of it (exact when they are all busy, the case a cap is for; pessimistic otherwise).
@@ -121,7 +130,7 @@ export function bookTransfer(r: TransferRequest): { start: number; end: number; 
   let end = r.now;
   order.forEach(({ b }, i) => {
     const tablets = Math.floor(r.tablets / used) + (i < r.tablets % used ? 1 : 0);
-    const tasks = Math.max(1, Math.ceil(tablets / SNAPSHOTS_PER_TASK));
+    const tasks = tasksOf(tablets, r.batching);
     const taskMs = (r.bytes / used / tasks / speed) * 1000;
     const mine = new Map<number, number>();
     for (let t = 0; t < tasks; t++) {

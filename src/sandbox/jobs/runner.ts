@@ -10,7 +10,7 @@ import { captureSnapshot, writeSnapshotData, writeSnapshotInfo } from './backup.
 import { pingRepositories } from './ping.js';
 import { commitRestore, createTables, selectRestoreSet, undoRestore, unreadableSnapshot, validateRestore } from './restore.js';
 import { atLeast } from '../version.js';
-import { bookTransfer, DEFAULT_RESOURCES, perTabletMs, tabletsOf, type ResourceConfig } from './resources.js';
+import { bookTransfer, DEFAULT_RESOURCES, perTabletMs, tabletsOf, type Batching, type ResourceConfig } from './resources.js';
 import { replicaCount } from '../store.js';
 
 /** Doris's backup handler interval (backup_handler_update_interval_millis). */
@@ -51,12 +51,18 @@ function startTransfer(deps: RunnerDeps, job: Job, files: number): void {
   const busy = config.transfers === 'shared' ? state.jobs.filter((j) => j !== job && j.state === moving && j.transfer).flatMap((j) => j.transfer!.slots ?? []) : [];
   const booked = bookTransfer({
     now, bytes: job.bytes, tablets: job.tablets ?? 1, backends: aliveBackends(sim), workers: job.kind === 'backup' ? config.uploadWorkers : config.downloadWorkers,
-    speed: deps.speed, cap: state.bandwidth?.[job.repo], busy, minMs: TICK_MS,
+    speed: deps.speed, cap: state.bandwidth?.[job.repo], busy, minMs: TICK_MS, batching: batchingOf(sim),
   });
   job.transfer = { start: booked.start, end: booked.end, files, slots: booked.slots };
   job.moved = { bookedAt: now, start: booked.start, end: booked.end };
   job.nextAt = booked.end;
 }
+
+/** Tasks of 10 snapshots from 2.1.7 and on the newest line; up to 3 tasks per backend before (3.0 as of 3.0.2). */
+const batchingOf = (sim: Engine): Batching => {
+  const v = sim.version;
+  return atLeast(v, 4, 0) || (v.major === 2 && v.minor === 1 && v.patch >= 7) ? { snapshotsPerTask: 10 } : { tasksPerBackend: 3 };
+};
 
 /** The next step's time after a state whose work costs `ms` on top of the tick. */
 const after = (now: number, ms: number): number => now + TICK_MS + ms;

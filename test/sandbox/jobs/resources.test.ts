@@ -11,7 +11,7 @@ import { failure, testSimulator, type TestSim } from '../../support/simulator.js
 const MB = 1024 * 1024;
 
 describe('bookTransfer', () => {
-  const base = { now: 0, bytes: 3000 * MB, tablets: 3, backends: 3, workers: 1, speed: 100 * MB, busy: [], minMs: 3000 };
+  const base = { now: 0, bytes: 3000 * MB, tablets: 3, backends: 3, workers: 1, speed: 100 * MB, busy: [], minMs: 3000, batching: { snapshotsPerTask: 10 } };
 
   it('spreads a job over the backends its tablets sit on', () => {
     expect(bookTransfer(base)).toMatchObject({ start: 0, end: 10_000 });
@@ -31,6 +31,9 @@ describe('bookTransfer', () => {
     // 60 tablets on 3 backends: 20 each, two tasks of 10 snapshots, one per worker.
     expect(bookTransfer({ ...base, tablets: 60, workers: 2 }).end).toBe(5_000);
     expect(bookTransfer({ ...base, tablets: 60, workers: 1 }).end).toBe(10_000);
+    // Before 2.1.7 a backend cuts its snapshots into at most 3 tasks: 3 workers take one each.
+    expect(bookTransfer({ ...base, tablets: 60, workers: 3, batching: { tasksPerBackend: 3 } }).end).toBe(3_334);
+    expect(bookTransfer({ ...base, tablets: 60, workers: 3 }).end).toBe(5_000);
   });
 
   it('slows every worker to its share of a repository cap', () => {
