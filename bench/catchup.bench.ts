@@ -3,7 +3,9 @@
 // the real `catch-up` command and run by applyPlan; its simulated makespan is compared with
 // re-migrating the changed tables whole (the real `plan --tables ... --on-conflict atomic-replace`,
 // run the same way), which is what the cutover runbook did before catch-up existed. Its goal is in
-// bench/targets.ts.
+// bench/targets.ts. The makespan workload's tables have one or eight partitions, which bounds
+// what any partition-level copy can save there; a second workload, one 10 TiB table of daily
+// partitions, is the case the issue starts from.
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { readPlanFile } from '../src/cli/plan-file.js';
@@ -32,27 +34,34 @@ async function cli(m: BenchMigration, argv: string[]): Promise<string> {
   return io.out();
 }
 
-export async function run(): Promise<Record<string, string | number>> {
-  const databases = Number(process.env.BENCH_CATCHUP_DATABASES ?? 30);
-  const m = await benchMigration({ seedSql: skewedSeedSql(databases), timeScale: Number(process.env.BENCH_CATCHUP_SCALE ?? 300), concurrency: 2, batchSize: '512GiB' });
+interface Measured {
+  partitions: number;
+  changed: number;
+  tables: number;
+  migration: number;
+  catchUp: number;
+  whole: number;
+  summary: NonNullable<Plan['catchUp']>['summary'];
+}
+
+/** Migrates `seedSql`, writes one row into each partition `pick` chooses, then times the catch-up and the whole-table re-migration. */
+async function measure(seedSql: string, pick: (all: { db: string; table: string; index: number; first: number }[]) => { db: string; table: string; first: number }[]): Promise<Measured> {
+  const m = await benchMigration({ seedSql, timeScale: Number(process.env.BENCH_CATCHUP_SCALE ?? 300), concurrency: 2, batchSize: '512GiB' });
   try {
     const migration = await makespan(m, m.plan);
-    // 1 % of the partitions, spread evenly over the source in name order, each gets one row.
     const partitions = Object.values(m.sandbox.source.engine.world.databases).flatMap((db) =>
-      Object.values(db.tables).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((t) => t.partitions.map((p, i) => ({ db: db.name, table: t.name, first: i * 1000 }))),
+      Object.values(db.tables).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((t) => t.partitions.map((_, i) => ({ db: db.name, table: t.name, index: i, first: i * 1000 }))),
     );
-    const changed = partitions.filter((_, i) => i % 100 === 99 || (partitions.length < 100 && i === 0));
+    const changed = pick(partitions);
     const source = connect({ host: '127.0.0.1', port: m.sandbox.source.port, user: 'root', password: '' });
     try {
       for (const p of changed) await source.query(`INSERT INTO ${p.db}.${p.table} VALUES (${p.first + 1}, 'late')`);
     } finally {
       await source.close();
     }
-
     const out = await cli(m, ['catch-up', 'plans/bench.yaml', '--no-interactive']);
     const catchUpPlan = readPlanFile(join(m.dir, out.trim().split('\n').at(-1)!.replace(/^plan: /, '')));
     const catchUp = await makespan(m, catchUpPlan);
-
     const tables = [...new Set(changed.map((p) => `${p.db}.${p.table}`))];
     await cli(m, [
       'plan', '--source', `mysql://root@127.0.0.1:${m.sandbox.source.port}`, '--target', `mysql://root@127.0.0.1:${m.sandbox.target.port}`,
@@ -60,16 +69,35 @@ export async function run(): Promise<Record<string, string | number>> {
       '--concurrency', '2', '--batch-size', '512GiB', '--tables', tables.join(','), '--on-conflict', 'atomic-replace', '--no-interactive',
     ]);
     const whole = await makespan(m, readPlanFile(join(m.dir, 'plans', 'whole.yaml')));
-    const s = catchUpPlan.catchUp!.summary;
-    return {
-      workload: `${databases} databases, ${partitions.length} partitions; ${changed.length} changed (1 %) in ${tables.length} tables`,
-      'migration makespan (simulated h)': hours(migration),
-      'catch-up: partitions, bytes': `${s.partitions}, ${(s.bytes / 1024 ** 3).toFixed(1)} GiB`,
-      'catch-up makespan (simulated h)': hours(catchUp),
-      'changed tables whole, makespan (simulated h)': hours(whole),
-      'catch-up makespan: changed tables whole / catch-up': Number((whole / catchUp).toFixed(1)),
-    };
+    return { partitions: partitions.length, changed: changed.length, tables: tables.length, migration, catchUp, whole, summary: catchUpPlan.catchUp!.summary };
   } finally {
     await m.dispose();
   }
+}
+
+const TiB = 1024 ** 4;
+
+/** The motivating case of issue #16: one 10 TiB table of 365 daily partitions, the newest 1 % of them loaded into. */
+function dailySeedSql(): string {
+  const ranges = Array.from({ length: 365 }, (_, i) => `PARTITION d${String(i).padStart(3, '0')} VALUES LESS THAN ("${(i + 1) * 1000}")`).join(', ');
+  return `CREATE DATABASE daily;\nCREATE TABLE daily.events (id INT NOT NULL, v VARCHAR(32)) DUPLICATE KEY(id) PARTITION BY RANGE(id) (${ranges}) DISTRIBUTED BY HASH(id) BUCKETS 1 PROPERTIES ("replication_num" = "1", "sim.data_bytes" = "${10 * TiB}");`;
+}
+
+export async function run(): Promise<Record<string, string | number>> {
+  const databases = Number(process.env.BENCH_CATCHUP_DATABASES ?? 30);
+  // 1 % of the partitions, spread evenly over the source in name order.
+  const r = await measure(skewedSeedSql(databases), (all) => all.filter((_, i) => i % 100 === 99 || (all.length < 100 && i === 0)));
+  const daily = await measure(dailySeedSql(), (all) => all.slice(-Math.max(1, Math.round(all.length / 100))));
+  return {
+    workload: `${databases} databases, ${r.partitions} partitions; ${r.changed} changed (1 %, evenly spread) in ${r.tables} tables`,
+    'migration makespan (simulated h)': hours(r.migration),
+    'catch-up: partitions, bytes': `${r.summary.partitions}, ${(r.summary.bytes / 1024 ** 3).toFixed(1)} GiB`,
+    'catch-up makespan (simulated h)': hours(r.catchUp),
+    'changed tables whole, makespan (simulated h)': hours(r.whole),
+    'catch-up makespan: changed tables whole / catch-up': Number((r.whole / r.catchUp).toFixed(1)),
+    'daily workload': `one 10 TiB table of ${daily.partitions} daily partitions; the newest ${daily.changed} (1 %) loaded into`,
+    'daily: catch-up makespan (simulated h)': hours(daily.catchUp),
+    'daily: whole table again, makespan (simulated h)': hours(daily.whole),
+    'daily: whole table / catch-up (makespan ratio)': Number((daily.whole / daily.catchUp).toFixed(1)),
+  };
 }
