@@ -1,38 +1,23 @@
-// The state file: read strictly (an unreadable state is a hard error, never a silent restart) and
-// written atomically (temp, fsync, rename, fsync dir) after every transition; transitions of one
-// event-loop turn share a write (coalescedSaves).
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../atomic-file.js';
-import { usageError } from '../errors.js';
-import { RunStateSchema, type RunState } from './state-model.js';
+// Where the run state is kept (CheckpointStore), and coalescing of its writes: transitions of one
+// event-loop turn share a write. The file store is a snapshot plus an append-only journal
+// (journal.ts); it reads strictly (an unreadable state is a hard error, never a silent restart).
+//
+// For wrappers (e.g. a copy of the state kept elsewhere): `save(state, changed)` is called after
+// every batch of transitions with the ids of the steps whose state changed in it (their new state
+// is in `state.steps`); `save(state)` without `changed` asks for the whole state to be written.
+// Either must be durable when `save` returns: the caller sends the statement it announces next.
+import type { RunState } from './state-model.js';
+import { journalStore } from './journal.js';
 
 export interface CheckpointStore {
   path: string;
   load(): RunState | undefined;
-  save(state: RunState): void;
+  save(state: RunState, changed?: Iterable<string>): void;
 }
 
+/** The state file at `path` (plans/<name>.state.json) with its journal beside it. */
 export function fileCheckpoint(path: string): CheckpointStore {
-  return {
-    path,
-    load() {
-      if (!existsSync(path)) return undefined;
-      let data: unknown;
-      try {
-        data = JSON.parse(readFileSync(path, 'utf8'));
-      } catch (e) {
-        throw usageError('state-unreadable', `state file ${path} cannot be read (${(e as Error).message}): restore it from a backup, or move it away to start the plan over knowingly`);
-      }
-      const parsed = RunStateSchema.safeParse(data);
-      if (!parsed.success) {
-        throw usageError('state-invalid', `state file ${path} is not a doris-migrate state (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}): restore it, or move it away to start over knowingly`);
-      }
-      return parsed.data;
-    },
-    save(state) {
-      writeFileAtomic(path, `${JSON.stringify(state, null, 1)}\n`, 0o600);
-    },
-  };
+  return journalStore(path);
 }
 
 /**

@@ -41,10 +41,13 @@ export interface RunContext {
   st(id: string): StepState;
   client(cluster: 'source' | 'target'): DorisClient;
   /**
-   * Durably records the state. Transitions of one event-loop turn share a write; a transition
-   * followed by a side effect (or reported as final) awaits it: the write-ahead rule.
+   * Durably records the given steps' states (and the run's). Transitions of one event-loop turn
+   * share a write; a transition followed by a side effect (or reported as final) awaits it: the
+   * write-ahead rule.
    */
-  save(): Promise<void>;
+  save(...steps: string[]): Promise<void>;
+  /** Durably records the whole state at once (a snapshot: the journal is folded into it). */
+  saveAll(): Promise<void>;
   /** Waits, or throws `Aborted` once the run is asked to stop. */
   sleep(ms: number): Promise<void>;
   /** Marks the step done (durably), then reports it. */
@@ -57,9 +60,23 @@ export interface RunContext {
 }
 
 export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunContext {
+  // Steps changed since the last write; a failed write puts its steps back for the next one.
+  const dirty = new Set<string>();
+  let all = false;
   const saves = coalescedSaves(() => {
     state.updatedAt = deps.now().toISOString();
-    deps.checkpoint.save(state);
+    const changed = [...dirty];
+    const whole = all;
+    dirty.clear();
+    all = false;
+    try {
+      if (whole) deps.checkpoint.save(state);
+      else deps.checkpoint.save(state, changed);
+    } catch (e) {
+      for (const id of changed) dirty.add(id);
+      all ||= whole;
+      throw e;
+    }
   });
   let refused = false;
   const ctx: RunContext = {
@@ -68,7 +85,14 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunConte
     state,
     st: (id) => state.steps[id]!,
     client: (cluster) => (cluster === 'source' ? deps.source : deps.target),
-    save: () => saves.request(),
+    save: (...steps) => {
+      for (const id of steps) dirty.add(id);
+      return saves.request();
+    },
+    saveAll: () => {
+      all = true;
+      return saves.request();
+    },
     async sleep(ms) {
       if (deps.signal.aborted) throw new Aborted();
       await deps.sleep(ms, deps.signal).catch(() => undefined);
@@ -79,7 +103,7 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunConte
       s.status = 'done';
       s.finishedAt = deps.now().toISOString();
       delete s.lastError;
-      await ctx.save();
+      await ctx.save(step.id);
       deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
     },
     async fail(step, error, inFlight) {
@@ -88,7 +112,7 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunConte
       s.lastError = error;
       if (inFlight) s.inFlight = inFlight;
       else delete s.inFlight;
-      await ctx.save();
+      await ctx.save(step.id);
       deps.emit({ kind: 'step-failed', step: step.id, title: step.title, error });
     },
     refuse() {

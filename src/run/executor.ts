@@ -17,14 +17,14 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const resumed = Object.values(state.steps).some((s) => s.status !== 'pending');
   // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
   const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state);
-  prepareResume(ctx);
+  const restarted = prepareResume(ctx);
   const chain = remainingChain(plan);
   const inflight = new Map<string, Promise<void>>();
   const drive = (step: Step): void => void inflight.set(step.id, driveStep(ctx, step).finally(() => inflight.delete(step.id)));
   // Steps that were in flight when the last run stopped: reconcile them first.
   for (const step of ctx.plan.steps) if (isActive(ctx.st(step.id))) drive(step);
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
-  void ctx.save();
+  void ctx.save(...restarted);
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !ctx.refused) {
@@ -37,22 +37,27 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
       break;
     }
   }
-  await ctx.save();
+  // The run's end folds the journal into the state file, which then says everything on its own.
+  await ctx.saveAll();
   return { result: settle(ctx), state };
 }
 
 /**
- * Failed steps get another chance in a new run (their attempts continue; one that failed while
+ * Returns the steps it changed. Failed steps get another chance in a new run (their attempts continue; one that failed while
  * its job may be live resumes in that status and is reconciled first); manual ones when the
  * person says they are done (--followups).
  */
-function prepareResume(ctx: RunContext): void {
-  for (const s of Object.values(ctx.state.steps)) {
+function prepareResume(ctx: RunContext): string[] {
+  const changed: string[] = [];
+  for (const [id, s] of Object.entries(ctx.state.steps)) {
     if (s.status === 'failed') {
       s.status = restartStatus(s);
       delete s.inFlight;
     } else if (ctx.deps.followups && s.status === 'manual') s.status = 'pending';
+    else continue;
+    changed.push(id);
   }
+  return changed;
 }
 
 /** The run's outcome, reported with its totals. */

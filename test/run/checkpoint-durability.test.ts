@@ -1,7 +1,7 @@
 // Coalesced state writes keep the write-ahead rule: every BACKUP, RESTORE and DDL statement apply
 // sends is preceded by a state file on disk that records its intent, and a step reported finished
 // is finished on disk. Transitions of one event-loop turn share a write.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,7 +56,8 @@ it('records every intent on disk before its statement is sent, and every finish 
   const plan = readPlanFile(m.planFile);
   dir = mkdtempSync(join(tmpdir(), 'dm-durable-'));
   const path = join(dir, 'mig.state.json');
-  const onDisk = (): RunState => JSON.parse(readFileSync(path, 'utf8')) as RunState;
+  // A fresh store each time: what the snapshot and journal on disk say now.
+  const onDisk = (): RunState => fileCheckpoint(path).load()!;
   const checked: string[] = [];
   const problems: string[] = [];
   /** A real client that, as each job or DDL statement goes out, reads the state file from disk. */
@@ -89,7 +90,7 @@ it('records every intent on disk before its statement is sent, and every finish 
   const store = fileCheckpoint(path);
   const { result } = await applyPlan(plan, {
     source: checking(source), target: checking(target), secrets: readCredentials(plan.repository.settings, m.env),
-    checkpoint: { path, load: () => store.load(), save: (s) => (writes++, store.save(s)) },
+    checkpoint: { path, load: () => store.load(), save: (s, changed) => (writes++, store.save(s, changed)) },
     emit: (e) => {
       if (e.kind === 'step-finished' && onDisk().steps[e.step]?.status !== 'done') problems.push(`${e.step} reported finished, on disk ${onDisk().steps[e.step]?.status}`);
     },

@@ -1,6 +1,6 @@
 // What a scenario works with: the cluster pair and a scratch directory where the real CLI plans,
 // applies and verifies (in-process through main(), or as a child process when it must be killed).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readPlanFile } from '../../src/cli/plan-file.js';
 import type { Plan } from '../../src/plan/schema.js';
+import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import type { RunState } from '../../src/run/state-model.js';
 import { spawnCli } from '../support/cli.js';
 import { captureIO } from '../support/io.js';
@@ -80,7 +81,8 @@ export async function runScenario(pair: ClusterPair, scenario: Scenario): Promis
     verify: (name, flags = []) => cli(['verify', `plans/${name}.yaml`, ...flags]),
     spawnApply: (name) => spawnCli(applyArgs(name, []), { cwd: dir, env }),
     readPlan: (name) => readPlanFile(join(dir, 'plans', `${name}.yaml`)),
-    state: (name) => JSON.parse(readFileSync(join(dir, 'plans', `${name}.state.json`), 'utf8')) as RunState,
+    // Snapshot + journal, as apply reads them.
+    state: (name) => fileCheckpoint(join(dir, 'plans', `${name}.state.json`)).load()!,
     query: (side, sql) => pair.query(side, sql),
   };
   try {

@@ -27,7 +27,7 @@ export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptio
   const { startSandbox } = await import('../../sandbox/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'doris-migrate-demo-'));
   // Each demo is a new migration: forget the previous demo's state.
-  for (const f of ['demo.state.json', 'demo.lock']) rmSync(join(io.cwd, 'plans', f), { force: true });
+  for (const f of ['demo.state.json', 'demo.state.journal', 'demo.lock']) rmSync(join(io.cwd, 'plans', f), { force: true });
   writeLine(io.stdout, '== 1. Sandbox: a Doris 2.1 source and a 3.0 target (simulated), and an S3-compatible server');
   const sandbox = await startSandbox({ dataDir, seedSql: readFileSync(resolve(DEMO_SEED), 'utf8'), azure: false, timeScale: 200 });
   // The sandbox's S3 server takes any secret; these stand in for the real variables.
@@ -51,7 +51,7 @@ export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptio
     if (options.interruptAt !== undefined) {
       writeLine(io.stdout, `\n== 4. apply in a child process, killed with SIGKILL once ${options.interruptAt} step(s) have finished (a crash, a lost laptop lid)`);
       await applyUntilKilled(options.interruptAt, demoIO);
-      writeLine(io.stdout, `   the state file says: ${stateSummary(join(io.cwd, 'plans', 'demo.state.json'))}`);
+      writeLine(io.stdout, `   the state file says: ${await stateSummary(join(io.cwd, 'plans', 'demo.state.json'))}`);
       writeLine(io.stdout, '\n== 5. apply again: running jobs are adopted, finished ones kept, nothing is submitted twice');
     } else writeLine(io.stdout, '\n== 4. apply');
     const applied = await runApply('plans/demo.yaml', { yes: true, pollInterval: '0.2' }, demoIO, signal);
@@ -69,7 +69,7 @@ export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptio
       const { runVerify } = await import('./verify.js');
       verified = await runVerify('plans/demo.yaml', { level: 'full' }, demoIO);
     }
-    writeLine(io.stdout, `\n== ${step}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json (the checkpoint), demo.report.md and demo.report.json (the report)`);
+    writeLine(io.stdout, `\n== ${step}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json and demo.state.journal (the state), demo.report.md and demo.report.json (the report)`);
     writeLine(io.stdout, `   open the report: ${join(io.cwd, 'plans', 'demo.report.md')}`);
     writeLine(io.stdout, '   try: doris-migrate status plans/demo.yaml; doris-migrate review plans/demo.yaml --format sql');
     return applied === ExitCode.Ok ? verified : applied;
@@ -103,8 +103,10 @@ async function applyUntilKilled(steps: number, io: CliIO): Promise<void> {
 }
 
 /** `7 done, 2 running (backup:sales:1 as dm..._a1), 10 pending`, from the state file. */
-function stateSummary(path: string): string {
-  const state = JSON.parse(readFileSync(path, 'utf8')) as { steps: Record<string, { status: string; label?: string }> };
+async function stateSummary(path: string): Promise<string> {
+  const { fileCheckpoint } = await import('../../run/checkpoint.js');
+  const state = fileCheckpoint(path).load();
+  if (!state) return 'nothing yet';
   const entries = Object.entries(state.steps);
   const by = (status: string) => entries.filter(([, s]) => s.status === status);
   const live = [...by('running'), ...by('submitting')];

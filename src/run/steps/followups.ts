@@ -36,6 +36,6 @@ export async function manual(ctx: RunContext, step: Extract<Step, { kind: 'manua
     return ctx.finish(step, 'confirmed with --followups');
   }
   ctx.st(step.id).status = 'manual';
-  await ctx.save();
+  await ctx.save(step.id);
   deps.emit({ kind: 'manual', step: step.id, title: step.title, instructions: step.instructions, sql: step.sql });
 }

@@ -17,7 +17,7 @@ async function runOnce(ctx: RunContext, step: Exclude<Step, { kind: 'backup' | '
   const s = ctx.st(step.id);
   s.status = 'running';
   s.startedAt = ctx.deps.now().toISOString();
-  await ctx.save();
+  await ctx.save(step.id);
   ctx.deps.emit({ kind: 'step-started', step: step.id, title: step.title });
   switch (step.kind) {
     case 'preflight':

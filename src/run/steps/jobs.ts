@@ -56,7 +56,7 @@ export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
     s.priorJobs = prior.length;
   }
   delete s.jobId;
-  await ctx.save();
+  await ctx.save(step.id);
 }
 
 /**
@@ -158,7 +158,7 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
         const outcome = await submit(ctx, step);
         if (outcome === 'sent') {
           s.status = 'running';
-          void ctx.save();
+          void ctx.save(step.id);
         } else if (outcome === 'burned') await retry(ctx, step, 'label already taken in the repository');
         else if (outcome === 'busy') {
           // Refused, so nothing of ours exists: a job that took our label meanwhile is not ours.
@@ -175,7 +175,7 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           s.status = 'running';
           s.jobId = action.job.jobId;
           s.dorisState = action.job.state;
-          void ctx.save();
+          void ctx.save(step.id);
         }
         deps.emit({ kind: 'job-state', step: step.id, database: step.database, label: s.label!, state: action.job.state, progress: action.job.progress, elapsedMs: Date.now() - started });
         {
