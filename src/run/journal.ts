@@ -4,7 +4,8 @@
 //   plans/<name>.state.json     the snapshot: the whole state, written atomically, plus `journalSeq`,
 //                               the number of the last journal line it already contains;
 //   plans/<name>.state.journal  one JSON line per transition since: `{"seq","at","step","state"}`
-//                               (the step's whole new state) or `{"seq","at","verification"}`.
+//                               (the step's whole new state) or `{"seq","at","run"}` (the state's
+//                               fields other than its steps: verification, skipped, ...).
 //
 // Each append is fsync'd before `save` returns, and callers announce a side effect only after
 // that (the write-ahead rule, see context.ts). When the journal holds more lines than the plan has
@@ -25,6 +26,22 @@ import { RunStateSchema, StepStateSchema, type RunState } from './state-model.js
 
 /** Fewest journal lines before a compaction, so that small plans are not rewritten all the time. */
 const COMPACT_MIN = 1_000;
+
+/** The state's fields other than its steps (and the clock), journalled as one line when any changes. */
+const RunFieldsSchema = RunStateSchema.omit({ steps: true, updatedAt: true }).partial();
+type RunFields = Omit<RunState, 'steps' | 'updatedAt'>;
+const runFields = (state: RunState): RunFields => {
+  const { steps: _steps, updatedAt: _at, ...rest } = state;
+  return rest;
+};
+/** Whether a run-level field was set anew since `last` (by reference: they are replaced, not edited). */
+const runChanged = (state: RunState, last: RunFields | undefined): boolean => {
+  if (!last) return true;
+  const now = runFields(state);
+  const keys = new Set([...Object.keys(now), ...Object.keys(last)]);
+  for (const k of keys) if (now[k as keyof RunFields] !== last[k as keyof RunFields]) return true;
+  return false;
+};
 
 export const journalPath = (statePath: string): string => `${statePath.replace(/\.json$/i, '')}.journal`;
 
@@ -76,7 +93,7 @@ function replay(path: string, loaded: Loaded): void {
   const { state } = loaded;
   const base = loaded.seq;
   lines.forEach((line, i) => {
-    let entry: { seq?: unknown; at?: unknown; step?: unknown; state?: unknown; verification?: unknown };
+    let entry: { seq?: unknown; at?: unknown; step?: unknown; state?: unknown; run?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch (e) {
@@ -90,11 +107,11 @@ function replay(path: string, loaded: Loaded): void {
       const parsed = StepStateSchema.safeParse(entry.state);
       if (!parsed.success) throw damaged(path, i + 1, `step ${entry.step}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       state.steps[entry.step] = parsed.data;
-    } else if ('verification' in entry) {
-      const parsed = RunStateSchema.shape.verification.safeParse(entry.verification);
-      if (!parsed.success) throw damaged(path, i + 1, 'verification');
-      if (parsed.data) state.verification = parsed.data;
-    } else throw damaged(path, i + 1, 'neither a step nor a verification');
+    } else if (typeof entry.run === 'object' && entry.run !== null) {
+      const parsed = RunFieldsSchema.safeParse(entry.run);
+      if (!parsed.success) throw damaged(path, i + 1, `run: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      Object.assign(state, parsed.data);
+    } else throw damaged(path, i + 1, 'neither a step nor the run');
     state.updatedAt = entry.at;
     loaded.seq = entry.seq;
     loaded.lines++;
@@ -145,7 +162,7 @@ function writeAll(fd: number, buffer: Buffer): void {
 
 /**
  * The state file as snapshot + journal. `save(state, changed)` appends one line per changed step
- * (and one for a new verification); `save(state)` without `changed` writes a snapshot.
+ * (and one for the run's other fields when one was set anew); `save(state)` without `changed` writes a snapshot.
  */
 export function journalStore(path: string): CheckpointStore & { counters: JournalCounters } {
   const jpath = journalPath(path);
@@ -155,7 +172,7 @@ export function journalStore(path: string): CheckpointStore & { counters: Journa
   let lines = 0;
   let goodBytes = 0;
   let known = false;
-  let verification: RunState['verification'];
+  let lastRun: RunFields | undefined;
 
   /** Runs `write` on the journal, opened for appending; the first time, a torn last line is cut off. */
   let checked = false;
@@ -187,7 +204,7 @@ export function journalStore(path: string): CheckpointStore & { counters: Journa
     }
     lines = 0;
     goodBytes = 0;
-    verification = state.verification;
+    lastRun = runFields(state);
   };
 
   const store = {
@@ -198,7 +215,7 @@ export function journalStore(path: string): CheckpointStore & { counters: Journa
       if (!loaded) return undefined;
       ({ seq, lines, goodBytes } = loaded);
       known = true;
-      verification = loaded.state.verification;
+      lastRun = runFields(loaded.state);
       return loaded.state;
     },
     save(state: RunState, changed?: Iterable<string>): void {
@@ -219,7 +236,7 @@ export function journalStore(path: string): CheckpointStore & { counters: Journa
         const step = state.steps[id];
         if (step) entries.push(JSON.stringify({ seq: ++next, at, step: id, state: step }));
       }
-      if (state.verification !== verification && state.verification) entries.push(JSON.stringify({ seq: ++next, at, verification: state.verification }));
+      if (runChanged(state, lastRun)) entries.push(JSON.stringify({ seq: ++next, at, run: runFields(state) }));
       if (entries.length === 0) return;
       const buffer = Buffer.from(`${entries.join('\n')}\n`);
       withJournal((fd) => {
@@ -239,7 +256,7 @@ export function journalStore(path: string): CheckpointStore & { counters: Journa
       seq = next;
       lines += entries.length;
       goodBytes += buffer.length;
-      verification = state.verification;
+      lastRun = runFields(state);
       counters.bytesWritten += buffer.length;
       counters.appends++;
     },

@@ -51,6 +51,17 @@ describe('journal store', () => {
     expect(statSync(journalPath(path)).mode & 0o777).toBe(0o600);
   });
 
+  it("journals the run's own fields (skipped objects, the verification) when one is set anew", () => {
+    const path = join(dir, 'mig.state.json');
+    const state = stateOf(2);
+    const { store, first } = run(path, state, 1);
+    state.skipped = ['db00.t1'];
+    store.save(state, [first]);
+    store.save(state, [first]);
+    expect(lines(path).map((l) => Object.keys(JSON.parse(l) as object).at(-1))).toEqual(['state', 'state', 'run', 'state']);
+    expect(journalStore(path).load()).toEqual(state);
+  });
+
   it('writes the same bytes for a transition whatever the size of the plan', () => {
     const cost = (databases: number): number => {
       const path = join(dir, `p${databases}.state.json`);
