@@ -15,14 +15,8 @@ import { initialState, type RunState } from '../src/run/state-model.js';
 import { settingsFromLocation } from '../src/storage/location.js';
 import { aCatalog, targetFacts } from '../test/support/catalog-builder.js';
 import { fakeFe, type FakeFe } from './support/fake-fe.js';
-import type { Targets } from './targets.js';
 
 const CONCURRENCY = 4;
-
-export const targets: Targets = {
-  'apply alone: steps per second at 10,000 steps': { text: '>= 1,000', met: (v) => v >= 1_000 },
-  'resume to first submission, 10,000 steps (s)': { text: '< 1', met: (v) => v < 1 },
-};
 
 /** 100 databases of `tables` single-job tables (one backup and one restore each), without the verify step. */
 function planOf(tables: number): Plan {
