@@ -64,6 +64,37 @@ export function indexDifference(source: Map<string, string>, target: Map<string,
   return undefined;
 }
 
+/**
+ * The parts of Doris's signature the catalog does not hold, read for one existing table: INDEX
+ * definitions and bloom-filter settings (SHOW CREATE TABLE) and each partition's bucket count
+ * (SHOW PARTITIONS); only partitions both sides have are compared, as Doris does.
+ */
+export interface SignatureExtras {
+  indexes: string[];
+  bloomFilter: string;
+  buckets: Map<string, string>;
+}
+
+export async function readSignatureExtras(client: DorisClient, database: string, table: string): Promise<SignatureExtras> {
+  const ddl = text((await client.query(sql.showCreateTable(database, table)))[0] ?? {}, 'Create Table') ?? '';
+  const indexes = [...ddl.matchAll(/^\s*INDEX\s+(.*?)(?:\s+COMMENT\s+'.*')?,?$/gm)].map((m) => m[1]!.replace(/\s+/g, ' ')).sort();
+  const prop = (k: string) => new RegExp(`"${k}" = "([^"]*)"`).exec(ddl)?.[1];
+  const bf = prop('bloom_filter_columns');
+  const bloomFilter = bf ? `${bf.split(',').map((c) => c.trim()).sort().join(', ')} fpp ${prop('bloom_filter_fpp') ?? '0.05'}` : '';
+  const buckets = new Map((await client.query(sql.showPartitions(database, table))).map((r) => [text(r, 'PartitionName') ?? '', text(r, 'Buckets') ?? '']));
+  return { indexes, bloomFilter, buckets };
+}
+
+export function extrasDifference(source: SignatureExtras, target: SignatureExtras): string | undefined {
+  if (source.indexes.join('; ') !== target.indexes.join('; ')) return `indexes differ: source (${source.indexes.join('; ') || 'none'}), target (${target.indexes.join('; ') || 'none'})`;
+  if (source.bloomFilter !== target.bloomFilter) return `bloom filter differs: source (${source.bloomFilter || 'none'}), target (${target.bloomFilter || 'none'})`;
+  for (const [name, n] of source.buckets) {
+    const other = target.buckets.get(name);
+    if (other !== undefined && other !== n) return `partition ${name} has ${n} buckets on the source, ${other} on the target`;
+  }
+  return undefined;
+}
+
 /** Bloom-filter columns and fpp (part of the signature), as table properties name them. */
 function bloomFilterDifference(source: Table, target: Table): string | undefined {
   const bf = (t: Table) => `${(t.properties.bloom_filter_columns ?? '').split(',').map((c) => c.trim()).filter(Boolean).sort().join(', ')}${t.properties.bloom_filter_columns ? ` fpp ${t.properties.bloom_filter_fpp ?? '0.05'}` : ''}`;
@@ -88,7 +119,8 @@ export async function readTargetFacts(target: DorisClient, source: Catalog, mapp
       if (existing) {
         let difference = schemaDifference(t, existing) ?? bloomFilterDifference(t, existing);
         if (!difference && sourceClient && t.kind === 'olap' && existing.kind === 'olap') {
-          difference = indexDifference(await readIndexes(sourceClient, srcName, t.name), await readIndexes(target, dstName, existing.name));
+          difference = indexDifference(await readIndexes(sourceClient, srcName, t.name), await readIndexes(target, dstName, existing.name))
+            ?? extrasDifference(await readSignatureExtras(sourceClient, srcName, t.name), await readSignatureExtras(target, dstName, existing.name));
         }
         existingTables.push({ database: dstName, name: t.name, ...(difference ? { difference } : {}) });
       } else if (dstDb.views.some((v) => v.name === t.name) || dstDb.asyncMaterializedViews.some((m) => m.name === t.name)) {

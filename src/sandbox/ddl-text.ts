@@ -35,7 +35,8 @@ function partitionByText(t: SimTable): string {
 }
 
 export function createTableText(t: SimTable): string {
-  const cols = t.columns.map(columnDdl).join(',\n');
+  // INDEX definitions follow the columns inside the parentheses, as Doris prints them.
+  const cols = [...t.columns.map(columnDdl), ...(t.indexes ?? []).map((ix) => `  INDEX ${ix.name} (${ix.columns.map(q).join(',')}) USING ${ix.type} COMMENT ''`)].join(',\n');
   if (t.type !== 'OLAP') {
     const props = t.engineProperties ?? {};
     return `CREATE EXTERNAL TABLE ${q(t.name)} (\n${cols}\n) ENGINE=${t.type === 'MYSQL' ? 'MYSQL' : t.type}\nCOMMENT '${t.comment}'\n${propertiesDdl(props)};`;
