@@ -96,7 +96,9 @@ export function timelineSvg(bars: TimelineBar[], opts: TimelineOptions = {}): st
     return starts[i]! + (Math.min(Math.max(ms, s.from), s.to) - s.from) / Math.max(1, s.to - s.from) * w;
   };
   const x = (iso: string): number => xMs(Date.parse(iso));
-  const span = bars.length ? `${new Date(t0).toISOString().slice(0, 16).replace('T', ' ')} to ${new Date(t1).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  // Seconds in the title when the whole run took minutes, else `13:37 to 13:37` says nothing.
+  const at = (ms: number): string => new Date(ms).toISOString().slice(0, t1 - t0 < 600_000 ? 19 : 16).replace('T', ' ');
+  const span = bars.length ? `${at(t0)} to ${at(t1)} UTC` : '';
   const title = [opts.title, span].filter(Boolean).join(': ');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,

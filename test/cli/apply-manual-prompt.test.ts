@@ -31,7 +31,7 @@ describe('apply in a terminal with manual follow-ups', () => {
     await session.waitFor('apply man');
     session.type('y');
     session.press('Enter');
-    await session.waitFor(/1 follow-up\(s\) above are for a person\. Are they done\?/, 40_000);
+    await session.waitFor(/The follow-up above is for a person\. Is it done\?/, 40_000);
     const state = () => JSON.parse(readFileSync(join(m.dir, 'plans', 'man.state.json'), 'utf8')) as RunState;
     expect(state().steps['manual:sales:big_orders']?.status).toBe('manual');
     session.type('y');

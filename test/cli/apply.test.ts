@@ -59,7 +59,7 @@ describe('apply', () => {
     const second = await m.run(['apply', 'plans/views.yaml', '--poll-interval', '0.02', '--yes', '--followups', '--cleanup']);
     expect(second.code, second.out).toBe(0);
     expect(second.out).toContain('done   manual:sales:big_orders  (confirmed with --followups)');
-    expect(second.out).toMatch(/cleanup: deleted 1 snapshot\(s\), \d+ file\(s\) from s3:\/\/doris-migrate\/manual/);
+    expect(second.out).toMatch(/cleanup: deleted 1 snapshot, \d+ files from s3:\/\/doris-migrate\/manual/);
     const [snap] = await m.sandbox.target.engine.execute('SHOW SNAPSHOT ON doris_migrate', { id: 0, user: m.sandbox.target.engine.world.users.root!, db: undefined, vars: {} }).then((r) => (r.kind === 'rows' ? r.rows : []));
     expect(snap).toBeUndefined();
   });

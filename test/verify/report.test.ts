@@ -207,7 +207,7 @@ describe('report files', () => {
     expect(verified.code).toBe(5);
     expect(existsSync(md)).toBe(true);
     const after = readFileSync(md, 'utf8');
-    expect(after).toContain('**1 difference(s)**');
+    expect(after).toContain('**1 difference**');
     expect(after).toContain('## Differences');
   });
 });

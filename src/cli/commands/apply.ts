@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, isMigrateError, refusedError, usageError } from '../../errors.js';
 import { positiveInt } from '../flags.js';
+import { plural } from '../../plan/render.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lineRenderer } from '../progress.js';
@@ -140,7 +141,7 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
       // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
       const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
       if (result === 'done' && manual.length && p.ask && !flags.yes && !flags.followups) {
-        if (await p.ask.confirm(`${manual.length} follow-up(s) above are for a person. Are they done? (their SQL, if any, runs now)`)) {
+        if (await p.ask.confirm(`${manual.length === 1 ? 'The follow-up above is' : `${manual.length} follow-ups above are`} for a person. ${manual.length === 1 ? 'Is it' : 'Are they'} done? (their SQL, if any, runs now)`)) {
           ({ result, state: finalState } = await run(true, finalState));
         }
       }
@@ -171,7 +172,7 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
         const labels = new Set(Object.values(finalState.steps).flatMap((s) => [...(s.label ? [s.label] : []), ...s.history.map((h) => h.label)]));
         let files = 0;
         for (const label of labels) files += await repository.deleteSnapshot(plan.repository.name, label);
-        say(`cleanup: deleted ${labels.size} snapshot(s), ${files} file(s) from ${plan.repository.settings.location}`);
+        say(`cleanup: deleted ${plural(labels.size, 'snapshot')}, ${plural(files, 'file')} from ${plan.repository.settings.location}`);
       }
     }
     say(`log: ${trail.path}`);
