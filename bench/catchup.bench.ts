@@ -45,8 +45,8 @@ interface Measured {
 }
 
 /** Migrates `seedSql`, writes one row into each partition `pick` chooses, then times the catch-up and the whole-table re-migration. */
-async function measure(seedSql: string, pick: (all: { db: string; table: string; index: number; first: number }[]) => { db: string; table: string; first: number }[]): Promise<Measured> {
-  const m = await benchMigration({ seedSql, timeScale: Number(process.env.BENCH_CATCHUP_SCALE ?? 300), concurrency: 2, batchSize: '512GiB' });
+async function measure(seedSql: string, timeScale: number, pick: (all: { db: string; table: string; index: number; first: number }[]) => { db: string; table: string; first: number }[]): Promise<Measured> {
+  const m = await benchMigration({ seedSql, timeScale, concurrency: 2, batchSize: '512GiB' });
   try {
     const migration = await makespan(m, m.plan);
     const partitions = Object.values(m.sandbox.source.engine.world.databases).flatMap((db) =>
@@ -86,8 +86,9 @@ function dailySeedSql(): string {
 export async function run(): Promise<Record<string, string | number>> {
   const databases = Number(process.env.BENCH_CATCHUP_DATABASES ?? 30);
   // 1 % of the partitions, spread evenly over the source in name order.
-  const r = await measure(skewedSeedSql(databases), (all) => all.filter((_, i) => i % 100 === 99 || (all.length < 100 && i === 0)));
-  const daily = await measure(dailySeedSql(), (all) => all.slice(-Math.max(1, Math.round(all.length / 100))));
+  const r = await measure(skewedSeedSql(databases), Number(process.env.BENCH_CATCHUP_SCALE ?? 300), (all) => all.filter((_, i) => i % 100 === 99 || (all.length < 100 && i === 0)));
+  // Few statements over many simulated hours: a faster clock keeps its real time down.
+  const daily = await measure(dailySeedSql(), Number(process.env.BENCH_CATCHUP_DAILY_SCALE ?? 1000), (all) => all.slice(-Math.max(1, Math.round(all.length / 100))));
   return {
     workload: `${databases} databases, ${r.partitions} partitions; ${r.changed} changed (1 %, evenly spread) in ${r.tables} tables`,
     'migration makespan (simulated h)': hours(r.migration),
