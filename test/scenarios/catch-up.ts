@@ -1,7 +1,8 @@
 // Cutover in minutes: after a migration, catch-up copies only what changed on the source (a load
 // into one partition, a new partition, an overwritten one, a changed schema, a new table), apply
 // runs it, verify --level full matches, and a second catch-up finds nothing to do. And apply
-// refuses a plan whose source drifted (a table dropped) before submitting any job.
+// refuses a plan whose source drifted (a table dropped) before submitting any job, or skips it
+// with --accept-drift.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -38,7 +39,7 @@ INSERT INTO ${DB}.audit VALUES (1, 'created');
 
 export const catchUpAfterMigration: Scenario = {
   name: 'catch-up',
-  proves: 'catch-up plans exactly what changed since the migration, apply runs it, verify --level full matches, and the next catch-up finds nothing',
+  proves: 'catch-up plans exactly what changed since the migration, apply runs it, verify --level full matches, the next catch-up finds nothing; a drifted source is refused before any job, or skipped with --accept-drift',
   databases: [DB],
   async run(ctx) {
     await ctx.pair.seed(SEED);
@@ -99,5 +100,11 @@ export const catchUpAfterMigration: Scenario = {
     expect(await ctx.query('source', `SHOW BACKUP FROM ${DB}`)).toHaveLength(before.length);
     const state = JSON.parse(readFileSync(join(ctx.dir, 'plans', 'drifting.state.json'), 'utf8')) as { steps: Record<string, { status: string }> };
     expect(Object.entries(state.steps).filter(([id]) => id.startsWith('backup:')).map(([, s]) => s.status)).toEqual(['pending']);
+    // --accept-drift: the vanished table is skipped (and the report says so), the rest is copied.
+    const accepted = await ctx.apply('drifting', ['--accept-drift']);
+    expect(accepted.code, accepted.out + accepted.err).toBe(0);
+    expect(accepted.out).toContain(`skipping what drifted on the source (--accept-drift): ${DB}.stale dropped`);
+    expect(readFileSync(join(ctx.dir, 'plans', 'drifting.report.md'), 'utf8')).toContain(`skipped because they drifted on the source after planning (apply --accept-drift): ${DB}.stale`);
+    expect(await rowCount(ctx, 'target', `${DB}.audit`)).toBe(await rowCount(ctx, 'source', `${DB}.audit`));
   },
 };
