@@ -23,7 +23,7 @@ describe('doris-migrate demo', () => {
       expect(io.out()).toContain('done   colocate:sales:order_items');
       expect(io.out()).toContain('done   mtmv:analytics:daily_revenue');
       expect(io.out()).toMatch(/== 5\. verify --level full[^\n]*\nverified 4 database\(s\), 7 table\(s\), 1 view\(s\), \d+ source rows \(full\): source and target match/);
-      expect(readFileSync(join(dir, 'plans', 'demo.report.md'), 'utf8')).toMatch(/\| verification \| source and target match \(full: 7 table\(s\)/);
+      expect(readFileSync(join(dir, 'plans', 'demo.report.md'), 'utf8')).toMatch(/\| verification \| source and target match \(full: 7 tables/);
       expect(io.out()).toContain(`open the report: ${join(dir, 'plans', 'demo.report.md')}`);
       // A second demo starts a new migration instead of tripping over the old state.
       expect(await main(['demo'], captureIO({ cwd: dir, env: {} }))).toBe(0);

@@ -50,6 +50,12 @@ describe('doris-migrate plan in a terminal', () => {
     session.press('Enter');
     await session.waitFor('is not a cluster URL');
     session.press('C-u');
+    // Nothing listens on port 1: connecting fails at once and the URL is asked again.
+    session.type('mysql://root@127.0.0.1:1');
+    session.press('Enter');
+    await session.waitFor('? password of root@127.0.0.1:1 ');
+    session.press('Enter');
+    await session.waitFor(/127\.0\.0\.1:1\b.*(ECONNREFUSED|refused)[\s\S]*source cluster \(mysql:\/\/user@host:port\):\s*$/m);
     session.type(`mysql://root@127.0.0.1:${sb.source.port}`);
     session.press('Enter');
     await session.waitFor(`? password of root@127.0.0.1:${sb.source.port}`);

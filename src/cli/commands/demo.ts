@@ -27,7 +27,7 @@ export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptio
   const { startSandbox } = await import('../../sandbox/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'doris-migrate-demo-'));
   // Each demo is a new migration: forget the previous demo's state.
-  for (const f of ['demo.state.json', 'demo.state.journal', 'demo.lock']) rmSync(join(io.cwd, 'plans', f), { force: true });
+  for (const f of ['demo.state.json', 'demo.state.journal', 'demo.lock', 'demo.log']) rmSync(join(io.cwd, 'plans', f), { force: true });
   writeLine(io.stdout, '== 1. Sandbox: a Doris 2.1 source and a 3.0 target (simulated), and an S3-compatible server');
   const sandbox = await startSandbox({ dataDir, seedSql: readFileSync(resolve(DEMO_SEED), 'utf8'), azure: false, timeScale: 200 });
   // The sandbox's S3 server takes any secret; these stand in for the real variables.
@@ -69,7 +69,7 @@ export async function runDemo(io: CliIO, signal: AbortSignal, options: DemoOptio
       const { runVerify } = await import('./verify.js');
       verified = await runVerify('plans/demo.yaml', { level: 'full' }, demoIO);
     }
-    writeLine(io.stdout, `\n== ${step}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json and demo.state.journal (the state), demo.report.md and demo.report.json (the report)`);
+    writeLine(io.stdout, `\n== ${step}. In ${join(io.cwd, 'plans')}: demo.yaml (the plan), demo.state.json and demo.state.journal (the state), demo.log (every event, as JSON lines), demo.report.md and demo.report.json (the report)`);
     writeLine(io.stdout, `   open the report: ${join(io.cwd, 'plans', 'demo.report.md')}`);
     writeLine(io.stdout, '   try: doris-migrate status plans/demo.yaml; doris-migrate review plans/demo.yaml --format sql');
     return applied === ExitCode.Ok ? verified : applied;
