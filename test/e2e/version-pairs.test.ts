@@ -51,28 +51,30 @@ CREATE MATERIALIZED VIEW vp.user_names BUILD IMMEDIATE REFRESH AUTO ON MANUAL DI
 
 async function migrate(ctx: ScenarioContext, p: Pair): Promise<void> {
   await ctx.pair.seed(seed(p));
-  // The source keeps Doris's default 3 replicas; the target has one backend left.
-  await ctx.pair.exec('target', `CREATE DATABASE vp;
-CREATE TABLE vp.sales (k INT NOT NULL, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES ("replication_num" = "1");
+  // The source keeps Doris's default 3 replicas; the target has one backend left. The database is
+  // renamed on the way: 2.1+ name groups `<db>.<group>`, and the old name must not leak into one.
+  await ctx.pair.exec('target', `CREATE DATABASE vp_new;
+CREATE TABLE vp_new.sales (k INT NOT NULL, v BIGINT SUM) AGGREGATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES ("replication_num" = "1");
 ADMIN SIM SET ALIVE BACKENDS 1;`);
   const partitions = (await ctx.query('source', 'SHOW PARTITIONS FROM vp.events')).map((r) => String(r.PartitionName));
   expect(partitions, 'the scheduler made today and the next two days').toEqual([day(0), day(1), day(2)].map((d) => `p${d.replace(/-/g, '')}`));
 
-  const replace = await ctx.plan('pairs', ['--databases', 'vp', '--on-conflict', 'atomic-replace']);
+  const rename = ['--databases', 'vp', '--rename', 'vp=vp_new'];
+  const replace = await ctx.plan('pairs', [...rename, '--on-conflict', 'atomic-replace']);
   if (!p.forceReplace) {
     // Doris would cancel the restore ("already exist but with different schema"): refused up front.
     expect(replace.code, replace.err).toBe(4);
-    expect(replace.err).toContain('vp.sales (rollups differ: source (by_k), target (none))');
+    expect(replace.err).toContain('vp_new.sales (rollups differ: source (by_k), target (none))');
     expect(replace.err).toContain('needs force_replace');
-    await ctx.pair.exec('target', 'DROP TABLE vp.sales');
-    await planned(ctx, 'pairs', ['--databases', 'vp']);
+    await ctx.pair.exec('target', 'DROP TABLE vp_new.sales');
+    await planned(ctx, 'pairs', rename);
   } else {
     expect(replace.code, replace.err).toBe(0);
     const restore = ctx.readPlan('pairs').steps.find((s) => s.kind === 'restore' && s.tables.some((t) => t.name === 'sales'));
     expect(restore && 'properties' in restore ? restore.properties : {}).toMatchObject({ atomic_restore: 'true', force_replace: 'true' });
   }
   const plan = ctx.readPlan('pairs');
-  if (p.modern) expect(plan.steps.map((s) => s.id)).toContain('mtmv:vp:user_names');
+  if (p.modern) expect(plan.steps.map((s) => s.id)).toContain('mtmv:vp_new:user_names');
 
   const applied = await ctx.apply('pairs');
   expect(applied.code, applied.out).toBe(0);
@@ -80,15 +82,15 @@ ADMIN SIM SET ALIVE BACKENDS 1;`);
   expect(verified.code, verified.out).toBe(0);
   expect(verified.out).not.toContain('not checked');
 
-  for (const t of ['orders', 'order_items']) expect(await createTable(ctx, 'target', `vp.${t}`), t).toContain('"colocate_with" = "vp_group"');
-  expect(await createTable(ctx, 'target', 'vp.events')).toContain('"dynamic_partition.enable" = "true"');
-  expect(await rowCount(ctx, 'target', 'vp.totals')).toBe(2);
-  expect(await ctx.query('target', "SELECT amount, peak, note FROM vp.totals WHERE region = 'eu'")).toEqual([{ amount: '12', peak: '9', note: 'b' }]);
-  expect(await ctx.query('target', 'SELECT name FROM vp.users WHERE id = 1')).toEqual([{ name: 'new' }]);
-  expect((await ctx.query('target', 'DESC vp.sales ALL')).map((r) => r.IndexName).filter(Boolean)).toEqual(['sales', 'by_k']);
+  for (const t of ['orders', 'order_items']) expect(await createTable(ctx, 'target', `vp_new.${t}`), t).toContain('"colocate_with" = "vp_group"');
+  expect(await createTable(ctx, 'target', 'vp_new.events')).toContain('"dynamic_partition.enable" = "true"');
+  expect(await rowCount(ctx, 'target', 'vp_new.totals')).toBe(2);
+  expect(await ctx.query('target', "SELECT amount, peak, note FROM vp_new.totals WHERE region = 'eu'")).toEqual([{ amount: '12', peak: '9', note: 'b' }]);
+  expect(await ctx.query('target', 'SELECT name FROM vp_new.users WHERE id = 1')).toEqual([{ name: 'new' }]);
+  expect((await ctx.query('target', 'DESC vp_new.sales ALL')).map((r) => r.IndexName).filter(Boolean)).toEqual(['sales', 'by_k']);
   if (p.modern) {
-    expect((await ctx.query('target', 'SHOW PARTITIONS FROM vp.clicks')).map((r) => r.PartitionName)).toEqual(['p20260101000000', 'p20260201000000']);
-    expect(await rowCount(ctx, 'target', 'vp.user_names')).toBe(2);
+    expect((await ctx.query('target', 'SHOW PARTITIONS FROM vp_new.clicks')).map((r) => r.PartitionName)).toEqual(['p20260101000000', 'p20260201000000']);
+    expect(await rowCount(ctx, 'target', 'vp_new.user_names')).toBe(2);
   }
 }
 
@@ -98,7 +100,7 @@ describe('end-to-end on each Doris version pair (simulator)', () => {
       name: `pair-${p.source}-${p.target}`.replace(/\./g, ''),
       proves: 'colocation, dynamic and AUTO partitions, key models, an MV and atomic-replace migrate and verify clean',
       simulatorOnly: 'a target with one backend (ADMIN SIM SET ALIVE BACKENDS)',
-      databases: ['vp'],
+      databases: ['vp', 'vp_new'],
       run: (ctx) => migrate(ctx, p),
     };
     it(`${p.source} -> ${p.target}: ${scenario.proves}${p.modern ? '' : ' (2.0 has no AUTO PARTITION or async MV)'}`, async () => {
