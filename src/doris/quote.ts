@@ -19,3 +19,13 @@ export function quoteString(value: string): string {
 /** `("k" = "v", ...)` in the given order. */
 export const propertiesClause = (props: Record<string, string>): string =>
   `(${Object.entries(props).map(([k, v]) => `${quoteString(k)} = ${quoteString(v)}`).join(', ')})`;
+
+/**
+ * Text shown on one line: line breaks and other control characters (terminal escapes included)
+ * written as visible escapes. Names come from the source cluster and may hold anything.
+ */
+export const oneLine = (text: string): string =>
+  text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** One `-- ` comment line of a SQL script: a name holding a newline cannot start an executable line. */
+export const sqlComment = (text: string): string => `-- ${oneLine(text)}`;

@@ -1,6 +1,8 @@
 // The plan for humans: text for a terminal, Markdown for a pull request, the SQL runbook, JSON.
 // Return strings; connect nowhere. Pure.
 import { foldSystemDatabases, renamesOf } from './renames.js';
+import { oneLine, sqlComment } from '../doris/quote.js';
+import { sql } from '../doris/sql.js';
 import { attemptLabel } from './labels.js';
 import type { Plan, Step } from './schema.js';
 import { stepStatements, TIMESTAMP_PLACEHOLDER } from './statements.js';
@@ -85,10 +87,11 @@ export function renderText(plan: Plan): string {
   if (renames.length) out.push('', 'Restored under another name:', ...renames.map((r) => `  ${r.kind === 'database' ? 'database ' : ''}${r.from} -> ${r.to}`));
   if (plan.excluded.length) out.push('', 'Left out:', ...foldSystemDatabases(plan.excluded).map((e) => `  ${e.object} [${e.kind}]: ${e.reason}. ${e.remedy}`));
   if (plan.warnings.length) out.push('', 'Warnings:', ...plan.warnings.map((w) => `  ! ${w}`));
-  return `${out.join('\n')}\n`;
+  // Names come from the source cluster: each line stays one line, without terminal escapes.
+  return `${out.map(oneLine).join('\n')}\n`;
 }
 
-const md = (s: string): string => s.replace(/\|/g, '\\|');
+const md = (s: string): string => oneLine(s).replace(/\|/g, '\\|');
 
 export function renderMarkdown(plan: Plan): string {
   const sum = planSummary(plan);
@@ -121,26 +124,29 @@ export function renderMarkdown(plan: Plan): string {
   const renames = renamesOf(plan);
   if (renames.length) out.push('', '### Restored under another name', '', '| on the source | on the target |', '| --- | --- |', ...renames.map((r) => `| \`${md(r.from)}\` | \`${md(r.to)}\` |`));
   if (plan.excluded.length) out.push('', '### Left out', '', '| object | why | what to do |', '| --- | --- | --- |', ...foldSystemDatabases(plan.excluded).map((e) => `| \`${md(e.object)}\` | ${md(e.reason)} | ${md(e.remedy)} |`));
-  if (plan.warnings.length) out.push('', '### Warnings', '', ...plan.warnings.map((w) => `- ${w}`));
+  if (plan.warnings.length) out.push('', '### Warnings', '', ...plan.warnings.map((w) => `- ${md(w)}`));
   return `${out.join('\n')}\n`;
 }
 
 /** The runbook a person could paste, in plan order, secrets as `${ENV}` placeholders. */
 export function renderSql(plan: Plan): string {
-  const out: string[] = [`-- doris-migrate plan ${plan.name} (${plan.fingerprint})`, '-- Secrets are ${ENV_VAR} placeholders: substitute them yourself; never commit the values.', ''];
+  // Every comment line goes through sqlComment and every name in one through the quoting
+  // functions: names come from the source cluster, and one holding a newline must not be able to
+  // put an executable line into a script someone pastes.
+  const out: string[] = [sqlComment(`doris-migrate plan ${plan.name} (${plan.fingerprint})`), sqlComment('Secrets are ${ENV_VAR} placeholders: substitute them yourself; never commit the values.'), ''];
   for (const step of plan.steps) {
     const where = 'cluster' in step ? ` [${step.cluster} ${step.cluster === 'source' ? `${plan.source.host}:${plan.source.port}` : `${plan.target.host}:${plan.target.port}`}]` : '';
-    out.push(`-- ${step.id}: ${step.title}${where}`);
-    if (step.kind === 'preflight') out.push('--   doris-migrate checks versions, privileges, backends, conflicts and the repository here.');
-    if (step.kind === 'backup') out.push(`--   wait until SHOW BACKUP FROM ${step.database} shows State FINISHED for ${attemptLabel(step.label, 1)}`);
+    out.push(sqlComment(`${step.id}: ${step.title}${where}`));
+    if (step.kind === 'preflight') out.push(sqlComment('  doris-migrate checks versions, privileges, backends, conflicts and the repository here.'));
+    if (step.kind === 'backup') out.push(sqlComment(`  wait until ${sql.showBackup(step.database, attemptLabel(step.label, 1))} shows State FINISHED`));
     if (step.kind === 'restore') {
       const backup = plan.steps.find((s) => s.id === step.backupStep);
       const label = backup?.kind === 'backup' ? attemptLabel(backup.label, 1) : '';
-      out.push(`--   take ${TIMESTAMP_PLACEHOLDER} from: SHOW SNAPSHOT ON ${plan.repository.name} WHERE SNAPSHOT = "${label}"  (column Timestamp, last line)`);
+      out.push(sqlComment(`  take ${TIMESTAMP_PLACEHOLDER} from: ${sql.showSnapshot(plan.repository.name, label)}  (column Timestamp, last line)`));
     }
-    if (step.kind === 'manual') out.push(`--   ${step.instructions}`);
+    if (step.kind === 'manual') out.push(sqlComment(`  ${step.instructions}`));
     for (const statement of stepStatements(plan, step)) out.push(`${statement};`);
-    if (step.kind === 'restore') out.push(`--   wait until SHOW RESTORE FROM ${step.database} shows State FINISHED`);
+    if (step.kind === 'restore') out.push(sqlComment(`  wait until ${sql.showRestore(step.database)} shows State FINISHED`));
     out.push('');
   }
   return out.join('\n');

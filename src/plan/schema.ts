@@ -3,8 +3,18 @@
 import { z } from 'zod';
 import { RepositorySettingsSchema } from '../storage/settings.js';
 
+// Every object is strict: a key the format does not know (a typo, or `dropTargetFirst: true`
+// added by hand) is refused with its path instead of being dropped before the fingerprint is
+// checked, where the edit would pass as "not edited".
+
+/**
+ * Byte and row counts. Doubles above 2^53 are whole but not "safe" integers; sizes that large
+ * (8 PiB) are estimates for batching and progress, so they are kept rather than refused.
+ */
+const count = z.number().nonnegative().refine(Number.isInteger, 'expected a whole number');
+
 /** Where a cluster is; never a password (that comes from `passwordEnv` at run time). */
-export const ClusterRefSchema = z.object({
+export const ClusterRefSchema = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
   user: z.string().min(1),
@@ -20,7 +30,7 @@ export type ClusterRef = z.infer<typeof ClusterRefSchema>;
 // Where the snapshots go belongs to storage; the plan embeds it.
 export type { RepositorySettings } from '../storage/settings.js';
 
-export const RepositorySchema = z.object({
+export const RepositorySchema = z.strictObject({
   /** Repository name on both clusters (Doris: `^[a-zA-Z][a-zA-Z0-9-_]{0,63}$`). */
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/),
   settings: RepositorySettingsSchema,
@@ -32,17 +42,17 @@ export const ConflictPolicySchema = z.enum(['refuse', 'skip', 'alias', 'atomic-r
 export type ConflictPolicy = z.infer<typeof ConflictPolicySchema>;
 
 export const ReplicationSchema = z.union([
-  z.object({ num: z.number().int().min(1).max(32767) }),
-  z.object({ allocation: z.string().min(1) }),
-  z.object({ reserve: z.literal(true) }),
+  z.strictObject({ num: z.number().int().min(1).max(32767) }),
+  z.strictObject({ allocation: z.string().min(1) }),
+  z.strictObject({ reserve: z.literal(true) }),
 ]);
 export type Replication = z.infer<typeof ReplicationSchema>;
 
-export const OptionsSchema = z.object({
+export const OptionsSchema = z.strictObject({
   labelPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,24}$/),
-  concurrency: z.object({ source: z.number().int().min(1), target: z.number().int().min(1) }),
+  concurrency: z.strictObject({ source: z.number().int().min(1), target: z.number().int().min(1) }),
   /** Bytes one backup job should carry at most before the planner starts another batch. */
-  batchBytes: z.number().int().positive(),
+  batchBytes: count.refine((n) => n > 0, 'expected a positive number'),
   jobTimeoutSeconds: z.number().int().min(600),
   replication: ReplicationSchema,
   conflicts: ConflictPolicySchema,
@@ -59,7 +69,7 @@ const StepBase = {
   title: z.string(),
 };
 
-export const TableRefSchema = z.object({
+export const TableRefSchema = z.strictObject({
   name: z.string(),
   /** Only these partitions (a table split across several jobs). */
   partitions: z.array(z.string()).optional(),
@@ -68,21 +78,21 @@ export const TableRefSchema = z.object({
 });
 export type TableRef = z.infer<typeof TableRefSchema>;
 
-export const PreflightStepSchema = z.object({ ...StepBase, kind: z.literal('preflight') });
-export const CreateRepositoryStepSchema = z.object({
+export const PreflightStepSchema = z.strictObject({ ...StepBase, kind: z.literal('preflight') });
+export const CreateRepositoryStepSchema = z.strictObject({
   ...StepBase,
   kind: z.literal('create-repository'),
   cluster: z.enum(['source', 'target']),
   readOnly: z.boolean(),
 });
-export const CreateDatabaseStepSchema = z.object({
+export const CreateDatabaseStepSchema = z.strictObject({
   ...StepBase,
   kind: z.literal('create-database'),
   cluster: z.literal('target'),
   database: z.string(),
   properties: z.record(z.string(), z.string()).default({}),
 });
-export const BackupStepSchema = z.object({
+export const BackupStepSchema = z.strictObject({
   ...StepBase,
   kind: z.literal('backup'),
   cluster: z.literal('source'),
@@ -90,10 +100,10 @@ export const BackupStepSchema = z.object({
   /** Label without the attempt suffix; the run appends `_aN` (labels are unique per repository). */
   label: z.string().regex(/^[A-Za-z0-9_:-]{1,120}$/),
   tables: z.array(TableRefSchema).min(1),
-  bytes: z.number().int().nonnegative(),
+  bytes: count,
   timeoutSeconds: z.number().int().min(600),
 });
-export const RestoreStepSchema = z.object({
+export const RestoreStepSchema = z.strictObject({
   ...StepBase,
   kind: z.literal('restore'),
   cluster: z.literal('target'),
@@ -105,10 +115,10 @@ export const RestoreStepSchema = z.object({
   tables: z.array(TableRefSchema).min(1),
   /** RESTORE properties other than backup_timestamp (added at run time from SHOW SNAPSHOT). */
   properties: z.record(z.string(), z.string()),
-  bytes: z.number().int().nonnegative(),
+  bytes: count,
   timeoutSeconds: z.number().int().min(600),
 });
-export const FollowUpStepSchema = z.object({
+export const FollowUpStepSchema = z.strictObject({
   ...StepBase,
   kind: z.enum(['colocate', 'dynamic-partition', 'mtmv']),
   cluster: z.literal('target'),
@@ -125,20 +135,20 @@ export const FollowUpStepSchema = z.object({
    */
   expect: z.record(z.string(), z.string()).optional(),
 });
-export const ManualStepSchema = z.object({
+export const ManualStepSchema = z.strictObject({
   ...StepBase,
   kind: z.literal('manual'),
   /** What a person must do, and why Doris cannot. */
   instructions: z.string(),
   sql: z.array(z.string()).default([]),
 });
-export const VerifyStepSchema = z.object({ ...StepBase, kind: z.literal('verify') });
+export const VerifyStepSchema = z.strictObject({ ...StepBase, kind: z.literal('verify') });
 /**
  * Catch-up with `--drop-removed`: what the source dropped goes on the target too. With
  * `partitions`, `ALTER TABLE ... DROP PARTITION` each; without, `DROP TABLE` (to Doris's recycle
  * bin, not FORCE).
  */
-export const DropStepSchema = z.object({
+export const DropStepSchema = z.strictObject({
   ...StepBase,
   kind: z.literal('drop'),
   cluster: z.literal('target'),
@@ -166,7 +176,7 @@ export type DropStep = z.infer<typeof DropStepSchema>;
 export type StepKind = Step['kind'];
 
 /** Something the plan leaves out, with why and what to do about it. */
-export const ExclusionSchema = z.object({
+export const ExclusionSchema = z.strictObject({
   /** `db`, `db.table`, `db.table.partition` or `catalog:<name>`. */
   object: z.string(),
   kind: z.enum([
@@ -186,22 +196,22 @@ export const ExclusionSchema = z.object({
 });
 export type Exclusion = z.infer<typeof ExclusionSchema>;
 
-export const DatabaseSummarySchema = z.object({
+export const DatabaseSummarySchema = z.strictObject({
   source: z.string(),
   target: z.string(),
   tables: z.number().int().nonnegative(),
   partitions: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-  rows: z.number().int().nonnegative(),
+  bytes: count,
+  rows: count,
 });
 
 /**
  * What planning read of the source, for drift detection (`apply` refuses a source that moved away
  * from it) and for catch-up (which compares the source with it later).
  */
-export const SourceReadSchema = z.object({
+export const SourceReadSchema = z.strictObject({
   /** The selection the plan was made with: a catch-up takes tables added since within it. */
-  selection: z.object({
+  selection: z.strictObject({
     databases: z.array(z.string()).optional(),
     tables: z.array(z.string()).optional(),
     exclude: z.array(z.string()).optional(),
@@ -222,7 +232,7 @@ export const PartitionVersionsSchema = z.record(z.string(), z.record(z.string(),
 export type PartitionVersions = z.infer<typeof PartitionVersionsSchema>;
 
 /** One thing a catch-up found changed on the source, as review lists it. */
-export const CatchUpChangeSchema = z.object({
+export const CatchUpChangeSchema = z.strictObject({
   /** `db.table` or `db.table.partition`. */
   object: z.string(),
   change: z.enum(['changed', 'replaced', 'added', 'dropped', 'schema-changed', 'table-added', 'table-dropped']),
@@ -231,7 +241,7 @@ export const CatchUpChangeSchema = z.object({
 export type CatchUpChange = z.infer<typeof CatchUpChangeSchema>;
 
 /** A catch-up plan: what changed on the source since the plan it follows. */
-export const CatchUpSchema = z.object({
+export const CatchUpSchema = z.strictObject({
   /** Name of the plan this one catches up (a migration or an earlier catch-up). */
   of: z.string(),
   /** 1 for the first catch-up of a migration, then 2, 3, ... */
@@ -244,17 +254,17 @@ export const CatchUpSchema = z.object({
    */
   baseline: PartitionVersionsSchema,
   changes: z.array(CatchUpChangeSchema),
-  summary: z.object({
+  summary: z.strictObject({
     partitions: z.number().int().nonnegative(),
     tables: z.number().int().nonnegative(),
-    bytes: z.number().int().nonnegative(),
+    bytes: count,
     /** At the previous run's pace; absent when that run left no timings. */
     estimatedSeconds: z.number().nonnegative().optional(),
   }),
 });
 export type CatchUp = z.infer<typeof CatchUpSchema>;
 
-export const PlanSchema = z.object({
+export const PlanSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
   /**

@@ -1,7 +1,7 @@
 // Repository locations as users write them, parsed into parts, and turned into the plan's stored
 // settings with provider presets. Pure.
 import { usageError } from '../errors.js';
-import type { RepositorySettings } from './settings.js';
+import { URL_WITH_CREDENTIALS, type RepositorySettings } from './settings.js';
 
 export type ParsedLocation =
   | { backend: 's3'; bucket: string; prefix: string }
@@ -10,15 +10,13 @@ export type ParsedLocation =
 
 const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
 
-/** `scheme://user[:password]@host…`: the part before `@` is a credential however it is spelt. */
-const USER_INFO = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
 
 /**
  * Refuses a URL that carries credentials (`scheme://KEY:SECRET@host`), naming the flag and where
  * the secret belongs, without echoing the URL: it would end up in the plan, the runbook and logs.
  */
 export function refuseUrlCredentials(text: string | undefined, flag: string, secretsFrom: string): void {
-  if (text !== undefined && USER_INFO.test(text)) {
+  if (text !== undefined && URL_WITH_CREDENTIALS.test(text)) {
     throw usageError('credentials-in-url', `${flag} must not carry credentials (user:password@ before the host): remove them from the URL and set ${secretsFrom} instead`);
   }
 }

@@ -69,7 +69,7 @@ Left out:
   it('prints the runbook, Markdown and the JSON model', async () => {
     const sqlOut = await review(['plans/small.yaml', '--format', 'sql'], dir);
     expect(sqlOut.code).toBe(0);
-    const order = ['CREATE REPOSITORY `mig`', 'CREATE READ ONLY REPOSITORY `mig`', 'CREATE DATABASE IF NOT EXISTS `shop_v2`', 'BACKUP SNAPSHOT `shop`.', 'SHOW SNAPSHOT ON mig', 'RESTORE SNAPSHOT `shop_v2`.'];
+    const order = ['CREATE REPOSITORY `mig`', 'CREATE READ ONLY REPOSITORY `mig`', 'CREATE DATABASE IF NOT EXISTS `shop_v2`', 'BACKUP SNAPSHOT `shop`.', 'SHOW SNAPSHOT ON `mig`', 'RESTORE SNAPSHOT `shop_v2`.'];
     const at = order.map((s) => sqlOut.out.indexOf(s));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
