@@ -162,7 +162,7 @@ describe('renderers', () => {
     const label = `${backupLabel('dm1', 'sales', 1)}_a1`;
     expect(runbook).toContain('CREATE READ ONLY REPOSITORY `doris_migrate` WITH S3 ON LOCATION "s3://bucket1/mig" PROPERTIES ("s3.endpoint" = "http://minio:9000", "s3.region" = "us-east-1", "s3.access_key" = "${AWS_ACCESS_KEY_ID}", "s3.secret_key" = "${AWS_SECRET_ACCESS_KEY}", "s3.session_token" = "${AWS_SESSION_TOKEN}", "use_path_style" = "true");');
     expect(runbook).toContain(`BACKUP SNAPSHOT \`sales\`.\`${label}\` TO \`doris_migrate\` ON (\`t000\`, \`t001\`, \`t002\`) PROPERTIES ("timeout" = "86400");`);
-    expect(runbook).toContain(`--   take <backup_timestamp> from: SHOW SNAPSHOT ON doris_migrate WHERE SNAPSHOT = "${label}"`);
+    expect(runbook).toContain(`--   take <backup_timestamp> from: SHOW SNAPSHOT ON \`doris_migrate\` WHERE SNAPSHOT = "${label}"`);
     expect(runbook).toContain(`RESTORE SNAPSHOT \`sales\`.\`${label}\` FROM \`doris_migrate\` ON (\`t000\`, \`t001\`, \`t002\`) PROPERTIES ("backup_timestamp" = "<backup_timestamp>", "replication_num" = "3", "timeout" = "86400");`);
   });
 });
