@@ -6,10 +6,12 @@
 // taken effect, so it is never sent again here: it fails with code `connection-lost` (a
 // LostReplyError), and the caller resolves it by reading the cluster (the job with our label, the
 // repository at our location, the object with its properties) before it sends anything again.
+import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Connection as CoreConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import { ExitCode, MigrateError } from '../errors.js';
 import { detailOf, DorisQueryError, isReadOnly, LostReplyError, statementKind, type DorisClient } from './client.js';
+import { connectAdvice } from './connect-failure.js';
 import type { Row } from './parse-results.js';
 
 export interface ConnectionOptions {
@@ -64,16 +66,33 @@ const utf8Strings: NonNullable<PoolOptions['typeCast']> = (field, next) => (TEXT
 export function connect(options: ConnectionOptions): DorisClient {
   const address = `${options.host}:${options.port}`;
   const tls = options.tls === true ? {} : options.tls || undefined;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  // Sockets whose TCP connection was accepted. A connect timeout on one of them means the port
+  // answers but speaks no MySQL (the FE's HTTP port, another service): no retry changes that, so
+  // it fails within the one timeout instead of after every attempt and backoff.
+  const reached = new WeakSet<Socket>();
+  let lastSocket: Socket | undefined;
+  const openSocket = (): Socket => {
+    const socket = tcpConnect(options.port, options.host);
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
+      reached.add(socket);
+      socket.setKeepAlive(true);
+    });
+    lastSocket = socket;
+    return socket;
+  };
+  const notMysql = (e: unknown): boolean => (e as DriverError).code === 'ETIMEDOUT' && lastSocket !== undefined && reached.has(lastSocket);
   const poolOptions: PoolOptions = {
     host: options.host,
     port: options.port,
     user: options.user,
     password: options.password,
     database: options.database,
-    connectTimeout: options.connectTimeoutMs ?? 10_000,
+    connectTimeout: connectTimeoutMs,
     connectionLimit: 4,
     maxIdle: 4,
-    enableKeepAlive: true,
+    stream: openSocket,
     multipleStatements: false,
     typeCast: utf8Strings,
     ...(tls ? { ssl: { rejectUnauthorized: true, ...(tls.ca ? { ca: tls.ca } : {}) } } : {}),
@@ -132,6 +151,8 @@ export function connect(options: ConnectionOptions): DorisClient {
   async function withRetries<T>(sql: string, run: (conn: PoolConnection) => Promise<T>, handedOver: () => boolean = () => false): Promise<T> {
     const kind = statementKind(sql);
     let last: unknown;
+    /** The connect-level failure code (connect-failure.ts) of the last attempt, if it was one. */
+    let unreachable: string | undefined;
     let tried = 0;
     while (tried < attempts) {
       if (tried > 0) await sleep(backoff * 2 ** (tried - 1));
@@ -142,9 +163,11 @@ export function connect(options: ConnectionOptions): DorisClient {
       } catch (e) {
         last = e;
         if ((e as DriverError).errno === 1045) throw accessDenied(e as DriverError);
-        if (isTransient(e)) continue;
+        unreachable = notMysql(e) ? 'NOT_MYSQL' : (e as DriverError).code;
+        if (isTransient(e) && unreachable !== 'NOT_MYSQL') continue;
         break;
       }
+      unreachable = undefined;
       try {
         roundTrips++;
         const result = await run(conn);
@@ -165,6 +188,14 @@ export function connect(options: ConnectionOptions): DorisClient {
         if (!isReadOnly(sql) && !neverSent(e)) throw new LostReplyError(address, kind, reasonOf(e), e);
       }
     }
-    throw new MigrateError('connection-failed', `cannot run ${kind} on ${address} after ${tried} attempt${tried === 1 ? '' : 's'}: ${reasonOf(last)}`, ExitCode.StepFailed, { cause: last });
+    const advice = connectAdvice(unreachable, options.host, options.port, connectTimeoutMs);
+    const reason = unreachable === 'NOT_MYSQL' ? 'no MySQL handshake' : reasonOf(last);
+    const attemptsText = `${tried} attempt${tried === 1 ? '' : 's'}`;
+    throw new MigrateError(
+      'connection-failed',
+      advice ? `cannot reach the FE at ${address} to run ${kind} (${reason}, ${attemptsText}): ${advice}` : `cannot run ${kind} on ${address} after ${attemptsText}: ${reason}`,
+      ExitCode.StepFailed,
+      { cause: last },
+    );
   }
 }

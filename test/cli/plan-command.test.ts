@@ -90,6 +90,14 @@ describe('doris-migrate plan (flags only)', () => {
     expect(readdirSync(join(dir, 'plans')).some((f) => f.startsWith('leak'))).toBe(false);
   });
 
+  it('refuses an FE it cannot reach with exit 4, naming host, port and what to check', async () => {
+    const r = await run(args(['--name', 'x6']).map((a) => (a === `mysql://root@127.0.0.1:${sb.source.port}` ? 'mysql://root@127.0.0.1:9' : a)));
+    expect(r.code, r.err).toBe(4);
+    expect(r.err.trim().split('\n').at(-1)).toBe(
+      "doris-migrate: cannot reach the FE at 127.0.0.1:9 to run SELECT @@VERSION_COMMENT (ECONNREFUSED, 1 attempt): nothing accepts connections at 127.0.0.1:9: check the host, that 9 is the FE's query port (query_port in fe.conf, 9030 by default), and that the FE is running",
+    );
+  });
+
   it('refuses with exit 4: unreachable repository, missing credentials, conflicts', async () => {
     const down = await run(args(['--name', 'x2']).map((a) => (a === sb.s3.endpoint ? 'http://127.0.0.1:9' : a)));
     expect(down.code).toBe(4);

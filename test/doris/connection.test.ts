@@ -1,4 +1,5 @@
 // The connection layer: retries while the FE refuses connections, then names what gave up.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/doris/connection.js';
 import { DorisQueryError } from '../../src/doris/client.js';
@@ -29,8 +30,31 @@ describe('connection', () => {
 
   it('gives up with one line naming the address and the statement kind', async () => {
     const client = connect({ host: '127.0.0.1', port: 9, user: 'root', password: 'pw', attempts: 2, backoffMs: 10 });
-    await expect(client.query('SHOW BACKUP FROM x')).rejects.toThrow('cannot run SHOW BACKUP on 127.0.0.1:9 after 2 attempts: ECONNREFUSED');
+    await expect(client.query('SHOW BACKUP FROM x')).rejects.toThrow(
+      "cannot reach the FE at 127.0.0.1:9 to run SHOW BACKUP (ECONNREFUSED, 2 attempts): nothing accepts connections at 127.0.0.1:9: check the host, that 9 is the FE's query port (query_port in fe.conf, 9030 by default), and that the FE is running",
+    );
     await client.close();
+  });
+
+  it('gives up at the first connect timeout on a port that accepts but is no MySQL server', async () => {
+    // Like an FE's HTTP port: it takes the connection and waits for a request that never comes.
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      accepted.push(socket);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const client = connect({ host: '127.0.0.1', port, user: 'root', password: 'pw', connectTimeoutMs: 3000, attempts: 5, backoffMs: 10 });
+    const e = (await client.query('SELECT 1').catch((x: unknown) => x)) as Error;
+    expect(e.message).toBe(
+      `cannot reach the FE at 127.0.0.1:${port} to run SELECT 1 (no MySQL handshake, 1 attempt): 127.0.0.1:${port} accepted the connection but did not answer as a MySQL server within 3 s: check that ${port} is the FE's query port (query_port in fe.conf, 9030 by default), not the FE's HTTP port (8030) or another service`,
+    );
+    // One connection, not one per attempt: the failure is known after a single connect timeout.
+    expect(accepted).toHaveLength(1);
+    await client.close();
+    for (const s of accepted) s.destroy();
+    await new Promise((r) => server.close(r));
   });
 
   it('surfaces Doris refusals with the detail text, and a wrong password as a refusal (exit 4)', async () => {

@@ -17,6 +17,7 @@ import { openCluster } from '../wizard/cluster.js';
 import { renderCommandLine } from '../wizard/command-line.js';
 import { chooseRepository, type ChosenRepository } from '../wizard/repository.js';
 import { refuseFlagCredentials } from '../../storage/location.js';
+import { refuseUnreachable } from '../refuse-unreachable.js';
 import type { CommandRegistrar } from './index.js';
 import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
@@ -314,5 +315,5 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
     .option('--out <file>', 'plan file (default plans/<name>.yaml)')
     .option('--yes', 'write the plan without asking')
     .option('--no-interactive', 'never prompt; fail with exit 2 naming a missing flag')
-    .action((flags: PlanFlags) => done(runPlan(flags, io, { now: () => new Date() })));
+    .action((flags: PlanFlags) => done(runPlan(flags, io, { now: () => new Date() }).catch(refuseUnreachable)));
 };
