@@ -77,7 +77,9 @@ export async function withLiveProgress<T>(plan: Plan, run: (emit: (e: RunEvent) 
         },
       },
     ],
-    { rendererOptions: { collapseSubtasks: false, collapseErrors: false }, exitOnError: false },
+    // registerSignalListeners: listr2's own SIGINT handler exits 127 before the run saves and
+    // releases its lock; signals belong to cli/interrupt.ts.
+    { rendererOptions: { collapseSubtasks: false, collapseErrors: false }, exitOnError: false, registerSignalListeners: false },
   );
   await list.run();
   if (failure) throw failure.error;

@@ -43,6 +43,12 @@ export function renderError(error: unknown, io: CliIO): number {
     }
     return ExitCode.Usage;
   }
+  // Ctrl-C at a prompt (inquirer reads it as a key, so no signal is raised): every prompt comes
+  // before anything is written, except apply's last question, which says so itself.
+  if (error instanceof Error && error.name === 'ExitPromptError') {
+    writeLine(io.stderr, '\ndoris-migrate: cancelled, nothing written');
+    return ExitCode.Interrupted;
+  }
   if (isMigrateError(error)) {
     writeLine(io.stderr, `doris-migrate: ${error.message}`);
     return error.exitCode;

@@ -19,6 +19,8 @@ async function applyUntilJobRuns(mig: Migration) {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const until = Date.now() + 20_000;
   while (!out.includes('job    backup:sales:1') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  // Past the bound, the tests below would run against a finished or crashed apply and fail for the wrong reason.
+  if (!out.includes('job    backup:sales:1')) throw new Error(`apply never showed the backup job running; it printed:\n${out}`);
   return { child, output: () => out };
 }
 
@@ -105,11 +107,24 @@ describe('apply', () => {
 
   it('survives dropped client connections while watching jobs', async () => {
     m = await demoMigration({ databases: 'sales', timeScale: 300 });
-    const run = apply(m);
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      await m.sandbox.source.execute('ADMIN SIM DROP CONNECTIONS');
-      await m.sandbox.target.execute('ADMIN SIM DROP CONNECTIONS');
+    const mig = m;
+    const run = apply(mig);
+    let finished = false;
+    void run.finally(() => (finished = true));
+    // The drops land when the state says a job is being watched (not at fixed delays, which on a
+    // busy machine fell on CREATE REPOSITORY instead and tested something else).
+    const watching = async (step: string) => {
+      const until = Date.now() + 30_000;
+      while (!finished && Date.now() < until) {
+        const status = JSON.parse((await mig.run(['status', 'plans/mig.yaml', '--json'])).out) as { steps: { id: string; status: string }[] };
+        if (status.steps.find((s) => s.id === step)?.status === 'running') return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    for (const step of ['backup:sales:1', 'restore:sales:1']) {
+      await watching(step);
+      await mig.sandbox.source.execute('ADMIN SIM DROP CONNECTIONS');
+      await mig.sandbox.target.execute('ADMIN SIM DROP CONNECTIONS');
     }
     const r = await run;
     expect(r.code, r.out + r.err).toBe(0);

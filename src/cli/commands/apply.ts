@@ -1,15 +1,15 @@
 // `doris-migrate apply PLAN`: run a plan with a checkpoint after every transition; resume after
 // any interruption. Exit 0 done, 1 a step failed, 3 interrupted, 4 refused.
-import { setMaxListeners } from 'node:events';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, isMigrateError, refusedError, usageError } from '../../errors.js';
+import { ExitCode, isMigrateError, MigrateError, refusedError, usageError } from '../../errors.js';
 import { positiveInt } from '../flags.js';
 import { plural } from '../../plan/render.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lineRenderer } from '../progress.js';
+import { onForcedExit, signalController } from '../interrupt.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 import type { Plan } from '../../plan/schema.js';
@@ -49,6 +49,7 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   const { acquireLock } = await import('../../run/lock.js');
   const checkpoint = fileCheckpoint(statePath(planFile));
   const lock = acquireLock(lockPath(planFile), new Date().toISOString(), { force: flags.forceUnlock ?? false });
+  const forgetLock = onForcedExit(signal, () => lock.release());
   try {
     const was = lock.tookOver;
     if (was) {
@@ -93,6 +94,7 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
       throw e;
     }
   } finally {
+    forgetLock();
     lock.release();
   }
 }
@@ -141,7 +143,11 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
       // Manual follow-ups (printed above) wait for a person: in a terminal, ask whether they are done.
       const manual = plan.steps.filter((s) => finalState.steps[s.id]?.status === 'manual');
       if (result === 'done' && manual.length && p.ask && !flags.yes && !flags.followups) {
-        if (await p.ask.confirm(`${manual.length === 1 ? 'The follow-up above is' : `${manual.length} follow-ups above are`} for a person. ${manual.length === 1 ? 'Is it' : 'Are they'} done? (their SQL, if any, runs now)`)) {
+        const answer = p.ask.confirm(`${manual.length === 1 ? 'The follow-up above is' : `${manual.length} follow-ups above are`} for a person. ${manual.length === 1 ? 'Is it' : 'Are they'} done? (their SQL, if any, runs now)`).catch((e: unknown) => {
+          // Ctrl-C here comes after the run wrote its state, unlike the prompts before it.
+          throw e instanceof Error && e.name === 'ExitPromptError' ? new MigrateError('cancelled', 'cancelled; the run so far is saved (apply again to resume)', ExitCode.Interrupted) : e;
+        });
+        if (await answer) {
           ({ result, state: finalState } = await run(true, finalState));
         }
       }
@@ -237,24 +243,6 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** SIGINT/SIGTERM: stop submitting and save (exit 3); a second signal exits at once. */
-export function signalController(io: CliIO): AbortController {
-  const controller = new AbortController();
-  // Every step waiting on a poll listens for the abort: more than ten at once is normal, not a leak.
-  setMaxListeners(0, controller.signal);
-  const onSignal = (name: string) => {
-    if (controller.signal.aborted) {
-      io.stderr.write(`\n${name} again: exiting now (state is saved; running Doris jobs continue)\n`);
-      process.exit(ExitCode.Interrupted);
-    }
-    io.stderr.write(`\n${name}: stopping after the current checkpoint; running Doris jobs are left running (apply again to resume)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  return controller;
 }
 
 export const registerApply: CommandRegistrar = (program: Command, io, done) => {

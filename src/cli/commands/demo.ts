@@ -11,7 +11,8 @@ import { writeLine, type CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
 import { runPlan } from './plan.js';
 import { runReview } from './review.js';
-import { runApply, signalController } from './apply.js';
+import { runApply } from './apply.js';
+import { signalController } from '../interrupt.js';
 import { helpAfter } from '../help.js';
 
 const DEMO_SEED = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'catalogs', 'demo.sql');
