@@ -3,6 +3,7 @@
 // the same lines to stdout for CI. Secrets never reach a line: every value the run knows as a
 // secret is masked wherever it appears (a Doris error may echo a statement).
 import { appendFileSync } from 'node:fs';
+import { fileError } from '../atomic-file.js';
 import type { RunEvent } from '../run/events.js';
 
 /** Events of the CLI around the runner's own: who started the run, and how it ended. */
@@ -35,7 +36,11 @@ export function openTrail(planPath: string, secrets: readonly (string | undefine
     write(e) {
       const line = trailLine(e, now(), redact);
       // One append per line: lines of concurrent writers never interleave within a line.
-      appendFileSync(path, `${line}\n`, { mode: 0o600 });
+      try {
+        appendFileSync(path, `${line}\n`, { mode: 0o600 });
+      } catch (err) {
+        throw fileError('append to', path, err);
+      }
       echo?.(line);
     },
   };

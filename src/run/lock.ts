@@ -14,7 +14,8 @@ import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileS
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isMigrateError, refusedError, usageError } from '../errors.js';
+import { fileError } from '../atomic-file.js';
+import { isMigrateError, refusedError } from '../errors.js';
 
 export interface Holder {
   pid: number;
@@ -73,15 +74,20 @@ function running(holder: Holder, path: string): boolean {
 /** Creates `path` holding `record`, atomically and only if it does not exist; false if it does. */
 function createExclusive(path: string, record: Record): boolean {
   const temp = `${path}.${record.token}.tmp`;
-  writeFileSync(temp, JSON.stringify(record), { mode: 0o644 });
   try {
+    writeFileSync(temp, JSON.stringify(record), { mode: 0o644 });
     linkSync(temp, path);
     return true;
   } catch (e) {
     if (codeOf(e) === 'EEXIST') return false;
     throw e;
   } finally {
-    unlinkSync(temp);
+    // Also when the write itself failed (a full disk), so no temp file is left behind.
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* never created */
+    }
   }
 }
 
@@ -89,9 +95,7 @@ export function acquireLock(path: string, now: string, opts: { force?: boolean }
   try {
     return take(path, now, opts.force ?? false);
   } catch (e) {
-    if (!isMigrateError(e) && codeOf(e)) {
-      throw usageError('lock-failed', `cannot take the lock ${path} (${codeOf(e)}): check that its folder exists and is writable`);
-    }
+    if (!isMigrateError(e) && codeOf(e)) throw fileError('take the lock', path, e, 'nothing was started');
     throw e;
   }
 }

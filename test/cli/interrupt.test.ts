@@ -12,7 +12,7 @@ import { demoMigration, type Migration } from '../support/migration.js';
 import { TmuxSession } from '../support/tmux.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const cli = `${process.execPath} --import ${TSX_LOADER} ${join(root, 'test', 'support', 'cli-entry.ts')}`;
+const cli = `${process.execPath} --import ${TSX_LOADER} ${join(root, 'test', 'support', 'cli-entry-eager.ts')}`;
 let session: TmuxSession | undefined;
 let m: Migration | undefined;
 afterEach(async () => {

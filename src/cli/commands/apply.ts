@@ -9,6 +9,7 @@ import { plural } from '../../plan/render.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lineRenderer } from '../progress.js';
+import { fileError } from '../../atomic-file.js';
 import { onForcedExit, signalController } from '../interrupt.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
@@ -48,9 +49,21 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   const { fileCheckpoint } = await import('../../run/checkpoint.js');
   const { acquireLock } = await import('../../run/lock.js');
   const checkpoint = fileCheckpoint(statePath(planFile));
-  const lock = acquireLock(lockPath(planFile), new Date().toISOString(), { force: flags.forceUnlock ?? false });
+  const lockFile = lockPath(planFile);
+  const lock = acquireLock(lockFile, new Date().toISOString(), { force: flags.forceUnlock ?? false });
   const forgetLock = onForcedExit(signal, () => lock.release());
-  try {
+  // A lock that cannot be removed (a read-only disk) must not hide the error the run ends with.
+  const release = (failing: boolean): void => {
+    forgetLock();
+    try {
+      lock.release();
+    } catch (e) {
+      const named = fileError('remove the lock', lockFile, e, 'delete it by hand once the disk is fixed');
+      if (!failing) throw named;
+      writeLine(io.stderr, `doris-migrate: also: ${named.message}`);
+    }
+  };
+  const locked = async (): Promise<number> => {
     const was = lock.tookOver;
     if (was) {
       writeLine(io.stderr, was.alive
@@ -90,13 +103,23 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
       const code = await runWithClusters(plan, planFile, { ...io, env }, flags, { checkpoint, repository, secrets, signal, pollSeconds, trail, say, ask, state, ended });
       return code;
     } catch (e) {
-      ended('error', isMigrateError(e) ? e.exitCode : ExitCode.StepFailed, { error: e instanceof Error ? e.message : String(e) });
+      try {
+        ended('error', isMigrateError(e) ? e.exitCode : ExitCode.StepFailed, { error: e instanceof Error ? e.message : String(e) });
+      } catch {
+        // The trail cannot be written either (a full or read-only disk): the run's error is the one to show.
+      }
       throw e;
     }
-  } finally {
-    forgetLock();
-    lock.release();
+  };
+  let code: number;
+  try {
+    code = await locked();
+  } catch (e) {
+    release(true);
+    throw e;
   }
+  release(false);
+  return code;
 }
 
 interface RunParts {
