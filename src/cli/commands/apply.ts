@@ -80,6 +80,10 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
       for (const id of added) state.steps[id] = { status: 'pending', attempt: 0, history: [] };
       state.fingerprint = plan.fingerprint;
     }
+    // A state of this plan that lacks one of its steps was cut or edited by hand: the run would
+    // otherwise trip over the missing entry halfway.
+    const lacking = state ? plan.steps.filter((s) => !state.steps[s.id]).map((s) => s.id) : [];
+    if (lacking.length) throw usageError('state-invalid', `state file ${checkpoint.path} lacks step(s) ${lacking.slice(0, 5).join(', ')} of ${planArg}: restore the file, or move it away to start over knowingly`);
     // Secrets missing from the environment are asked here, hidden, before anything is confirmed
     // or connected; they live in this process only.
     const env = { ...io.env };
