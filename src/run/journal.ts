@@ -20,6 +20,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
+import { fileError } from '../atomic-file.js';
 import { usageError } from '../errors.js';
 import type { CheckpointStore } from './checkpoint.js';
 import { RunStateSchema, StepStateSchema, type RunState } from './state-model.js';
@@ -239,20 +240,24 @@ export function journalStore(path: string): CheckpointStore & { counters: Journa
       if (runChanged(state, lastRun)) entries.push(JSON.stringify({ seq: ++next, at, run: runFields(state) }));
       if (entries.length === 0) return;
       const buffer = Buffer.from(`${entries.join('\n')}\n`);
-      withJournal((fd) => {
-        try {
-          writeAll(fd, buffer);
-          fsyncSync(fd);
-        } catch (e) {
-          // Leave no half line behind for the next append to run into.
+      try {
+        withJournal((fd) => {
           try {
-            ftruncateSync(fd, goodBytes);
-          } catch {
-            checked = false; // the next append cuts it off
+            writeAll(fd, buffer);
+            fsyncSync(fd);
+          } catch (e) {
+            // Leave no half line behind for the next append to run into.
+            try {
+              ftruncateSync(fd, goodBytes);
+            } catch {
+              checked = false; // the next append cuts it off
+            }
+            throw e;
           }
-          throw e;
-        }
-      });
+        });
+      } catch (e) {
+        throw fileError('append to', jpath, e, 'the state before this transition is intact');
+      }
       seq = next;
       lines += entries.length;
       goodBytes += buffer.length;

@@ -69,7 +69,7 @@ describe('file-system faults', () => {
     expect(r.code, r.out + r.err).toBe(1);
     expect(r.err).not.toContain('bug');
     const last = r.err.trim().split('\n').at(-1)!;
-    expect(last).toMatch(new RegExp(`^doris-migrate: cannot (write|append to) ${plans}/mig\\.(state\\.json|log|report\\.\\w+): the disk is full \\(ENOSPC\\): free space on the disk holding ${plans}`));
+    expect(last).toMatch(new RegExp(`^doris-migrate: cannot (write|append to) ${plans}/mig\\.(state\\.json|state\\.journal|log|report\\.\\w+): the disk is full \\(ENOSPC\\): free space on the disk holding ${plans}`));
     expect(temps(plans)).toEqual([]);
     expect(existsSync(join(plans, 'mig.lock'))).toBe(false);
     // Whatever state reached the disk is whole (a short write used to be renamed into place).
@@ -97,7 +97,8 @@ describe('file-system faults', () => {
     const run = apply(m);
     // Once the state holds a running backup, the disk goes read-only under the run.
     const until = Date.now() + 60_000;
-    while (Date.now() < until && !/"status": "running"/.test(existsSync(join(plans, 'mig.state.json')) ? readFileSync(join(plans, 'mig.state.json'), 'utf8') : '')) await new Promise((r) => setTimeout(r, 20));
+    const running = async () => (JSON.parse((await m!.run(['status', 'plans/mig.yaml', '--json'])).out) as { running: number }).running > 0;
+    while (Date.now() < until && !(await running())) await new Promise((r) => setTimeout(r, 20));
     execFileSync('mount', ['-o', 'remount,ro', plans]);
     const r = await run;
     expect(r.code, r.out + r.err).toBe(1);
