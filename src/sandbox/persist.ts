@@ -84,6 +84,15 @@ export class Persistence {
     }
   }
 
+  /**
+   * Writes now if anything changed since the last write. Called before a statement that changed
+   * the world is acknowledged: a client told "OK" must find the change after a restart, as a
+   * Doris FE's edit log promises (the debounced write alone could lose the last 250 ms).
+   */
+  flushIfDirty(): void {
+    if (this.dirty && this.suspended === 0) this.flush();
+  }
+
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

@@ -1,5 +1,5 @@
 // startSandbox: a source and a target simulator plus s3rver and Azurite, as `sandbox` and `demo` use them.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from './simulator.js';
 import type { ResourceConfig } from './jobs/resources.js';
@@ -30,19 +30,43 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
+interface Ports {
+  source?: number;
+  target?: number;
+  s3?: number;
+  azure?: number;
+}
+
+/**
+ * The ports a sandbox listened on, kept in its data directory: restarted on the same directory it
+ * answers where its clients and plans expect it, as a restarted FE keeps its query_port.
+ */
+const portsFile = (dataDir: string): string => join(dataDir, 'ports.json');
+function rememberedPorts(dataDir: string): Ports {
+  const file = portsFile(dataDir);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Ports) : {};
+}
+function rememberPorts(dataDir: string, ports: Ports): void {
+  const file = portsFile(dataDir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(ports)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   mkdirSync(opts.dataDir, { recursive: true });
+  const last = rememberedPorts(opts.dataDir);
   const common = { timeScale: opts.timeScale, speedBytesPerSecond: opts.speedBytesPerSecond, resources: opts.resources, rootPassword: opts.rootPassword ?? '' };
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'] });
+    const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'], ...(last.s3 ? { port: last.s3 } : {}) });
     started.push(s3);
-    const azure = opts.azure === false ? undefined : await startAzurite({ containers: ['doris-migrate'] });
+    const azure = opts.azure === false ? undefined : await startAzurite({ containers: ['doris-migrate'], ...(last.azure ? { port: last.azure } : {}) });
     if (azure) started.push(azure);
-    const source = await startSimulator({ ...common, version: opts.sourceVersion ?? '2.1', dataDir: join(opts.dataDir, 'source'), port: opts.sourcePort, seedSql: opts.seedSql });
+    const source = await startSimulator({ ...common, version: opts.sourceVersion ?? '2.1', dataDir: join(opts.dataDir, 'source'), port: opts.sourcePort ?? last.source, seedSql: opts.seedSql });
     started.push(source);
-    const target = await startSimulator({ ...common, version: opts.targetVersion ?? '3.0', dataDir: join(opts.dataDir, 'target'), port: opts.targetPort });
+    const target = await startSimulator({ ...common, version: opts.targetVersion ?? '3.0', dataDir: join(opts.dataDir, 'target'), port: opts.targetPort ?? last.target });
     started.push(target);
+    rememberPorts(opts.dataDir, { source: source.port, target: target.port, s3: Number(new URL(s3.endpoint).port), azure: azure ? Number(new URL(azure.endpoint).port) : last.azure });
     const endpoint = (sim: Simulator) => ({ host: sim.host, port: sim.port, user: sim.user, password: sim.password, version: sim.versionText });
     return {
       source,

@@ -7,6 +7,9 @@ import { DorisError } from './errors.js';
 import type { SimUser } from './store.js';
 import { writeTextRows } from './wire-rows.js';
 
+/** Statements that only read: their replies need no write of the world first. */
+const READ_ONLY = /^\s*(SHOW|SELECT|DESC|DESCRIBE|EXPLAIN|HELP|USE|SET|ADMIN\s+SIM\s+SHOW)\b/i;
+
 /** The fixed MySQL-compatible version string Doris reports (not the Doris version). */
 const SERVER_VERSION = '5.7.99';
 
@@ -194,7 +197,20 @@ export async function listen(engine: Engine, host: string, port: number): Promis
     const run = (sql: string): void => {
       const started = performance.now();
       const timed = (): void => void (engine.answerMs += performance.now() - started);
-      engine.execute(sql, session, true).then(reply, fail).then(timed, timed);
+      // A statement that changed the world is on disk before its reply (reads do not wait).
+      const durable = (): void => {
+        if (!READ_ONLY.test(sql)) engine.persistence?.flushIfDirty();
+      };
+      engine.execute(sql, session, true).then(
+        (result) => {
+          durable();
+          reply(result);
+        },
+        (e: unknown) => {
+          durable();
+          fail(e);
+        },
+      ).then(timed, timed);
     };
     conn.on('query', run);
     // SET and PREPARE arrive here (mysql2 routes them by first word); SET is a statement for us.
