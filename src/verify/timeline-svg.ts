@@ -141,12 +141,13 @@ export function timelineSvg(bars: TimelineBar[], opts: TimelineOptions = {}): st
       }
     }
   });
-  // Gaps on top of the bars: jobs may run on in Doris meanwhile, but nobody was watching.
+  // Gaps on top of the bars: jobs may run on in Doris meanwhile, but nobody was watching. The
+  // gap's length goes above it, clear of the wall-clock labels on both sides below.
   segs.forEach((s, i) => {
     if (!s.gap) return;
     const px = starts[i]!.toFixed(1);
     const tip = `no apply running for ${human((s.to - s.from) / 1000)} (${new Date(s.from).toISOString()} .. ${new Date(s.to).toISOString()})`;
-    parts.push(`<rect x="${px}" y="${top - 6}" width="${GAP_WIDTH}" height="${height - 24 - top + 6}" fill="url(#gap)" fill-opacity="0.85"><title>${xml(tip)}</title></rect><text x="${(starts[i]! + GAP_WIDTH / 2).toFixed(1)}" y="${height - 10}" text-anchor="middle" fill="#888888">${human((s.to - s.from) / 1000)}</text>`);
+    parts.push(`<rect x="${px}" y="${top - 6}" width="${GAP_WIDTH}" height="${height - 24 - top + 6}" fill="url(#gap)" fill-opacity="0.85"><title>${xml(tip)}</title></rect><text x="${(starts[i]! + GAP_WIDTH / 2).toFixed(1)}" y="${top - 9}" text-anchor="middle" fill="#888888">${human((s.to - s.from) / 1000)}</text>`);
   });
   if (!bars.length) parts.push(`<text x="${left}" y="${top + 14}">no step has started yet</text>`);
   parts.push('</svg>');
