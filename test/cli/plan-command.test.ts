@@ -71,6 +71,14 @@ describe('doris-migrate plan (flags only)', () => {
     expect(bad.err).toContain('must not carry a password');
   });
 
+  it('refuses a repository name Doris would refuse, in one line, before reaching a cluster', async () => {
+    const before = readdirSync(join(dir, 'plans')).length;
+    const r = await run(args(['--name', 'dotted', '--repository-name', 'my.repo']));
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe("doris-migrate: --repository-name 'my.repo' must start with a letter and use up to 64 letters, digits, '_' or '-' (Doris's rule for repository names)");
+    expect(readdirSync(join(dir, 'plans')).length).toBe(before);
+  });
+
   it('refuses credentials in any repository URL before connecting, without echoing them', async () => {
     const cases: [string, string][] = [
       ['--s3-endpoint', 'http://KEY1:SECRET1@127.0.0.1:9'],

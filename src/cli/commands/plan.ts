@@ -91,6 +91,8 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   const name = flags.name ?? `migration-${stamp(now)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw usageError('bad-name', `--name '${name}' may use letters, digits, '.', '_' and '-' only`);
   if (flags.labelPrefix !== undefined && !/^[A-Za-z0-9_-]{1,24}$/.test(flags.labelPrefix)) throw usageError('bad-label-prefix', `--label-prefix '${flags.labelPrefix}' must be 1-24 letters, digits, '_' or '-'`);
+  // Doris's rule for repository names (FeNameFormat's common name); refused here, before any cluster is reached.
+  if (flags.repositoryName !== undefined && !/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(flags.repositoryName)) throw usageError('bad-repository-name', `--repository-name '${flags.repositoryName}' must start with a letter and use up to 64 letters, digits, '_' or '-' (Doris's rule for repository names)`);
   const out = resolve(io.cwd, flags.out ?? join('plans', `${name}.yaml`));
   const hdfsProperties = keyValues(flags.hdfsProperty, '--hdfs-property');
 
