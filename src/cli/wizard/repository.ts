@@ -48,7 +48,7 @@ const validUrl = (flag: string) => validBy((v) => {
 });
 
 /** Asks what the location's storage needs and the flags did not say. */
-async function askSettings(location: string, given: LocationFlags, asker: Asker | undefined): Promise<LocationFlags> {
+export async function askSettings(location: string, given: LocationFlags, asker: Asker | undefined): Promise<LocationFlags> {
   const parsed = parseLocation(location);
   const out: LocationFlags = { ...given };
   if (!asker) return out;
