@@ -69,13 +69,16 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunConte
     const whole = all;
     dirty.clear();
     all = false;
-    try {
-      if (whole) deps.checkpoint.save(state);
-      else deps.checkpoint.save(state, changed);
-    } catch (e) {
+    const putBack = (e: unknown): never => {
       for (const id of changed) dirty.add(id);
       all ||= whole;
       throw e;
+    };
+    try {
+      const written = whole ? deps.checkpoint.save(state) : deps.checkpoint.save(state, changed);
+      return written instanceof Promise ? written.catch(putBack) : undefined;
+    } catch (e) {
+      return putBack(e);
     }
   });
   let refused = false;

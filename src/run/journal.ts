@@ -22,7 +22,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { fileError } from '../atomic-file.js';
 import { usageError } from '../errors.js';
-import type { CheckpointStore } from './checkpoint.js';
+import type { FileCheckpoint } from './checkpoint.js';
 import { RunStateSchema, StepStateSchema, type RunState } from './state-model.js';
 
 /** Fewest journal lines before a compaction, so that small plans are not rewritten all the time. */
@@ -165,7 +165,7 @@ function writeAll(fd: number, buffer: Buffer): void {
  * The state file as snapshot + journal. `save(state, changed)` appends one line per changed step
  * (and one for the run's other fields when one was set anew); `save(state)` without `changed` writes a snapshot.
  */
-export function journalStore(path: string): CheckpointStore & { counters: JournalCounters } {
+export function journalStore(path: string): FileCheckpoint & { counters: JournalCounters } {
   const jpath = journalPath(path);
   const counters: JournalCounters = { bytesWritten: 0, appends: 0, compactions: 0 };
   // What this process knows of the files; set by its first load or save.

@@ -85,6 +85,11 @@ export const RunStateSchema = z.object({
   fingerprint: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * The clusters and repository this state belongs to (`host:port`, location): a state is never
+   * carried over to another pair of clusters or another repository. States made before it have none.
+   */
+  binding: z.object({ source: z.string(), target: z.string(), repository: z.string() }).optional(),
   steps: z.record(z.string(), StepStateSchema),
   /**
    * Objects (`db.table`, `db.table.partition`) that drifted on the source after planning and that
@@ -103,8 +108,25 @@ export function initialState(plan: Plan, now: string): RunState {
     fingerprint: plan.fingerprint,
     createdAt: now,
     updatedAt: now,
+    binding: bindingOf(plan),
     steps: Object.fromEntries(plan.steps.map((s) => [s.id, { status: 'pending', attempt: 0, history: [] }])),
   };
+}
+
+/** What a state of this plan is bound to: its clusters and its repository. */
+export const bindingOf = (plan: Plan): NonNullable<RunState['binding']> => ({
+  source: `${plan.source.host}:${plan.source.port}`,
+  target: `${plan.target.host}:${plan.target.port}`,
+  repository: plan.repository.settings.location,
+});
+
+/** Why a state cannot serve this plan (another pair of clusters or another repository), or undefined. */
+export function bindingProblem(plan: Plan, state: RunState): string | undefined {
+  if (!state.binding) return undefined;
+  const now = bindingOf(plan);
+  const changed = (['source', 'target', 'repository'] as const).filter((k) => state.binding![k] !== now[k]);
+  if (!changed.length) return undefined;
+  return changed.map((k) => `its ${k} was ${state.binding![k]}, the plan's is ${now[k]}`).join('; ');
 }
 
 export const isJobStep = (kind: string): boolean => kind === 'backup' || kind === 'restore';

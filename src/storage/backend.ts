@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { refusedError } from '../errors.js';
 import type { RepositorySettings } from './settings.js';
-import { probeKey, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
+import { probeKey, runRecordKey, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
 import { parseLocation } from './location.js';
 import { infoKey, parseSnapshotVersions, type SnapshotVersions } from './snapshot-info.js';
 import type { RepositorySecrets } from './properties.js';
@@ -41,6 +41,14 @@ export interface RepositoryBackend {
    * it cannot be read from here (no store client for the backend, file missing or damaged).
    */
   snapshotVersions(repo: string, label: string, timestamp: string): Promise<SnapshotVersions | string>;
+  /**
+   * The run's record kept beside the snapshots (run/state-mirror.ts), by name; absent where the
+   * store cannot be reached from here (HDFS).
+   */
+  runRecord?: {
+    read(name: string): Promise<string | undefined>;
+    write(name: string, text: string): Promise<void>;
+  };
 }
 
 async function openStore(settings: RepositorySettings, secrets: RepositorySecrets): Promise<ObjectStore | undefined> {
@@ -105,6 +113,28 @@ export async function openRepository(settings: RepositorySettings, secrets: Repo
         return e instanceof StoreError ? e.message : (e as Error).message;
       }
     },
+    ...(store
+      ? {
+          runRecord: {
+            async read(name: string) {
+              const key = runRecordKey(name);
+              try {
+                if (!(await store.list(key)).some((o) => o.key === key)) return undefined;
+                return (await store.get(key)).toString('utf8');
+              } catch (e) {
+                return refuse(location, e);
+              }
+            },
+            async write(name: string, text: string) {
+              try {
+                await store.put(runRecordKey(name), Buffer.from(text));
+              } catch (e) {
+                refuse(location, e);
+              }
+            },
+          },
+        }
+      : {}),
     async deleteSnapshot(repo, label) {
       if (!store) throw refusedError('cleanup-unsupported', `cleanup of ${location} is not supported from here: delete ${snapshotDir(repo, label)} with the storage's own tools`);
       try {

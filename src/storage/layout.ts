@@ -5,6 +5,12 @@ export const repoInfoKey = (repo: string): string => `${repositoryRoot(repo)}__r
 export const snapshotsPrefix = (repo: string): string => `${repositoryRoot(repo)}__ss_`;
 export const snapshotDir = (repo: string, label: string): string => `${snapshotsPrefix(repo)}${label}/`;
 
+/**
+ * The run's record (a copy of its state) beside the repository's snapshots, outside Doris's
+ * directory: one object per migration, named by its plan's name and id.
+ */
+export const runRecordKey = (name: string): string => `__doris_migrate_runs/${name}.state.json`;
+
 /** Where our preflight writes its probe object (outside any repository directory). */
 export const probeKey = (nonce: string): string => `__doris_migrate_probe_${nonce}`;
 

@@ -46,9 +46,7 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   const say = (line: string) => writeLine(flags.json ? io.stderr : io.stdout, line);
   const ask = await prompter(io, flags);
 
-  const { fileCheckpoint } = await import('../../run/checkpoint.js');
   const { acquireLock } = await import('../../run/lock.js');
-  const checkpoint = fileCheckpoint(statePath(planFile));
   const lockFile = lockPath(planFile);
   const lock = acquireLock(lockFile, new Date().toISOString(), { force: flags.forceUnlock ?? false });
   const forgetLock = onForcedExit(signal, () => lock.release());
@@ -70,20 +68,6 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
         ? `took over the lock of pid ${was.pid} on ${was.host} (since ${was.since}), which ${was.host === hostname() ? 'is still running' : 'may still be running on that host'}: stop it, two applies of one plan must not run at once`
         : `took over a stale lock of pid ${was.pid} (no longer running)`);
     }
-    const state = checkpoint.load();
-    if (state && state.fingerprint !== plan.fingerprint) {
-      const known = new Set(Object.keys(state.steps));
-      const added = plan.steps.filter((s) => !known.has(s.id)).map((s) => s.id);
-      const removed = [...known].filter((id) => !plan.steps.some((s) => s.id === id));
-      const difference = `steps added: ${added.join(', ') || 'none'}; steps removed: ${removed.join(', ') || 'none'}`;
-      if (!flags.acceptPlanChanges) throw usageError('plan-changed', `${planArg} is not the plan this migration started with (${difference}): run with --accept-plan-changes to continue with the new plan, or use the original plan`);
-      for (const id of added) state.steps[id] = { status: 'pending', attempt: 0, history: [] };
-      state.fingerprint = plan.fingerprint;
-    }
-    // A state of this plan that lacks one of its steps was cut or edited by hand: the run would
-    // otherwise trip over the missing entry halfway.
-    const lacking = state ? plan.steps.filter((s) => !state.steps[s.id]).map((s) => s.id) : [];
-    if (lacking.length) throw usageError('state-invalid', `state file ${checkpoint.path} lacks step(s) ${lacking.slice(0, 5).join(', ')} of ${planArg}: restore the file, or move it away to start over knowingly`);
     // Secrets missing from the environment are asked here, hidden, before anything is confirmed
     // or connected; they live in this process only.
     const env = { ...io.env };
@@ -92,6 +76,8 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     const secrets = readCredentials(plan.repository.settings, env);
     const { openRepository } = await import('../../storage/backend.js');
     const repository = plan.repository.settings.backend === 'hdfs' && !plan.repository.settings.webhdfs ? undefined : await openRepository(plan.repository.settings, secrets);
+    const { openRunState } = await import('../apply-state.js');
+    const { checkpoint, state } = await openRunState(plan, planFile, planArg, repository, flags, io);
     if (ask && !flags.yes) {
       const pending = plan.steps.filter((s) => (state?.steps[s.id]?.status ?? 'pending') !== 'done').length;
       if (!(await ask.confirm(`apply ${plan.name} (${pending} of ${plan.steps.length} steps to go) to ${plan.target.host}:${plan.target.port}?`))) {
@@ -126,6 +112,14 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   return code;
 }
 
+async function refuseIfRanBefore(plan: Plan, planFile: string, clusters: { source: import('../../doris/client.js').DorisClient; target: import('../../doris/client.js').DorisClient }): Promise<void> {
+  const { labelsInJobHistory } = await import('../../run/label-history.js');
+  const ran = await labelsInJobHistory(plan, clusters);
+  if (ran.length) {
+    throw refusedError('state-missing', `${plan.name} has no state (${statePath(planFile)}) and no record in ${plan.repository.settings.location} reachable from here, but the clusters show it already ran (${ran.slice(0, 2).join('; ')}${ran.length > 2 ? '; ...' : ''}): restore the state file, or make a new plan (new labels) if you mean to migrate again`);
+  }
+}
+
 interface RunParts {
   checkpoint: CheckpointStore;
   repository: RepositoryBackend | undefined;
@@ -143,6 +137,8 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
   const { checkpoint, repository, secrets, signal, pollSeconds, trail, say, state } = p;
   const clusters = await openClusters(plan, io);
   try {
+    // No state here or in the repository: refuse if the clusters show this migration already ran.
+    if (!state) await refuseIfRanBefore(plan, planFile, clusters);
     const { applyPlan } = await import('../../run/executor.js');
     let bytes = { moved: 0, total: 0 };
     const run = (followups: boolean, initial: typeof state) => {

@@ -1,0 +1,40 @@
+// apply's state: the local file and the copy in the repository (whichever is newer), bound to the
+// plan's clusters and repository, and checked against the plan it was made with.
+import { usageError, refusedError } from '../errors.js';
+import type { Plan } from '../plan/schema.js';
+import type { CheckpointStore } from '../run/checkpoint.js';
+import type { RunState } from '../run/state-model.js';
+import type { RepositoryBackend } from '../storage/backend.js';
+import { writeLine, type CliIO } from './io.js';
+import { statePath } from './run-context.js';
+
+export async function openRunState(plan: Plan, planFile: string, planArg: string, repository: RepositoryBackend | undefined, flags: { acceptPlanChanges?: boolean }, io: CliIO): Promise<{ checkpoint: CheckpointStore; state: RunState | undefined }> {
+  const { fileCheckpoint } = await import('../run/checkpoint.js');
+  const { mirroredCheckpoint, newerState, readRecord, recordName } = await import('../run/state-mirror.js');
+  const { bindingOf, bindingProblem } = await import('../run/state-model.js');
+  const local = fileCheckpoint(statePath(planFile));
+  const where = plan.repository.settings.location;
+  const record = repository?.runRecord;
+  const checkpoint = record ? mirroredCheckpoint(local, record, recordName(plan), where) : local;
+  const { state, from } = newerState(local.load(), record ? await readRecord(record, recordName(plan), where) : undefined);
+  if (from === 'repository') writeLine(io.stderr, `state: resumed from the run's record in ${where} (newer than ${local.path}, or that file is gone)`);
+  if (!state) return { checkpoint, state };
+
+  const problem = bindingProblem(plan, state);
+  if (problem) throw refusedError('state-elsewhere', `the state of ${plan.name} belongs to another migration (${problem}): a state is never carried to other clusters or another repository; make a plan with another --name for these, or move ${local.path} away`);
+  state.binding ??= bindingOf(plan);
+  if (state.fingerprint !== plan.fingerprint) {
+    const known = new Set(Object.keys(state.steps));
+    const added = plan.steps.filter((s) => !known.has(s.id)).map((s) => s.id);
+    const removed = [...known].filter((id) => !plan.steps.some((s) => s.id === id));
+    const difference = `steps added: ${added.join(', ') || 'none'}; steps removed: ${removed.join(', ') || 'none'}`;
+    if (!flags.acceptPlanChanges) throw usageError('plan-changed', `${planArg} is not the plan this migration started with (${difference}): run with --accept-plan-changes to continue with the new plan, or use the original plan`);
+    for (const id of added) state.steps[id] = { status: 'pending', attempt: 0, history: [] };
+    state.fingerprint = plan.fingerprint;
+  }
+  // A state of this plan that lacks one of its steps was cut or edited by hand: the run would
+  // otherwise trip over the missing entry halfway.
+  const lacking = plan.steps.filter((s) => !state.steps[s.id]).map((s) => s.id);
+  if (lacking.length) throw usageError('state-invalid', `state file ${checkpoint.path} lacks step(s) ${lacking.slice(0, 5).join(', ')} of ${planArg}: restore the file, or move it away to start over knowingly`);
+  return { checkpoint, state };
+}
