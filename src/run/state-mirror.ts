@@ -4,7 +4,7 @@
 // resumes from that copy exactly. The newer of the two (by `updatedAt`) wins; a tie goes local.
 import { stepFailedError, usageError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
-import type { CheckpointStore } from './checkpoint.js';
+import type { CheckpointStore, FileCheckpoint } from './checkpoint.js';
 import { RunStateSchema, type RunState } from './state-model.js';
 
 export interface RunRecordStore {
@@ -15,7 +15,7 @@ export interface RunRecordStore {
 /** The record's name: the plan's name and id, so two plans of one name never share a record. */
 export const recordName = (plan: Plan): string => `${plan.name}${plan.id ? `-${plan.id}` : ''}`;
 
-export function mirroredCheckpoint(local: CheckpointStore, record: RunRecordStore, name: string, where: string): CheckpointStore {
+export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore, name: string, where: string): CheckpointStore {
   return {
     path: local.path,
     load: () => local.load(),

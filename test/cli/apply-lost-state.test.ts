@@ -48,7 +48,7 @@ describe('a lost state file', () => {
     const jobs = submitted();
     const again = await apply();
     expect(again.code).toBe(4);
-    expect(again.err).toMatch(/mig has no state \(.*mig\.state\.json\) and no record in s3:\/\/doris-migrate\/apply reachable from here, but the clusters show it already ran \(SHOW BACKUP FROM sales on the source: \S+_b1_a1 \(JobId \d+, FINISHED\).*restore the state file, or make a new plan/);
+    expect(again.err).toMatch(/mig has no state \(.*mig\.state\.json\) and no record in s3:\/\/doris-migrate\/apply reachable from here, but the clusters already ran jobs with its labels \(SHOW BACKUP FROM sales on the source: \S+_b1_a1 \(JobId \d+, FINISHED\).*restore the state file, or make a new plan/);
     expect(submitted()).toEqual(jobs);
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { fileError } from '../../atomic-file.js';
 import { onForcedExit, signalController } from '../interrupt.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
+import type { DorisClient } from '../../doris/client.js';
 import type { Plan } from '../../plan/schema.js';
 import type { CheckpointStore } from '../../run/checkpoint.js';
 import type { RunEvent } from '../../run/events.js';
@@ -112,11 +113,11 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   return code;
 }
 
-async function refuseIfRanBefore(plan: Plan, planFile: string, clusters: { source: import('../../doris/client.js').DorisClient; target: import('../../doris/client.js').DorisClient }): Promise<void> {
+async function refuseIfRanBefore(plan: Plan, planFile: string, clusters: { source: DorisClient; target: DorisClient }): Promise<void> {
   const { labelsInJobHistory } = await import('../../run/label-history.js');
   const ran = await labelsInJobHistory(plan, clusters);
   if (ran.length) {
-    throw refusedError('state-missing', `${plan.name} has no state (${statePath(planFile)}) and no record in ${plan.repository.settings.location} reachable from here, but the clusters show it already ran (${ran.slice(0, 2).join('; ')}${ran.length > 2 ? '; ...' : ''}): restore the state file, or make a new plan (new labels) if you mean to migrate again`);
+    throw refusedError('state-missing', `${plan.name} has no state (${statePath(planFile)}) and no record in ${plan.repository.settings.location} reachable from here, but the clusters already ran jobs with its labels (${ran.slice(0, 2).join('; ')}${ran.length > 2 ? '; ...' : ''}): this plan ran before and its state is gone, or another migration uses its labels; restore the state file, or make a new plan (new labels) to migrate again`);
   }
 }
 
