@@ -13,6 +13,7 @@ import { decideBackup, decideRestore, type Action, type Observation } from '../r
 import { restoreJobKey } from '../state-model.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
 import { clusterGone, overdue, SNAPSHOT_POLLS } from './bounds.js';
+import { recreateRepository } from './setup.js';
 
 export type JobStep = BackupStep | RestoreStep;
 
@@ -63,7 +64,7 @@ export async function intend(ctx: RunContext, step: JobStep): Promise<void> {
  * Sends the attempt's statement: `busy` when the database already runs a job, `burned` when the
  * label is taken, `unknown` when the reply was lost (the next observation tells).
  */
-export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | 'busy' | 'burned' | 'unknown'> {
+export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | 'busy' | 'burned' | 'unknown' | 'no-repository'> {
   const s = ctx.st(step.id);
   const [statement] = stepStatements(ctx.plan, step, { attempt: s.attempt, backupLabel: s.label!, ...(s.backupTimestamp ? { backupTimestamp: s.backupTimestamp } : {}) });
   try {
@@ -75,6 +76,7 @@ export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | '
     if (!(e instanceof DorisQueryError)) throw e;
     if (/Can only run one backup or restore job/.test(e.detail) || /Another backup or restore job is being submitted/.test(e.detail)) return 'busy';
     if (/already exist in repository/.test(e.detail)) return 'burned';
+    if (/Repository \S* ?does not exist|repository not exist/i.test(e.detail)) return 'no-repository';
     throw e;
   }
 }
@@ -150,6 +152,7 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
   deps.emit({ kind: 'step-started', step: step.id, title: step.title, label: s.label!, ...(adopted ? { adopted } : {}) });
   const started = Date.now();
   let unlisted = 0;
+  let recreated = false;
   for (;;) {
     const obs = await observe(ctx, step, s.label!);
     const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
@@ -160,6 +163,15 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           s.status = 'running';
           void ctx.save(step.id);
         } else if (outcome === 'burned') await retry(ctx, step, 'label already taken in the repository');
+        else if (outcome === 'no-repository') {
+          // Refused before it began: the attempt is not used up. Made again once per run at most.
+          const name = plan.repository.name;
+          if (recreated || !(await recreateRepository(ctx, step.cluster))) {
+            return ctx.fail(step, `${step.kind.toUpperCase()} ${s.label} of ${step.database}: repository ${name} is gone from the ${step.cluster}${recreated ? ' again after it was created anew' : ''}: create it there again at ${plan.repository.settings.location} (doris-migrate review PLAN --format sql shows the statement), then run apply again`, 'submitting');
+          }
+          recreated = true;
+          deps.emit({ kind: 'step-retry', step: step.id, reason: `repository ${name} was gone from the ${step.cluster}: created it again at ${plan.repository.settings.location}`, nextLabel: s.label! });
+        }
         else if (outcome === 'busy') {
           // Refused, so nothing of ours exists: a job that took our label meanwhile is not ours.
           s.priorJobKeys = await priorKeys(ctx, step, s.label!);

@@ -55,3 +55,17 @@ export async function createDatabase(ctx: RunContext, step: Of<'create-database'
   for (const statement of stepStatements(ctx.plan, step)) await ctx.deps.target.query(statement);
   return ctx.finish(step);
 }
+
+/**
+ * A repository this plan owns (it has a create-repository step for that cluster) that vanished
+ * (DROP REPOSITORY, an FE that lost it): made again at the plan's location. False when the plan
+ * does not own it there.
+ */
+export async function recreateRepository(ctx: RunContext, cluster: 'source' | 'target'): Promise<boolean> {
+  const own = ctx.plan.steps.find((s): s is Of<'create-repository'> => s.kind === 'create-repository' && s.cluster === cluster);
+  if (!own) return false;
+  const c = ctx.client(cluster);
+  const there = (await c.query(sql.showRepositories())).some((r) => text(r, 'RepoName') === ctx.plan.repository.name);
+  if (!there) for (const statement of stepStatements(ctx.plan, own, { secrets: ctx.deps.secrets })) await c.query(statement);
+  return true;
+}
