@@ -177,6 +177,11 @@ export interface TargetFacts {
   /** Tables that already exist under the names the plan would restore to. */
   existingTables: ExistingTable[];
   /**
+   * Every table, view and materialized view name in each target database the plan restores into
+   * (an alias must avoid all of them, an earlier migration's `<name>_migrated` included).
+   */
+  takenNames?: Record<string, string[]>;
+  /**
    * RESTORE properties the target itself said it accepts (true) or not (false), probed on a live
    * database; absent or undefined where it could not be asked, and the version table decides.
    */

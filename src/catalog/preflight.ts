@@ -132,7 +132,8 @@ export async function readTargetFacts(target: DorisClient, source: Catalog, mapp
   // A probe needs a database that exists; with none to ask, the version table decides.
   const probeDb = catalog.cluster.version.cloud ? undefined : catalog.databases[0]?.name ?? (await someDatabase(target));
   const restoreProperties = probeDb ? await probeRestoreProperties(target, probeDb, DECISIVE_PROPERTIES) : undefined;
-  return { cluster: catalog.cluster, existingDatabases: catalog.databases.map((d) => d.name), existingTables, ...(restoreProperties ? { restoreProperties } : {}) };
+  const takenNames = Object.fromEntries(catalog.databases.map((d) => [d.name, [...d.tables, ...d.views, ...d.asyncMaterializedViews].map((o) => o.name)]));
+  return { cluster: catalog.cluster, existingDatabases: catalog.databases.map((d) => d.name), existingTables, takenNames, ...(restoreProperties ? { restoreProperties } : {}) };
 }
 
 /** Any user database on the target, or undefined on an empty cluster. */

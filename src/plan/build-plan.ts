@@ -131,7 +131,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
     // Conflicts on the target.
     const aliases = new Map<string, string>();
-    const takenNames = new Set([...db.tables.map((t) => t.name), ...db.views.map((v) => v.name), ...(existingByDatabase.get(target) ?? [])]);
+    const takenNames = new Set([...db.tables.map((t) => t.name), ...db.views.map((v) => v.name), ...(existingByDatabase.get(target) ?? []), ...(targetFacts.takenNames?.[target] ?? [])]);
     const atomic = new Set<string>();
     for (const name of [...tables.map((t) => t.name), ...views.map((v) => v.name)]) {
       const clash = existing.get(key(target, name));
@@ -157,8 +157,11 @@ export function buildPlan(input: PlanInput): Plan {
     const keptTables = tables.filter((t) => !skipped.has(key(db.name, t.name)));
     const keptViews = views.filter((v) => !skipped.has(key(db.name, v.name)));
     const keptByName = new Map(keptTables.map((t) => [t.name, t]));
-    // A database holding only async MVs still gets its database step: the MVs are recreated in it.
-    if (keptTables.length === 0 && keptViews.length === 0 && mvs.length === 0) continue;
+    // A database holding only async MVs still gets its database step: the MVs are recreated in it;
+    // so does a database that is empty on the source (not left behind without a word). One whose
+    // objects were all left out is not created.
+    const emptyOnSource = db.tables.length === 0 && db.views.length === 0 && db.asyncMaterializedViews.length === 0 && !onlyTables;
+    if (keptTables.length === 0 && keptViews.length === 0 && mvs.length === 0 && !emptyOnSource) continue;
 
     const dbStep = `db:${target}`;
     if (!dbSteps.has(dbStep)) {
@@ -235,6 +238,9 @@ export function buildPlan(input: PlanInput): Plan {
   const followUps = followUpSteps({ catalog, databases: chosenDbs, selectedMvs, splitTables, renames: selection.renames ?? {}, restoredBy, targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, restores: steps.filter((s): s is RestoreStep => s.kind === 'restore'), replication: options.replication, warnings, excluded });
   steps.push(...followUps);
   steps.push({ id: 'verify', kind: 'verify', title: 'compare source and target', dependsOn: steps.filter((s) => s.kind === 'restore' || s.kind === 'colocate' || s.kind === 'dynamic-partition' || s.kind === 'mtmv').map((s) => s.id) });
+  if (!steps.some((s) => s.kind === 'backup') && !steps.some((s) => s.kind === 'mtmv')) {
+    warnings.push('nothing to copy: every selected table was left out (see "Left out"); this plan only creates the repository and databases on the target');
+  }
   if (input.existingLabels?.length) warnings.push(`the repository already holds ${input.existingLabels.length} snapshot(s) from earlier runs; they are left alone`);
 
   const plan: Omit<Plan, 'fingerprint'> = {

@@ -52,7 +52,7 @@ export function duration(seconds: number | undefined): string {
 export function reportMarkdown(r: Report, svgFile?: string): string {
   const t = r.totals;
   const v = r.verification;
-  const verdict = !v ? 'not verified yet (`doris-migrate verify PLAN`)' : v.differences.length ? `**${plural(v.differences.length, 'difference')}** (${v.level}, ${v.checkedAt})` : `source and target match (${v.level}: ${plural(v.tables, 'table')}, ${plural(v.views, 'view')}, ${plural(v.rows, 'row')}; ${v.checkedAt})`;
+  const verdict = !v ? 'not verified yet (`doris-migrate verify PLAN`)' : v.differences.length ? `**${plural(v.differences.length, 'difference')}** (${v.level}, ${v.checkedAt})` : v.tables === 0 && v.views === 0 ? `nothing to compare: the plan copies no table or view (${v.checkedAt})` : `source and target match (${v.level}: ${plural(v.tables, 'table')}, ${plural(v.views, 'view')}, ${plural(v.rows, 'row')}; ${v.checkedAt})`;
   const out: string[] = [
     `# Migration report: ${mdCell(r.plan)}`,
     '',

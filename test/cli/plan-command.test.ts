@@ -120,6 +120,12 @@ describe('doris-migrate plan (flags only)', () => {
     const skipped = await run(args(['--name', 'x5', '--on-conflict', 'skip']));
     expect(skipped.code).toBe(0);
     expect(readFileSync(join(dir, 'plans', 'x5.yaml'), 'utf8')).toContain('object: sales.customers\n    kind: conflict');
+    // An earlier migration's alias is on the target too: the new alias must be free.
+    await sb.target.execute('CREATE TABLE sales.customers_migrated (id BIGINT NOT NULL) UNIQUE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 4 PROPERTIES ("replication_num" = "1")');
+    const aliased = await run(args(['--name', 'x7', '--on-conflict', 'alias']));
+    expect(aliased.code, aliased.err).toBe(0);
+    const aliasYaml = readFileSync(join(dir, 'plans', 'x7.yaml'), 'utf8');
+    expect(aliasYaml).toContain('- name: customers\n        alias: customers_migrated2');
     await sb.target.execute('DROP DATABASE sales');
   });
 

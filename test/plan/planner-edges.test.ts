@@ -5,6 +5,7 @@ import { buildPlan, type PlanInput } from '../../src/plan/build-plan.js';
 import { diffPlans } from '../../src/plan/fingerprint.js';
 import { renameDatabases, targetMvStatement } from '../../src/plan/mv-ddl.js';
 import { planFromYaml, planToYaml } from '../../src/plan/yaml.js';
+import { renderText } from '../../src/plan/render.js';
 import type { Plan, RestoreStep } from '../../src/plan/schema.js';
 import { settingsFromLocation } from '../../src/storage/location.js';
 import { aCatalog, aPartitionedTable, aTable, targetFacts } from '../support/catalog-builder.js';
@@ -164,5 +165,24 @@ describe('plan file text', () => {
     const b = buildPlan(input({ now: '2026-11-25T08:00:00.000Z', target: { ...input().target, facts: targetFacts('3.0.5') } }));
     expect(diffPlans(a, b)).toEqual(['id changed', 'createdAt changed', 'target changed']);
     expect(diffPlans(a, a)).toEqual([]);
+  });
+});
+
+describe('silent gaps', () => {
+  it('plans an empty source database: created on the target with its properties, listed in review', () => {
+    const catalog = aCatalog().withDb('shop', { tables: 1 }).withDb('staging', { db: { properties: { 'replication_allocation': 'tag.location.default: 1' } } }).build();
+    const plan = buildPlan(withCatalog(catalog));
+    expect(plan.steps.find((s) => s.id === 'db:staging')).toMatchObject({ kind: 'create-database', database: 'staging', properties: { replication_allocation: 'tag.location.default: 1' } });
+    expect(plan.databases.find((d) => d.source === 'staging')).toMatchObject({ tables: 0, bytes: 0 });
+    expect(renderText(plan)).toMatch(/^ {2}staging: 0 tables?, 0 B$/m);
+    expect(plan.warnings.filter((w) => w.startsWith('nothing to copy'))).toEqual([]);
+  });
+
+  it('warns when a plan is written with every selected table left out', () => {
+    const catalog = aCatalog().withDb('s', { with: [aTable('t')] }).withDb('e').build();
+    const facts = targetFacts('3.0.3', { existingTables: [{ database: 's', name: 't' }] });
+    const plan = buildPlan(withCatalog(catalog, { target: { ...input().target, facts }, options: { ...input().options, conflicts: 'skip' } }));
+    expect(plan.steps.filter((s) => s.kind === 'backup')).toEqual([]);
+    expect(plan.warnings).toContain('nothing to copy: every selected table was left out (see "Left out"); this plan only creates the repository and databases on the target');
   });
 });

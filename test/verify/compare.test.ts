@@ -210,3 +210,11 @@ describe('compareMigration', () => {
     expect(compareMigration(plan, verifyScope(plan), observed(src), observed(dst), 'quick').map((d) => d.object)).toEqual(['s.d.p20261209']);
   });
 });
+
+describe('verify of a plan that copies nothing', () => {
+  it('says there was nothing to compare, not "match"', () => {
+    const text = verificationText({ level: 'quick', checkedAt: 'x', databases: 1, tables: 0, views: 0, rows: 0, differences: [] });
+    expect(text).toBe('verified 1 database(s), 0 table(s), 0 view(s), 0 source rows (quick): nothing to compare (the plan copies no table or view)\n');
+    expect(text).not.toContain('match');
+  });
+});
