@@ -1,6 +1,6 @@
 // Labels belong to one migration: the default prefix carries the plan's id, and `plan` refuses a
 // prefix whose labels the clusters' job history already holds.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPlanFile } from '../../src/cli/plan-file.js';
@@ -50,5 +50,23 @@ describe('labels unique per migration', () => {
     expect(again.code).toBe(4);
     expect(again.err).toMatch(/the clusters already ran jobs with this plan's labels \(SHOW BACKUP FROM sales on the source: shared_sales_\w+_b1_a1 \(JobId \d+, FINISHED\)/);
     expect(again.err).toContain('choose another --label-prefix');
+  });
+
+  it('refuses to replace a plan that was applied, and with --force archives its state beside it', async () => {
+    const argv = [
+      'plan', '--source', `mysql://root@127.0.0.1:${m.sandbox.source.port}`, '--target', `mysql://root@127.0.0.1:${m.sandbox.target.port}`,
+      '--repository', 's3://doris-migrate/apply', '--s3-endpoint', m.sandbox.s3.endpoint, '--replication-num', '1', '--name', 'mig',
+      '--databases', 'sales', '--on-conflict', 'alias', '--no-interactive',
+    ];
+    const before = readFileSync(m.planFile, 'utf8');
+    const refused = await m.run(argv);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/mig\.yaml belongs to a migration that was applied \(its state is .*mig\.state\.json\): choose another --name, or pass --force/);
+    expect(readFileSync(m.planFile, 'utf8')).toBe(before);
+    const forced = await m.run([...argv, '--force']);
+    expect(forced.code, forced.err).toBe(0);
+    expect(forced.err).toMatch(/archived the earlier state as .*mig\.state\.archived-\w+\.json/);
+    expect(existsSync(join(m.dir, 'plans', 'mig.state.json'))).toBe(false);
+    expect(readdirSync(join(m.dir, 'plans')).filter((f) => f.startsWith('mig.state.archived-'))).not.toHaveLength(0);
   });
 });

@@ -12,6 +12,7 @@ import { collect, keyValues, list, parseClusterUrl, parseSize, positiveInt, type
 import { writeLine, type CliIO } from '../io.js';
 import { readProgress } from '../progress-lines.js';
 import { writePlanFile } from '../plan-file.js';
+import { archiveState, refuseOverwritingState } from '../plan-state-guard.js';
 import { inquirerAsker, type Asker } from '../wizard/asker.js';
 import { openCluster } from '../wizard/cluster.js';
 import { renderCommandLine } from '../wizard/command-line.js';
@@ -49,6 +50,8 @@ export interface PlanFlags {
   name?: string;
   out?: string;
   yes?: boolean;
+  /** Replace a plan whose migration has state, archiving that state. */
+  force?: boolean;
   interactive?: boolean;
   checkTempPartitions?: boolean;
   tls?: boolean;
@@ -94,6 +97,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   // Doris's rule for repository names (FeNameFormat's common name); refused here, before any cluster is reached.
   if (flags.repositoryName !== undefined && !/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(flags.repositoryName)) throw usageError('bad-repository-name', `--repository-name '${flags.repositoryName}' must start with a letter and use up to 64 letters, digits, '_' or '-' (Doris's rule for repository names)`);
   const out = resolve(io.cwd, flags.out ?? join('plans', `${name}.yaml`));
+  refuseOverwritingState(out, flags.force);
   const hdfsProperties = keyValues(flags.hdfsProperty, '--hdfs-property');
 
   if (flags.source) parseClusterUrl(flags.source, '--source');
@@ -210,6 +214,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
       writeLine(io.stderr, 'Nothing written.');
       return ExitCode.Ok;
     }
+    if (flags.force) for (const archived of archiveState(out, now)) writeLine(io.stderr, `archived the earlier state as ${archived}`);
     writePlanFile(out, plan);
     writeLine(io.stdout, `Wrote ${out}. Review it with: doris-migrate review ${out} --format markdown`);
     if (asker) {
@@ -316,6 +321,7 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
     .option('--name <name>', 'plan name (default migration-<timestamp>)')
     .option('--out <file>', 'plan file (default plans/<name>.yaml)')
     .option('--yes', 'write the plan without asking')
+    .option('--force', "replace a plan that was already applied, archiving its state beside it")
     .option('--no-interactive', 'never prompt; fail with exit 2 naming a missing flag')
     .action((flags: PlanFlags) => done(runPlan(flags, io, { now: () => new Date() }).catch(refuseUnreachable)));
 };
