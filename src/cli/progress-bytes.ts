@@ -2,18 +2,10 @@
 // upload or download task as `[<signature>: <finished>/<total>]` (files), joined by ", "
 // (BackupJob/RestoreJob#getInfo, the same in 2.0 to 4.0; newer builds show at most 100 tasks).
 // A job's bytes are counted by the share of files its tasks have moved. Pure.
+import { progressFraction } from '../doris/parse-results.js';
 import type { Plan } from '../plan/schema.js';
 
-/** Finished over total files of the tasks listed, or undefined when none is listed. */
-export function progressFraction(progress: string): number | undefined {
-  let finished = 0;
-  let total = 0;
-  for (const m of progress.matchAll(/\[[^:\]]*:\s*(\d+)\s*\/\s*(\d+)\s*\]/g)) {
-    finished += Number(m[1]);
-    total += Number(m[2]);
-  }
-  return total > 0 ? Math.min(1, finished / total) : undefined;
-}
+export { progressFraction };
 
 /** States after a job's files have all moved (backup: SAVE_META on; restore: COMMIT on). */
 const MOVED = new Set(['SAVE_META', 'UPLOAD_INFO', 'COMMIT', 'COMMITTING', 'FINISHED']);

@@ -36,6 +36,8 @@ export interface Capabilities {
   azureRepository: 'none' | 'public-endpoint-only' | 'custom-endpoint';
   /** BACKUP/RESTORE are refused (storage-compute decoupled build). */
   cloudRefusesBackup: boolean;
+  /** SHOW BRIEF RESTORE (the columns of SHOW RESTORE without RestoreObjs, Progress, TaskErrMsg; PR #20653, every 2.0 build). */
+  showBriefRestore: boolean;
   /** Restore jobs pass through CREATING between PENDING and SNAPSHOTING (a tool accepts it anywhere). */
   restoreCreatingState: boolean;
   /** RESTORE PROPERTIES keys this build accepts; any other key fails with `Unknown restore job properties`. */
@@ -72,6 +74,7 @@ export function capabilitiesOf(v: DorisVersion): Capabilities {
     cleanTablesAndPartitions,
     azureRepository: v.major < 3 ? 'none' : v.major === 3 ? 'public-endpoint-only' : 'custom-endpoint',
     cloudRefusesBackup: v.cloud,
+    showBriefRestore: atLeast(v, 2, 0),
     restoreCreatingState: since(v, { '2.0': 16, '2.1': 8, '3.0': 3 }),
     restoreProperties: RESTORE_PROPERTIES.filter((k) => has[k]),
   };

@@ -58,7 +58,8 @@ export async function eachRow(client: DorisClient, sql: string, onRow: (row: Row
 
 /** First words of a statement, for messages that must not echo values (secrets). */
 export function statementKind(sql: string): string {
-  return sql.trim().split(/\s+/).slice(0, 2).join(' ').toUpperCase();
+  const words = sql.trim().split(/\s+/);
+  return words.slice(0, words[1]?.toUpperCase() === 'BRIEF' ? 3 : 2).join(' ').toUpperCase();
 }
 
 /** Doris's text without the `errCode = N, detailMessage = ` wrapper (also when it is doubled). */

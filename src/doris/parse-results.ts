@@ -69,6 +69,20 @@ function jobRow(row: Row, labelColumn: 'SnapshotName' | 'Label'): JobRow {
   };
 }
 
+/**
+ * SHOW BACKUP / SHOW RESTORE `Progress`, `[<task signature>: <finished>/<total>], ...` (files per
+ * upload or download task): finished over total files of the tasks listed, or undefined when none is.
+ */
+export function progressFraction(progress: string): number | undefined {
+  let finished = 0;
+  let total = 0;
+  for (const m of progress.matchAll(/\[[^:\]]*:\s*(\d+)\s*\/\s*(\d+)\s*\]/g)) {
+    finished += Number(m[1]);
+    total += Number(m[2]);
+  }
+  return total > 0 ? Math.min(1, finished / total) : undefined;
+}
+
 export const parseBackupRow = (row: Row): JobRow => jobRow(row, 'SnapshotName');
 
 export const parseRestoreRow = (row: Row): JobRow => ({ ...jobRow(row, 'Label'), timestamp: text(row, 'Timestamp') });

@@ -32,7 +32,8 @@ export const sql = {
   restore: (o: { database: string; label: string; repository: string; tables?: TableSelector[]; properties: Record<string, string> }): string =>
     `RESTORE SNAPSHOT ${quoteQualified(o.database, o.label)} FROM ${quoteIdent(o.repository)}${onClause(o.tables, true)} PROPERTIES ${propertiesClause(o.properties)}`,
   showBackup: (database: string, label?: string): string => `SHOW BACKUP FROM ${quoteIdent(database)}${label ? ` WHERE SnapshotName = ${quoteString(label)}` : ''}`,
-  showRestore: (database: string, label?: string): string => `SHOW RESTORE FROM ${quoteIdent(database)}${label ? ` WHERE Label = ${quoteString(label)}` : ''}`,
+  /** `brief`: SHOW BRIEF RESTORE, without the per-table RestoreObjs JSON (what watching needs). */
+  showRestore: (database: string, label?: string, brief = false): string => `SHOW ${brief ? 'BRIEF ' : ''}RESTORE FROM ${quoteIdent(database)}${label ? ` WHERE Label = ${quoteString(label)}` : ''}`,
   showSnapshot: (repository: string, label?: string, timestamp?: string): string =>
     `SHOW SNAPSHOT ON ${quoteIdent(repository)}${label ? ` WHERE SNAPSHOT = ${quoteString(label)}${timestamp ? ` AND TIMESTAMP = ${quoteString(timestamp)}` : ''}` : ''}`,
   cancelBackup: (database: string): string => `CANCEL BACKUP FROM ${quoteIdent(database)}`,

@@ -7,6 +7,7 @@ import type { RepositorySecrets } from '../storage/properties.js';
 import { coalescedSaves, type CheckpointStore } from './checkpoint.js';
 import type { RunEvent } from './events.js';
 import type { RunState, StepState } from './state-model.js';
+import { Throughput } from './watcher.js';
 
 export interface RunDeps {
   source: DorisClient;
@@ -19,6 +20,10 @@ export interface RunDeps {
   signal: AbortSignal;
   now: () => Date;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * The longest wait between two looks at a running job (--poll-interval); the watcher looks more
+   * often near a job's start and its expected end (watcher.ts), and never waits longer than this.
+   */
   pollIntervalMs: number;
   /**
    * How long a cluster may stay unreachable while we watch a job (an FE restart, a network blip)
@@ -45,7 +50,7 @@ export interface RunContext {
    * share a write; a transition followed by a side effect (or reported as final) awaits it: the
    * write-ahead rule.
    */
-  save(...steps: string[]): Promise<void>;
+  save(step: string, ...more: string[]): Promise<void>;
   /** Durably records the whole state at once (a snapshot: the journal is folded into it). */
   saveAll(): Promise<void>;
   /** Waits, or throws `Aborted` once the run is asked to stop. */
@@ -54,6 +59,8 @@ export interface RunContext {
   finish(step: Step, note?: string): Promise<void>;
   /** Marks the step failed (durably), then reports it. `inFlight`: its attempt may still be live on Doris. */
   fail(step: Step, error: string, inFlight?: 'submitting' | 'running'): Promise<void>;
+  /** Throughput of this run's finished jobs, per cluster: what the watcher expects of the next. */
+  throughput: Throughput;
   /** Preflight refused the run: nothing new is scheduled. */
   refuse(): void;
   readonly refused: boolean;
@@ -87,8 +94,9 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunConte
     deps,
     state,
     st: (id) => state.steps[id]!,
+    throughput: new Throughput(),
     client: (cluster) => (cluster === 'source' ? deps.source : deps.target),
-    save: (...steps) => {
+    save: (...steps: string[]) => {
       for (const id of steps) dirty.add(id);
       return saves.request();
     },

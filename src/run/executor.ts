@@ -24,7 +24,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   // Steps that were in flight when the last run stopped: reconcile them first.
   for (const step of ctx.plan.steps) if (isActive(ctx.st(step.id))) drive(step);
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
-  void ctx.save(...restarted);
+  if (restarted.length) void ctx.save(restarted[0]!, ...restarted.slice(1));
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !ctx.refused) {

@@ -171,6 +171,7 @@ export function journalStore(path: string): FileCheckpoint & { counters: Journal
   // What this process knows of the files; set by its first load or save.
   let seq = 0;
   let lines = 0;
+  let stepCount = 0;
   let goodBytes = 0;
   let known = false;
   let lastRun: RunFields | undefined;
@@ -206,6 +207,7 @@ export function journalStore(path: string): FileCheckpoint & { counters: Journal
     lines = 0;
     goodBytes = 0;
     lastRun = runFields(state);
+    stepCount = Object.keys(state.steps).length;
   };
 
   const store = {
@@ -217,16 +219,21 @@ export function journalStore(path: string): FileCheckpoint & { counters: Journal
       ({ seq, lines, goodBytes } = loaded);
       known = true;
       lastRun = runFields(loaded.state);
+      stepCount = Object.keys(loaded.state.steps).length;
       return loaded.state;
     },
     save(state: RunState, changed?: Iterable<string>): void {
       if (!known) {
         // First save of a process that did not load: carry on from what is on disk, if anything.
         const loaded = load(path);
-        if (loaded) ({ seq, lines, goodBytes } = loaded);
+        if (loaded) {
+          ({ seq, lines, goodBytes } = loaded);
+          stepCount = Object.keys(loaded.state.steps).length;
+        }
         known = true;
       }
-      if (!changed || !existsSync(path) || lines >= Math.max(COMPACT_MIN, Object.keys(state.steps).length)) {
+      // The plan's size is counted at the last snapshot (steps are not added mid-run), not per save.
+      if (!changed || !existsSync(path) || lines >= Math.max(COMPACT_MIN, stepCount)) {
         compact(state);
         return;
       }

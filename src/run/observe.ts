@@ -5,9 +5,12 @@ import { sql } from '../doris/sql.js';
 import type { Observation } from './reconcile.js';
 import { stepFailedError } from '../errors.js';
 
-/** The backup or restore jobs of a database that carry `label`, oldest first (SHOW BACKUP / SHOW RESTORE). */
-export async function jobsWithLabel(client: DorisClient, kind: 'backup' | 'restore', database: string, label: string): Promise<JobRow[]> {
-  const rows = kind === 'backup' ? (await client.query(sql.showBackup(database, label))).map(parseBackupRow) : (await client.query(sql.showRestore(database, label))).map(parseRestoreRow);
+/**
+ * The backup or restore jobs of a database that carry `label`, oldest first (SHOW BACKUP / SHOW
+ * RESTORE; `brief`: SHOW BRIEF RESTORE, whose rows lack RestoreObjs, Progress and TaskErrMsg).
+ */
+export async function jobsWithLabel(client: DorisClient, kind: 'backup' | 'restore', database: string, label: string, brief = false): Promise<JobRow[]> {
+  const rows = kind === 'backup' ? (await client.query(sql.showBackup(database, label))).map(parseBackupRow) : (await client.query(sql.showRestore(database, label, brief))).map(parseRestoreRow);
   return rows.filter((j) => j.label === label);
 }
 
@@ -29,6 +32,6 @@ export async function observeBackup(client: DorisClient, repository: string, dat
   return { jobs, snapshot: { exists, ...(snap?.timestamp ? { timestamp: snap.timestamp } : {}) } };
 }
 
-export async function observeRestore(client: DorisClient, database: string, label: string): Promise<Observation> {
-  return { jobs: await jobsWithLabel(client, 'restore', database, label) };
+export async function observeRestore(client: DorisClient, database: string, label: string, brief = false): Promise<Observation> {
+  return { jobs: await jobsWithLabel(client, 'restore', database, label, brief) };
 }

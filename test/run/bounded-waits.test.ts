@@ -112,7 +112,7 @@ describe('bounded waits', () => {
     expect(result).toBe('failed');
     const [id, s] = failedStep(state);
     expect(id).toMatch(/^restore:/);
-    expect(s.lastError).toMatch(/^the target 127\.0\.0\.1:\d+ has been unreachable for 0 min while watching RESTORE \S+ of ops; the job goes on without us: run apply again once the cluster is back \(last error: cannot run SHOW RESTORE/);
+    expect(s.lastError).toMatch(/^the target 127\.0\.0\.1:\d+ has been unreachable for 0 min while watching RESTORE \S+ of ops; the job goes on without us: run apply again once the cluster is back \(last error: cannot run SHOW BRIEF RESTORE/);
     expect(s.inFlight).toBeDefined();
   }, 60_000);
 });

@@ -42,7 +42,7 @@ function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE', time
     },
     async query(sql) {
       if (sql.startsWith(`${kind} `)) sent = true;
-      else if (sent && dropped < times && sql.startsWith(`SHOW ${kind} `)) {
+      else if (sent && dropped < times && new RegExp(`^SHOW (BRIEF )?${kind} `).test(sql)) {
         dropped++;
         throw new MigrateError('connection-failed', `cannot run SHOW ${kind} on ${inner.address} after 5 attempts: ECONNRESET`, ExitCode.StepFailed);
       }

@@ -11,6 +11,7 @@ import { readPlanFile } from '../plan-file.js';
 import { lineRenderer } from '../progress.js';
 import { fileError } from '../../atomic-file.js';
 import { onForcedExit, signalController } from '../interrupt.js';
+import { MAX_GAP_MS } from '../../run/watcher.js';
 import { lockPath, openClusters, statePath } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 import type { DorisClient } from '../../doris/client.js';
@@ -41,7 +42,7 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
   const plan = readPlanFile(planFile);
   const concurrency = positiveInt(flags.concurrency, '--concurrency');
   if (concurrency) plan.options.concurrency = { source: concurrency, target: concurrency };
-  const pollSeconds = flags.pollInterval === undefined ? 10 : Number(flags.pollInterval);
+  const pollSeconds = flags.pollInterval === undefined ? MAX_GAP_MS / 1000 : Number(flags.pollInterval);
   if (!(pollSeconds > 0)) throw usageError('bad-poll', `--poll-interval must be a positive number of seconds, got '${flags.pollInterval}'`);
   // With --json, stdout carries only the event lines; everything meant for a person goes to stderr.
   const say = (line: string) => writeLine(flags.json ? io.stderr : io.stdout, line);
@@ -281,7 +282,7 @@ export const registerApply: CommandRegistrar = (program: Command, io, done) => {
     .argument('<plan>', 'plan file')
     .option('--yes', 'do not ask for confirmation')
     .option('--concurrency <n>', 'jobs at a time per cluster (overrides the plan)')
-    .option('--poll-interval <seconds>', 'how often to ask Doris about running jobs', '10')
+    .option('--poll-interval <seconds>', 'longest wait between two looks at a running job (polls come closer near its start and expected end)')
     .option('--force-unlock', "take the plan's lock even if another host holds it")
     .option('--accept-plan-changes', 'continue a started migration with an edited plan')
     .option('--followups', "run the manual follow-ups' SQL and count them done (you checked them)")

@@ -2,6 +2,8 @@
 // attempt's intent is on disk before its statement goes out, so a run killed at any instant
 // resumes by asking the cluster what happened (reconcile.ts) and never submits a job twice.
 import { DorisQueryError, LostReplyError } from '../../doris/client.js';
+import { capabilitiesOf, parseVersionComment } from '../../doris/capabilities.js';
+import { progressFraction, type JobRow } from '../../doris/parse-results.js';
 import { isMigrateError } from '../../errors.js';
 import { attemptLabel } from '../../plan/labels.js';
 import type { BackupStep, RestoreStep } from '../../plan/schema.js';
@@ -11,6 +13,7 @@ import { explainJobFailure } from '../explain.js';
 import { jobsWithLabel, observeBackup, observeRestore } from '../observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
 import { restoreJobKey } from '../state-model.js';
+import { NEAR_MS, nextPollDelay } from '../watcher.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
 import { clusterGone, overdue, SNAPSHOT_POLLS } from './bounds.js';
 import { recreateRepository } from './setup.js';
@@ -89,9 +92,9 @@ export async function submit(ctx: RunContext, step: JobStep): Promise<'sent' | '
 export async function observe(ctx: RunContext, step: JobStep, label: string): Promise<Observation> {
   const { deps } = ctx;
   let since: number | undefined;
-  for (let pause = deps.pollIntervalMs; ; pause = Math.min(pause * 2, 60_000)) {
+  for (let pause = quickly(ctx); ; pause = Math.min(pause * 2, 60_000)) {
     try {
-      return step.kind === 'backup' ? await observeBackup(deps.source, ctx.plan.repository.name, step.database, label) : await observeRestore(deps.target, step.database, label);
+      return step.kind === 'backup' ? await observeBackup(deps.source, ctx.plan.repository.name, step.database, label) : await observeRestore(deps.target, step.database, label, briefRestore(ctx));
     } catch (e) {
       if (!isMigrateError(e) || e.code !== 'connection-failed') throw e;
       since ??= deps.now().getTime();
@@ -100,6 +103,33 @@ export async function observe(ctx: RunContext, step: JobStep, label: string): Pr
       await ctx.sleep(pause);
     }
   }
+}
+
+/** Whether the target answers SHOW BRIEF RESTORE: watching needs no per-table RestoreObjs. */
+const briefRestore = (ctx: RunContext): boolean => {
+  const v = parseVersionComment(`doris-${ctx.plan.target.version}`);
+  return v !== undefined && capabilitiesOf(v).showBriefRestore;
+};
+
+/** A short wait (a busy database, a snapshot not listed yet, a lost connection), at most --poll-interval. */
+const quickly = (ctx: RunContext): number => Math.min(ctx.deps.pollIntervalMs, NEAR_MS);
+
+/** What the watcher remembers of the job it watches (see watcher.ts). */
+interface Watch {
+  startedMs: number;
+  /** Seen from its submission: its duration measures the cluster's throughput. */
+  measured: boolean;
+  movingSinceMs?: number;
+}
+
+/** The wait before the next look at a running job. */
+function pollDelay(ctx: RunContext, step: JobStep, watch: Watch, job: JobRow): number {
+  const nowMs = ctx.deps.now().getTime();
+  if (/^(UPLOADING|DOWNLOADING)$/.test(job.state)) watch.movingSinceMs ??= nowMs;
+  return nextPollDelay({
+    nowMs, startedMs: watch.startedMs, bytes: step.bytes, throughput: ctx.throughput.of(step.cluster),
+    state: job.state, fraction: progressFraction(job.progress), movingSinceMs: watch.movingSinceMs,
+  }, ctx.deps.pollIntervalMs);
 }
 
 /** Starts a new attempt after the last one ended badly (or its label was taken). */
@@ -153,6 +183,9 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
   const started = Date.now();
   let unlisted = 0;
   let recreated = false;
+  // An adopted job started before this run (its age counts from the intent); only jobs seen from
+  // their submission to their end tell the throughput.
+  let watch: Watch = { startedMs: (adopted && Date.parse(s.startedAt ?? '')) || deps.now().getTime(), measured: false };
   for (;;) {
     const obs = await observe(ctx, step, s.label!);
     const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
@@ -162,6 +195,7 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
         if (outcome === 'sent') {
           s.status = 'running';
           void ctx.save(step.id);
+          watch = { startedMs: deps.now().getTime(), measured: true };
         } else if (outcome === 'burned') await retry(ctx, step, 'label already taken in the repository');
         else if (outcome === 'no-repository') {
           // Refused before it began: the attempt is not used up. Made again once per run at most.
@@ -175,10 +209,10 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
         else if (outcome === 'busy') {
           // Refused, so nothing of ours exists: a job that took our label meanwhile is not ours.
           s.priorJobKeys = await priorKeys(ctx, step, s.label!);
-          void ctx.save();
+          void ctx.save(step.id);
           const late = overdue(step, s, deps.now(), `the database's other job to end`);
           if (late) return ctx.fail(step, late, 'submitting');
-          await ctx.sleep(deps.pollIntervalMs);
+          await ctx.sleep(quickly(ctx));
         }
         continue;
       }
@@ -194,16 +228,20 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           const late = overdue(step, s, deps.now(), `its job (${action.job.state})`);
           if (late) return ctx.fail(step, late, 'running');
         }
-        await ctx.sleep(deps.pollIntervalMs);
+        await ctx.sleep(pollDelay(ctx, step, watch, action.job));
         continue;
-      case 'finished':
-        if (await settle(ctx, step, action)) return;
+      case 'finished': {
+        if (await settle(ctx, step, action)) {
+          if (watch.measured && s.status === 'done') ctx.throughput.record(step.cluster, step.bytes, deps.now().getTime() - watch.startedMs);
+          return;
+        }
         // FINISHED, but SHOW SNAPSHOT does not list the snapshot in our repository (yet).
         if (++unlisted >= SNAPSHOT_POLLS) {
           return ctx.fail(step, `backup ${s.label} of ${step.database} is FINISHED in SHOW BACKUP, but SHOW SNAPSHOT ON ${plan.repository.name} has not listed it after ${unlisted} checks: the job may be another migration's with the same label and another repository, or the repository's location differs between clusters; look at SHOW SNAPSHOT ON ${plan.repository.name} WHERE SNAPSHOT = "${s.label}", then run apply again`, 'running');
         }
-        await ctx.sleep(deps.pollIntervalMs);
+        await ctx.sleep(quickly(ctx));
         continue;
+      }
       case 'retry':
         await retry(ctx, step, action.reason);
         continue;

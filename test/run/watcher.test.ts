@@ -1,0 +1,93 @@
+// The watcher's schedule, without a server: polls per job-hour, how soon a finished job is seen,
+// early polls, the bound, and the throughput it learns.
+import { describe, expect, it } from 'vitest';
+import { expectedEnd, MAX_GAP_MS, NEAR_MS, nextPollDelay, Throughput, type JobView } from '../../src/run/watcher.js';
+
+const HOUR = 3_600_000;
+const GiB = 1024 ** 3;
+
+/**
+ * Polls of one job from its start until it is seen finished: the count, and how long after its
+ * real end the finishing poll came. `view` says what a poll at `t` (ms since start) shows.
+ */
+function watch(durationMs: number, view: (t: number) => Omit<JobView, 'nowMs' | 'startedMs' | 'bytes'>, bound?: number) {
+  const bytes = 512 * GiB;
+  let t = 0;
+  let polls = 0;
+  for (;;) {
+    polls++;
+    if (t >= durationMs) return { polls, lateMs: t - durationMs };
+    t += nextPollDelay({ nowMs: t, startedMs: 0, bytes, ...view(t) }, bound);
+    if (polls > 100_000) throw new Error('never ends');
+  }
+}
+
+describe('nextPollDelay', () => {
+  it('polls at 5, 15, 30 and 60 s first, to catch a job cancelled at once', () => {
+    const seen: number[] = [];
+    let t = 0;
+    while (t <= 60_000) {
+      t += nextPollDelay({ nowMs: t, startedMs: 0, bytes: GiB, state: 'PENDING' });
+      seen.push(t);
+    }
+    expect(seen.slice(0, 4)).toEqual([5_000, 15_000, 30_000, 60_000]);
+  });
+
+  it.each([0.5, 1, 2, 6])('with a right estimate, a %s-hour job costs well under 60 polls an hour and is seen finished within ~10 s', (hours) => {
+    const duration = hours * HOUR;
+    const bytes = 512 * GiB;
+    const r = watch(duration, () => ({ state: 'UPLOADING', throughput: bytes / duration }));
+    expect(r.polls / Math.max(hours, 1)).toBeLessThanOrEqual(40);
+    expect(r.lateMs).toBeLessThanOrEqual(NEAR_MS);
+  });
+
+  it('with an estimate 30 % too low or too high, still under 60 polls an hour', () => {
+    const duration = 2 * HOUR;
+    const bytes = 512 * GiB;
+    for (const off of [0.7, 1.3]) {
+      const r = watch(duration, () => ({ state: 'UPLOADING', throughput: bytes / (duration * off) }));
+      expect(r.polls / 2).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('learns the end from Progress when no earlier job measured the throughput', () => {
+    const duration = HOUR;
+    // Files move from 6 min on; Progress shows the share moved.
+    const moving = 0.1 * duration;
+    const r = watch(duration, (t) => (t < moving ? { state: 'SNAPSHOTING' } : { state: 'UPLOADING', movingSinceMs: moving, fraction: Math.floor(((t - moving) / (duration - moving)) * 100) / 100 }));
+    expect(r.polls).toBeLessThanOrEqual(60);
+    expect(r.lateMs).toBeLessThanOrEqual(2 * NEAR_MS);
+  });
+
+  it('with nothing to go on, waits at most 75 s and stays within 60 polls an hour', () => {
+    const r = watch(3 * HOUR, () => ({ state: 'UPLOADING' }));
+    expect(r.polls / 3).toBeLessThanOrEqual(60);
+    expect(r.lateMs).toBeLessThanOrEqual(75_000);
+  });
+
+  it('never waits longer than the bound (--poll-interval), nor than the default bound', () => {
+    const view = { nowMs: HOUR, startedMs: 0, bytes: 512 * GiB, state: 'UPLOADING', throughput: (512 * GiB) / (10 * HOUR) };
+    expect(nextPollDelay(view)).toBe(MAX_GAP_MS);
+    expect(nextPollDelay(view, 20)).toBe(20);
+    expect(nextPollDelay({ ...view, nowMs: 0 }, 2_000)).toBe(2_000);
+  });
+
+  it('expects the end soon once the files have moved', () => {
+    const view = { nowMs: HOUR, startedMs: 0, bytes: GiB, state: 'SAVE_META' };
+    expect(expectedEnd(view)).toBe(HOUR);
+    expect(nextPollDelay(view)).toBe(NEAR_MS);
+  });
+});
+
+describe('Throughput', () => {
+  it("measures a cluster's last jobs, and lends it to the other cluster until that one has its own", () => {
+    const t = new Throughput();
+    expect(t.of('source')).toBeUndefined();
+    t.record('source', 1_000, 10);
+    t.record('source', 3_000, 10);
+    expect(t.of('source')).toBe(200);
+    expect(t.of('target')).toBe(200);
+    t.record('target', 500, 10);
+    expect(t.of('target')).toBe(50);
+  });
+});
