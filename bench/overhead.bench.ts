@@ -14,7 +14,7 @@ import { journalStore } from '../src/run/journal.js';
 import { initialState, type RunState } from '../src/run/state-model.js';
 import { settingsFromLocation } from '../src/storage/location.js';
 import { aCatalog, targetFacts } from '../test/support/catalog-builder.js';
-import { fakeFe, type FakeFe } from './support/fake-fe.js';
+import { fakeFe, fakeRepository, type FakeFe } from './support/fake-fe.js';
 
 const CONCURRENCY = 4;
 
@@ -30,14 +30,17 @@ function planOf(tables: number): Plan {
     options: { labelPrefix: 'big', concurrency: { source: CONCURRENCY, target: CONCURRENCY }, batchBytes: 1000, jobTimeoutSeconds: 86400, replication: { num: 1 }, conflicts: 'refuse', maxAttempts: 3 },
     selection: {},
   });
-  // Verification reads both catalogs, which the fake FE does not hold: it is not apply's overhead.
-  return { ...plan, steps: plan.steps.filter((s) => s.kind !== 'verify') };
+  // Verification and the drift check read both catalogs, which the fake FE does not hold: they
+  // are not apply's own overhead (no planning record: no drift check).
+  const { read: _read, ...rest } = plan;
+  return { ...rest, steps: plan.steps.filter((s) => s.kind !== 'verify') };
 }
 
 function deps(plan: Plan, statePath: string, signal = new AbortController().signal): RunDeps & { source: FakeFe; target: FakeFe } {
   return {
     source: fakeFe(plan.source.version, plan.repository.name),
     target: fakeFe(plan.target.version, plan.repository.name),
+    repository: fakeRepository(plan.repository.settings.location),
     secrets: {},
     checkpoint: fileCheckpoint(statePath),
     emit: () => undefined,
@@ -59,9 +62,10 @@ async function applyAlone(tables: number) {
     const d = deps(plan, path);
     const store = journalStore(path);
     const t0 = performance.now();
-    const { result } = await applyPlan(plan, { ...d, checkpoint: store });
+    const { result, state } = await applyPlan(plan, { ...d, checkpoint: store });
     const seconds = (performance.now() - t0) / 1000;
-    if (result !== 'done') throw new Error(`apply ended ${result}`);
+    const failed = Object.entries(state.steps).filter(([, s]) => s.status === 'failed');
+    if (result !== 'done') throw new Error(`apply ended ${result}: ${failed.slice(0, 2).map(([id, s]) => `${id}: ${s.lastError}`).join('; ')}`);
     return { steps: plan.steps.length, seconds, bytes: store.counters.bytesWritten, appends: store.counters.appends, compactions: store.counters.compactions };
   } finally {
     rmSync(dir, { recursive: true, force: true });

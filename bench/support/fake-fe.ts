@@ -3,6 +3,7 @@
 // FINISHED at once. No network, no simulated clock, nothing else: what remains is apply's own cost.
 import type { DorisClient } from '../../src/doris/client.js';
 import type { Row } from '../../src/doris/parse-results.js';
+import type { RepositoryBackend } from '../../src/storage/backend.js';
 
 interface FakeJob {
   jobId: number;
@@ -62,4 +63,16 @@ export function fakeFe(version: string, repository: string): FakeFe {
     throw new Error(`the fake FE (repository ${repository}) does not answer: ${statement.slice(0, 80)}`);
   };
   return fe;
+}
+
+/** A repository that holds every snapshot at once (its files are not apply's overhead either). */
+export function fakeRepository(location: string): RepositoryBackend {
+  return {
+    location,
+    preflight: () => Promise.resolve({ location, checked: 'ok', snapshots: [] }),
+    listSnapshots: () => Promise.resolve([]),
+    snapshotFiles: (_repo, label) => Promise.resolve({ label, timestamps: ['2026-12-04-00-00-00'], files: 2, bytes: 1000 }),
+    deleteSnapshot: () => Promise.resolve(0),
+    snapshotVersions: () => Promise.resolve({}),
+  };
 }
