@@ -3,7 +3,7 @@
 // The file is JSON lines: a head line (everything but the databases), then one line per database,
 // so no single string has to hold the whole world (V8 caps strings at ~512 MB; a 100 000-table
 // catalog is ~400 MB of JSON). A file of format 1 (one JSON document) still loads.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClockState } from './clock.js';
 import type { SimWorld } from './store.js';
@@ -111,11 +111,11 @@ export class Persistence {
         lines.set(name, { db, line });
         chunk += `${line}\n`;
         if (chunk.length > 4_000_000) {
-          writeSync(fd, chunk);
+          writeFileSync(fd, chunk);
           chunk = '';
         }
       }
-      writeSync(fd, chunk);
+      writeFileSync(fd, chunk); // loops over short writes, unlike writeSync
       fsyncSync(fd);
       this.lines = lines;
       this.allDirty = false;
