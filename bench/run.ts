@@ -97,7 +97,7 @@ const markdown = [
   '',
   ...allBenches.map((b) => `- ${b.bench}: ${b.at.slice(0, 16).replace('T', ' ')} UTC, commit ${b.commit}, ${b.seconds} s${b.error ? ', failed' : ''}`),
   '',
-  '## Goals (issue #17)',
+  '## Goals',
   '',
   '| figure | value | goal | met? |',
   '| --- | --- | --- | --- |',
