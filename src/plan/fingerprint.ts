@@ -16,6 +16,23 @@ export function fingerprintOf(plan: Omit<Plan, 'fingerprint'> & { fingerprint?: 
   return `sha256:${createHash('sha256').update(canonicalJson(rest)).digest('hex')}`;
 }
 
+/**
+ * A short digest of each step's content, by id: what a run state keeps of the plan it ran, so a
+ * re-made plan can be compared with it step by step (`diffDigests`).
+ */
+export function stepDigests(plan: Pick<Plan, 'steps'>): Record<string, string> {
+  return Object.fromEntries(plan.steps.map((s) => [s.id, createHash('sha256').update(canonicalJson(s)).digest('hex').slice(0, 16)]));
+}
+
+/** Steps added, removed and changed between two sets of step digests. */
+export function diffDigests(before: Record<string, string>, after: Record<string, string>): { added: string[]; removed: string[]; changed: string[] } {
+  return {
+    added: Object.keys(after).filter((id) => !(id in before)),
+    removed: Object.keys(before).filter((id) => !(id in after)),
+    changed: Object.keys(after).filter((id) => id in before && before[id] !== after[id]),
+  };
+}
+
 /** Lines naming what differs between two plans (steps added, removed or changed; other fields). */
 export function diffPlans(before: Plan, after: Plan): string[] {
   const out: string[] = [];

@@ -1,6 +1,7 @@
 // The run state (plans/<name>.state.json): what happened to every step, written ahead of every
 // side effect. Pure: the schema and small transition helpers.
 import { z } from 'zod';
+import { stepDigests } from '../plan/fingerprint.js';
 import type { Plan } from '../plan/schema.js';
 import type { Verification } from '../verify/model.js';
 
@@ -90,6 +91,8 @@ export const RunStateSchema = z.object({
    * carried over to another pair of clusters or another repository. States made before it have none.
    */
   binding: z.object({ source: z.string(), target: z.string(), repository: z.string() }).optional(),
+  /** Each step's content digest (plan/fingerprint.ts stepDigests) in the plan this state runs: `--accept-plan-changes` redoes the steps whose content changed. */
+  stepDigests: z.record(z.string(), z.string()).optional(),
   steps: z.record(z.string(), StepStateSchema),
   /**
    * Objects (`db.table`, `db.table.partition`) that drifted on the source after planning and that
@@ -109,6 +112,7 @@ export function initialState(plan: Plan, now: string): RunState {
     createdAt: now,
     updatedAt: now,
     binding: bindingOf(plan),
+    stepDigests: stepDigests(plan),
     steps: Object.fromEntries(plan.steps.map((s) => [s.id, { status: 'pending', attempt: 0, history: [] }])),
   };
 }
