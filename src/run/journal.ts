@@ -40,7 +40,11 @@ const runChanged = (state: RunState, last: RunFields | undefined): boolean => {
   if (!last) return true;
   const now = runFields(state);
   const keys = new Set([...Object.keys(now), ...Object.keys(last)]);
-  for (const k of keys) if (now[k as keyof RunFields] !== last[k as keyof RunFields]) return true;
+  for (const k of keys) {
+    const [a, b] = [now[k as keyof RunFields], last[k as keyof RunFields]];
+    // Objects read back from disk (another store's load) are equal in content though not the same.
+    if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) return true;
+  }
   return false;
 };
 
