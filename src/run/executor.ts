@@ -24,7 +24,8 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   // Steps that were in flight when the last run stopped: reconcile them first.
   for (const step of ctx.plan.steps) if (isActive(ctx.st(step.id))) drive(step);
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
-  if (restarted.length) void ctx.save(restarted[0]!, ...restarted.slice(1));
+  // Also puts the state file back in place when there is none yet (a first run, a lost file).
+  void (restarted.length ? ctx.save(restarted[0]!, ...restarted.slice(1)) : ctx.flush());
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !ctx.refused) {
