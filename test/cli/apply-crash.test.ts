@@ -1,9 +1,12 @@
 // The promise of apply: kill it at any instant, run it again, and it carries on as if nothing
-// happened. The real CLI runs as a child process and is SIGKILLed at 25 seeded random instants.
-import { existsSync } from 'node:fs';
+// happened. The real CLI runs as a child process and is SIGKILLed at 25 seeded random instants;
+// before every fourth run the local state file is deleted too (a fresh checkout, another
+// machine): the run's record in the repository carries it over.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCheckpoint } from '../../src/run/checkpoint.js';
+import { journalPath } from '../../src/run/journal.js';
 import { exitOf, spawnCli } from '../support/cli.js';
 import { demoMigration, tableContents, type Migration } from '../support/migration.js';
 
@@ -21,14 +24,21 @@ function lcg(seed: number): () => number {
 }
 
 describe('apply under SIGKILL', () => {
-  it('resumes after 25 kills at random instants: same target, every job submitted once, state always readable', async () => {
+  it('resumes after 25 kills at random instants and lost state files: same target, every job submitted once, state always readable', async () => {
     const random = lcg(20261124);
     const statePath = join(m.dir, 'plans', 'mig.state.json');
     let killsMidRun = 0;
     // The clusters' clocks stand still while a child starts up, so a slow start on a busy machine
     // does not let the jobs run ahead of the kills (the kill instants stay spread over the run).
     const clocks = (verb: 'PAUSE' | 'RESUME') => Promise.all([m.sandbox.source.execute(`ADMIN SIM ${verb} CLOCK`), m.sandbox.target.execute(`ADMIN SIM ${verb} CLOCK`)]);
+    let deleted = 0;
     for (let i = 0; i < 25; i++) {
+      if (i % 4 === 3 && existsSync(statePath)) {
+        // The whole local state: its snapshot and its journal.
+        rmSync(statePath);
+        rmSync(journalPath(statePath), { force: true });
+        deleted++;
+      }
       await clocks('PAUSE');
       const child = spawnCli(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes'], { cwd: m.dir, env: m.env });
       const exited = exitOf(child).then(() => false);
@@ -51,6 +61,7 @@ describe('apply under SIGKILL', () => {
     expect(await exitOf(last), out).toBe(0);
 
     expect(killsMidRun, 'kills that landed before the migration was done').toBeGreaterThanOrEqual(20);
+    expect(deleted, 'state files deleted between runs').toBeGreaterThanOrEqual(5);
     expect(tableContents(m, 'target')).toEqual(tableContents(m, 'source'));
     const state = fileCheckpoint(statePath).load()!;
     expect(Object.values(state.steps).every((s) => s.status === 'done')).toBe(true);
