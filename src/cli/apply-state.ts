@@ -1,6 +1,6 @@
 // apply's state: the local file and the copy in the repository (whichever is newer), bound to the
 // plan's clusters and repository, and checked against the plan it was made with.
-import { usageError, refusedError } from '../errors.js';
+import { isMigrateError, usageError, refusedError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import type { CheckpointStore } from '../run/checkpoint.js';
 import type { RunState } from '../run/state-model.js';
@@ -17,7 +17,18 @@ export async function openRunState(plan: Plan, planFile: string, planArg: string
   const where = plan.repository.settings.location;
   const record = repository?.runRecord;
   const checkpoint = record ? mirroredCheckpoint(local, record, recordName(plan), where) : local;
-  const { state, from } = newerState(local.load(), record ? await readRecord(record, recordName(plan), where) : undefined);
+  const localState = local.load();
+  let remote: RunState | undefined;
+  try {
+    remote = record ? await readRecord(record, recordName(plan), where) : undefined;
+  } catch (e) {
+    // The record is a copy written after the local file, so a readable local state is at least as
+    // new; a damaged copy (an upload cut short on a store that keeps partial objects) is rewritten
+    // from it at the next save. Without a local state there is nothing to fall back on.
+    if (!localState || !isMigrateError(e) || e.code !== 'state-unreadable') throw e;
+    writeLine(io.stderr, `state: the run's record in ${where} cannot be read; continuing from ${local.path}, which writes it anew`);
+  }
+  const { state, from } = newerState(localState, remote);
   if (from === 'repository') writeLine(io.stderr, `state: resumed from the run's record in ${where} (newer than ${local.path}, or that file is gone)`);
   if (!state) return { checkpoint, state };
 

@@ -1,7 +1,7 @@
 // State that survives the machine: apply keeps the run's record beside the snapshots, so a lost
 // state file (a fresh checkout, another machine) resumes exactly; with neither, apply refuses to
 // start when the clusters show the migration already ran.
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath } from '../../src/run/journal.js';
@@ -38,6 +38,32 @@ describe('a lost state file', () => {
     expect(again.code, again.out + again.err).toBe(0);
     expect(again.err).toMatch(/state: resumed from the run's record in s3:\/\/doris-migrate\/apply/);
     expect(submitted()).toEqual(jobs);
+  }, 60_000);
+
+  it('a damaged record (an upload cut short) is written anew from a readable local state; without one, apply refuses naming it', async () => {
+    const objects = filesUnder(join(m.dir, 'sandbox', 's3'), '__doris_migrate_runs').filter((f) => f.endsWith('_S3rver_object'));
+    expect(objects.length).toBeGreaterThan(0);
+    const cut = () => objects.forEach((f) => writeFileSync(f, readFileSync(f).subarray(0, 40)));
+    const jobs = submitted();
+    cut();
+    const kept = await apply();
+    expect(kept.code, kept.out + kept.err).toBe(0);
+    expect(kept.err).toMatch(/state: the run's record in s3:\/\/doris-migrate\/apply\S* cannot be read; continuing from .*mig\.state\.json, which writes it anew/);
+    expect(objects.every((f) => JSON.parse(readFileSync(f, 'utf8')) !== undefined)).toBe(true);
+
+    cut();
+    const aside = [statePath(), journalPath(statePath())].map((f) => [f, `${f}.aside`] as const).filter(([f]) => statSync(f, { throwIfNoEntry: false }));
+    for (const [f, to] of aside) renameSync(f, to);
+    try {
+      const refused = await apply();
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/the run's record \S+ in s3:\/\/doris-migrate\/apply\S* cannot be read .*: restore it or delete it to start over knowingly/);
+    } finally {
+      for (const [f, to] of aside) renameSync(to, f);
+    }
+    expect(submitted()).toEqual(jobs);
+    const healed = await apply();
+    expect(healed.code, healed.out + healed.err).toBe(0);
   }, 60_000);
 
   it('with no record either, apply refuses (exit 4) and says how to proceed, instead of restoring again', async () => {
