@@ -47,7 +47,7 @@ export async function openRunState(plan: Plan, planFile: string, planArg: string
  * The plan was re-made after the run started. Without --accept-plan-changes: refused, naming the
  * difference. With it: added steps run, removed ones are dropped from view, and steps whose
  * content changed (a batch that gained a table) run again under their next attempt label, with
- * the restores of a changed backup (they restore its new snapshot).
+ * the restores of a changed backup (they restore its new snapshot), and the verification again.
  */
 function acceptChanges(plan: Plan, planArg: string, state: RunState, accept: boolean): void {
   const now = stepDigests(plan);
@@ -60,6 +60,9 @@ function acceptChanges(plan: Plan, planArg: string, state: RunState, accept: boo
   if (!accept) throw usageError('plan-changed', `${planArg} is not the plan this migration started with (${difference}): run with --accept-plan-changes to continue with the new plan (changed steps run again), or use the original plan`);
   const redo = new Set(changed);
   for (const s of plan.steps) if (s.kind === 'restore' && redo.has(s.backupStep)) redo.add(s.id);
+  // A verdict on the old plan says nothing of the new one: it is dropped and the check made again.
+  for (const s of plan.steps) if (s.kind === 'verify') redo.add(s.id);
+  delete state.verification;
   for (const id of added) state.steps[id] = { status: 'pending', attempt: 0, history: [] };
   for (const id of redo) {
     const s = state.steps[id];
