@@ -9,6 +9,7 @@ import { readPlanFile } from '../../src/cli/plan-file.js';
 import type { DorisClient } from '../../src/doris/client.js';
 import { stepStatements } from '../../src/plan/statements.js';
 import { fileCheckpoint } from '../../src/run/checkpoint.js';
+import { abortableSleep } from '../../src/cli/commands/apply.js';
 import { applyPlan, type RunDeps } from '../../src/run/executor.js';
 import { readCredentials } from '../../src/storage/credentials.js';
 import { clientFor } from '../support/client.js';
@@ -24,11 +25,7 @@ afterEach(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), done()), { once: true });
-  });
+const sleep = abortableSleep;
 
 async function setup() {
   m = await demoMigration({ databases: 'ops' });

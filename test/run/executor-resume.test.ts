@@ -10,6 +10,7 @@ import type { DorisClient } from '../../src/doris/client.js';
 import { ExitCode, MigrateError } from '../../src/errors.js';
 import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import type { RunEvent } from '../../src/run/events.js';
+import { abortableSleep } from '../../src/cli/commands/apply.js';
 import { applyPlan, type RunDeps } from '../../src/run/executor.js';
 import { readCredentials } from '../../src/storage/credentials.js';
 import { clientFor } from '../support/client.js';
@@ -25,11 +26,7 @@ afterEach(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), done()), { once: true });
-  });
+const sleep = abortableSleep;
 
 /** A client whose connection gives out (as the pool does after its retries) on the first `times` polls of SHOW `kind` after a `kind` statement was sent. */
 function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE', times = 1): DorisClient {
