@@ -12,7 +12,7 @@ import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import { abortableSleep } from '../../src/cli/commands/apply.js';
 import { applyPlan, type RunDeps } from '../../src/run/executor.js';
 import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor } from '../support/client.js';
+import { clientFor, wrapClient } from '../support/client.js';
 import { demoMigration, type Migration } from '../support/migration.js';
 
 let m: Migration | undefined;
@@ -44,21 +44,14 @@ async function setup() {
 /** A client that calls `hook` once, after the first reply to a statement matching `when` whose rows satisfy `rows`. */
 function onceAfter(inner: DorisClient, when: RegExp, rows: (r: Record<string, unknown>[]) => boolean, hook: () => Promise<void>): DorisClient {
   let done = false;
-  return {
-    address: inner.address,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    async query(sql) {
-      const result = await inner.query(sql);
-      if (!done && when.test(sql) && rows(result)) {
-        done = true;
-        await hook();
-      }
-      return result;
-    },
-    close: () => inner.close(),
-  };
+  return wrapClient(inner, async (sql) => {
+    const result = await inner.query(sql);
+    if (!done && when.test(sql) && rows(result)) {
+      done = true;
+      await hook();
+    }
+    return result;
+  });
 }
 
 /** The one failed step: its id, error and whether its attempt stays in flight. */

@@ -12,7 +12,7 @@ import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import { applyPlan } from '../../src/run/executor.js';
 import { openRepository } from '../../src/storage/backend.js';
 import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor } from '../support/client.js';
+import { clientFor, wrapClient } from '../support/client.js';
 import { demoMigration, type Migration } from '../support/migration.js';
 
 let m: Migration | undefined;
@@ -28,25 +28,18 @@ const AFTER_SNAPSHOT = new Set(['UPLOAD_SNAPSHOT', 'UPLOADING', 'SAVE_META', 'UP
 function writingAround(inner: DorisClient): DorisClient {
   let beforeSent = false;
   let afterSnapshot = false;
-  return {
-    address: inner.address,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    async query(sql) {
-      if (!beforeSent && sql.startsWith('BACKUP SNAPSHOT')) {
-        beforeSent = true;
-        await inner.query("INSERT INTO sales.orders VALUES (9001, '2024-06-01', 1, 1.00)");
-      }
-      const rows = await inner.query(sql);
-      if (beforeSent && !afterSnapshot && sql.startsWith('SHOW BACKUP') && rows.some((r) => AFTER_SNAPSHOT.has(String(r.State)))) {
-        afterSnapshot = true;
-        await inner.query("INSERT INTO sales.orders VALUES (9002, '2026-06-01', 1, 2.00)");
-      }
-      return rows;
-    },
-    close: () => inner.close(),
-  };
+  return wrapClient(inner, async (sql) => {
+    if (!beforeSent && sql.startsWith('BACKUP SNAPSHOT')) {
+      beforeSent = true;
+      await inner.query("INSERT INTO sales.orders VALUES (9001, '2024-06-01', 1, 1.00)");
+    }
+    const rows = await inner.query(sql);
+    if (beforeSent && !afterSnapshot && sql.startsWith('SHOW BACKUP') && rows.some((r) => AFTER_SNAPSHOT.has(String(r.State)))) {
+      afterSnapshot = true;
+      await inner.query("INSERT INTO sales.orders VALUES (9002, '2026-06-01', 1, 2.00)");
+    }
+    return rows;
+  });
 }
 
 async function migrateWithWrites(withRepository: boolean): Promise<Migration> {

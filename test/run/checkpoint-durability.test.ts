@@ -11,7 +11,7 @@ import { coalescedSaves, fileCheckpoint } from '../../src/run/checkpoint.js';
 import { applyPlan } from '../../src/run/executor.js';
 import type { RunState } from '../../src/run/state-model.js';
 import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor } from '../support/client.js';
+import { clientFor, wrapClient } from '../support/client.js';
 import { demoMigration, type Migration } from '../support/migration.js';
 
 describe('coalescedSaves', () => {
@@ -61,12 +61,8 @@ it('records every intent on disk before its statement is sent, and every finish 
   const checked: string[] = [];
   const problems: string[] = [];
   /** A real client that, as each job or DDL statement goes out, reads the state file from disk. */
-  const checking = (inner: DorisClient): DorisClient => ({
-    address: inner.address,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    query(sql) {
+  const checking = (inner: DorisClient): DorisClient =>
+    wrapClient(inner, (sql) => {
       const job = /^(BACKUP|RESTORE) SNAPSHOT `([^`]+)`\.`([^`]+)`/.exec(sql);
       const ddl = /^CREATE DATABASE (?:IF NOT EXISTS )?`([^`]+)`/.exec(sql);
       if (job) {
@@ -81,9 +77,7 @@ it('records every intent on disk before its statement is sent, and every finish 
         checked.push(`CREATE DATABASE ${ddl[1]}`);
       }
       return inner.query(sql);
-    },
-    close: () => inner.close(),
-  });
+    });
   const [source, target] = [clientFor(m.sandbox.source), clientFor(m.sandbox.target)];
   clients.push(source, target);
   let writes = 0;

@@ -10,7 +10,7 @@ import type { DorisClient } from '../../src/doris/client.js';
 import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import { applyPlan } from '../../src/run/executor.js';
 import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor } from '../support/client.js';
+import { clientFor, wrapClient } from '../support/client.js';
 import { demoMigration, type Migration } from '../support/migration.js';
 
 let m: Migration | undefined;
@@ -24,14 +24,7 @@ afterEach(async () => {
 
 /** A real client that also keeps every statement it sends, in order. */
 function recording(inner: DorisClient, into: string[]): DorisClient {
-  return {
-    address: inner.address,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    query: (sql) => (into.push(sql), inner.query(sql)),
-    close: () => inner.close(),
-  };
+  return wrapClient(inner, (sql) => (into.push(sql), inner.query(sql)));
 }
 
 it('checks, submits, then watches a job with one statement per poll', async () => {

@@ -13,7 +13,7 @@ import type { RunEvent } from '../../src/run/events.js';
 import { abortableSleep } from '../../src/cli/commands/apply.js';
 import { applyPlan, type RunDeps } from '../../src/run/executor.js';
 import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor } from '../support/client.js';
+import { clientFor, wrapClient } from '../support/client.js';
 import { demoMigration, type Migration } from '../support/migration.js';
 
 let m: Migration | undefined;
@@ -32,21 +32,14 @@ const sleep = abortableSleep;
 function dropsWhileWatching(inner: DorisClient, kind: 'BACKUP' | 'RESTORE', times = 1): DorisClient {
   let sent = false;
   let dropped = 0;
-  return {
-    address: inner.address,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    async query(sql) {
-      if (sql.startsWith(`${kind} `)) sent = true;
-      else if (sent && dropped < times && new RegExp(`^SHOW (BRIEF )?${kind} `).test(sql)) {
-        dropped++;
-        throw new MigrateError('connection-failed', `cannot run SHOW ${kind} on ${inner.address} after 5 attempts: ECONNRESET`, ExitCode.StepFailed);
-      }
-      return inner.query(sql);
-    },
-    close: () => inner.close(),
-  };
+  return wrapClient(inner, async (sql) => {
+    if (sql.startsWith(`${kind} `)) sent = true;
+    else if (sent && dropped < times && new RegExp(`^SHOW (BRIEF )?${kind} `).test(sql)) {
+      dropped++;
+      throw new MigrateError('connection-failed', `cannot run SHOW ${kind} on ${inner.address} after 5 attempts: ECONNRESET`, ExitCode.StepFailed);
+    }
+    return inner.query(sql);
+  });
 }
 
 async function setup() {

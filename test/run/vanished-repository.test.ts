@@ -10,7 +10,7 @@ import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { applyPlan } from '../../src/run/executor.js';
 import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor } from '../support/client.js';
+import { clientFor, wrapClient } from '../support/client.js';
 import { demoMigration, type Migration } from '../support/migration.js';
 
 let m: Migration | undefined;
@@ -26,20 +26,13 @@ afterEach(async () => {
 /** A client that runs `hook` once, just before the first statement matching `when` goes out. */
 function onceBefore(inner: DorisClient, when: RegExp, hook: () => Promise<void>): DorisClient {
   let done = false;
-  return {
-    address: inner.address,
-    get roundTrips() {
-      return inner.roundTrips;
-    },
-    async query(sql) {
-      if (!done && when.test(sql)) {
-        done = true;
-        await hook();
-      }
-      return inner.query(sql);
-    },
-    close: () => inner.close(),
-  };
+  return wrapClient(inner, async (sql) => {
+    if (!done && when.test(sql)) {
+      done = true;
+      await hook();
+    }
+    return inner.query(sql);
+  });
 }
 
 describe('a vanished repository', () => {
