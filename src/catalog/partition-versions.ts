@@ -4,6 +4,7 @@
 // is sent, where the snapshot's own record cannot be read from here.
 import type { DorisClient } from '../doris/client.js';
 import { sql } from '../doris/sql.js';
+import { eachLimited } from '../each-limited.js';
 import type { Partition } from './model.js';
 import { partitionFromShow } from './reader.js';
 
@@ -18,13 +19,8 @@ export interface TableName {
 /** `db\0table` -> its partitions with ids and versions, in SHOW PARTITIONS order. */
 export async function readPartitionVersions(client: DorisClient, tables: TableName[]): Promise<Map<string, Partition[]>> {
   const out = new Map<string, Partition[]>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tables.length) {
-      const t = tables[next++]!;
-      out.set(`${t.database}\u0000${t.name}`, (await client.query(sql.showPartitions(t.database, t.name))).map(partitionFromShow));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, tables.length) }, worker));
+  await eachLimited(tables, IN_FLIGHT, async (t) => {
+    out.set(`${t.database}\u0000${t.name}`, (await client.query(sql.showPartitions(t.database, t.name))).map(partitionFromShow));
+  });
   return out;
 }

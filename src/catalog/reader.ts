@@ -3,6 +3,7 @@
 import { capabilitiesOf, parseVersionComment } from '../doris/capabilities.js';
 import type { DorisClient } from '../doris/client.js';
 import { DorisQueryError, eachRow } from '../doris/client.js';
+import { eachLimited } from '../each-limited.js';
 import { grantsShowAdmin, loadableDatabases, num, parseSize, replicaTotal, requireText, text, type Row } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
 import { refusedError } from '../errors.js';
@@ -195,18 +196,13 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
   if (probe.length > 0) {
     // A few in flight at once (the client's pool), so the FE's answer time overlaps the trips.
     emit({ kind: 'phase', phase: 'temporary partitions' });
-    let next = 0;
     let done = 0;
-    const worker = async (): Promise<void> => {
-      while (next < probe.length) {
-        const [key, t] = probe[next++]!;
-        t.tempPartitions = (await client.query(sql.showPartitions(dbOf(key).name, t.name, true))).map((r) => requireText(r, 'PartitionName'));
-        const temp = new Set(t.tempPartitions);
-        t.partitions = t.partitions.filter((p) => !temp.has(p.name));
-        emit({ kind: 'progress', phase: 'temporary partitions', done: ++done, total: probe.length });
-      }
-    };
-    await Promise.all(Array.from({ length: TEMP_PROBES_IN_FLIGHT }, worker));
+    await eachLimited(probe, TEMP_PROBES_IN_FLIGHT, async ([key, t]) => {
+      t.tempPartitions = (await client.query(sql.showPartitions(dbOf(key).name, t.name, true))).map((r) => requireText(r, 'PartitionName'));
+      const temp = new Set(t.tempPartitions);
+      t.partitions = t.partitions.filter((p) => !temp.has(p.name));
+      emit({ kind: 'progress', phase: 'temporary partitions', done: ++done, total: probe.length });
+    });
   }
 
   const colocateGroups: ColocateGroup[] = [];

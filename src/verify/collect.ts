@@ -3,6 +3,7 @@
 // not flooded. Source and target are read side by side (run.ts).
 import type { Catalog } from '../catalog/model.js';
 import { readCatalog } from '../catalog/reader.js';
+import { eachLimited } from '../each-limited.js';
 import type { DorisClient } from '../doris/client.js';
 import { num, text, type Row } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
@@ -21,15 +22,6 @@ export interface CollectOptions {
   /** Tables read at once per cluster. */
   concurrency: number;
   onProgress?: (p: CollectProgress) => void;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 /** The catalog of the migrated databases as one cluster has them (names on that side). */
