@@ -7,7 +7,7 @@
 // Which ready job goes first is the policy: ours (the real scheduler's ranking), FIFO, random,
 // largest database first, or a fixed priority order (what the offline search varies).
 import type { Plan, Step } from '../../src/plan/schema.js';
-import { priorities, remainingChain } from '../../src/run/scheduler.js';
+import { priorityOrder, remainingChain } from '../../src/run/priority.js';
 import { initialState } from '../../src/run/state-model.js';
 
 type Cluster = 'source' | 'target';
@@ -176,16 +176,16 @@ export const fixedOrder = (order: string[]): Policy =>
     throw new Error('a fixed order is applied by simulate itself');
   }, { order });
 
-/** The real scheduler's ranking (run/scheduler.ts priorities) over the plan the jobs came from. */
+/** The real scheduler's ranking (run/priority.ts) over the plan the jobs came from. */
 export const ours = (plan: Plan): Policy => () => {
   const chain = remainingChain(plan);
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const state = initialState(plan, 'model');
   for (const s of plan.steps) if (s.kind !== 'backup' && s.kind !== 'restore') state.steps[s.id]!.status = 'done';
   return (ready, done) => {
     for (const id of done) state.steps[id]!.status = 'done';
-    const rank = priorities(plan, state, chain);
-    const by = (id: string): number => rank.get(id) ?? 0;
-    return [...ready].sort((a, b) => by(b.id) - by(a.id) || (chain.get(b.id) ?? 0) - (chain.get(a.id) ?? 0) || (a.id < b.id ? -1 : 1));
+    const order = priorityOrder(plan, state, chain);
+    return [...ready].sort((a, b) => order(byId.get(a.id)!, byId.get(b.id)!));
   };
 };
 

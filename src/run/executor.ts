@@ -5,7 +5,8 @@
 import type { Plan, Step } from '../plan/schema.js';
 import { runContext, type RunContext, type RunDeps } from './context.js';
 import type { RunResult } from './events.js';
-import { readySteps, remainingChain } from './scheduler.js';
+import { remainingChain } from './priority.js';
+import { readySteps } from './scheduler.js';
 import { initialState, isActive, restartStatus, type RunState } from './state-model.js';
 import { driveStep } from './steps/index.js';
 import { withoutDrifted } from './drift.js';

@@ -1,10 +1,8 @@
 // Which steps to start now. Pure. Rules: dependencies done; one BACKUP/RESTORE job per database
-// per cluster (Doris's rule); at most `concurrency` jobs per cluster. Among the ready, the step
-// whose work bounds the end of the migration most goes first: the longer of its own remaining
-// dependency chain and the serial work its database still has on that cluster (the database's
-// jobs there run one at a time, then the shortest tail that follows the last of them). The second
-// term is what makes a 5 TiB database of twelve batches start before a lone 480 GiB batch.
+// per cluster (Doris's rule); at most `concurrency` jobs per cluster. Which of the ready goes
+// first is the ranking's (priority.ts).
 import type { Plan, Step } from '../plan/schema.js';
+import { priorityOrder, remainingChain } from './priority.js';
 import { isActive, isJobStep, type RunState } from './state-model.js';
 
 export interface Limits {
@@ -13,53 +11,7 @@ export interface Limits {
 
 type JobStep = Extract<Step, { kind: 'backup' | 'restore' }>;
 const isJob = (s: Step): s is JobStep => s.kind === 'backup' || s.kind === 'restore';
-
-/** Work of a step for ranking: jobs weigh their bytes (plus a fixed cost), others a token. */
-const weight = (s: Step): number => (isJob(s) ? s.bytes + 1 : 1);
-
-/** Longest chain of work from each step to the end of the plan (critical path). */
-export function remainingChain(plan: Plan): Map<string, number> {
-  const dependents = new Map<string, Step[]>();
-  for (const s of plan.steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s]);
-  const memo = new Map<string, number>();
-  const visit = (s: Step): number => {
-    const known = memo.get(s.id);
-    if (known !== undefined) return known;
-    const next = Math.max(0, ...(dependents.get(s.id) ?? []).map(visit));
-    const value = weight(s) + next;
-    memo.set(s.id, value);
-    return value;
-  };
-  for (const s of plan.steps) visit(s);
-  return memo;
-}
-
-const jobKey = (s: Step): string | undefined => (isJob(s) ? `${s.cluster}\u0000${s.database}` : undefined);
-
-/**
- * Each step's rank for the current state: its remaining chain, or for a job the remaining serial
- * work of its database on its cluster (every job there not yet finished, the running one
- * included, plus the shortest tail after them) when that is longer.
- */
-export function priorities(plan: Plan, state: RunState, chain = remainingChain(plan)): Map<string, number> {
-  const serial = new Map<string, { work: number; tail: number }>();
-  for (const s of plan.steps) {
-    const status = state.steps[s.id]?.status;
-    if (!isJob(s) || status === 'done') continue;
-    const key = jobKey(s)!;
-    const entry = serial.get(key) ?? { work: 0, tail: Infinity };
-    entry.work += weight(s);
-    entry.tail = Math.min(entry.tail, (chain.get(s.id) ?? 0) - weight(s));
-    serial.set(key, entry);
-  }
-  const out = new Map<string, number>();
-  for (const s of plan.steps) {
-    const own = chain.get(s.id) ?? 0;
-    const db = isJob(s) ? serial.get(jobKey(s)!) : undefined;
-    out.set(s.id, db ? Math.max(own, db.work + db.tail) : own);
-  }
-  return out;
-}
+const jobKey = (s: JobStep): string => `${s.cluster}\u0000${s.database}`;
 
 /**
  * The steps the rules allow now, taken in `order` (best first) until the per-cluster and
@@ -72,7 +24,7 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
     const st = state.steps[s.id];
     if (!st || !isActive(st) || !isJobStep(s.kind) || !isJob(s)) continue;
     running[s.cluster]++;
-    busyDatabases.add(jobKey(s)!);
+    busyDatabases.add(jobKey(s));
   }
   const candidates = plan.steps
     .filter((s) => state.steps[s.id]?.status === 'pending')
@@ -81,7 +33,7 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
   const out: Step[] = [];
   for (const s of candidates) {
     if (isJob(s)) {
-      const key = jobKey(s)!;
+      const key = jobKey(s);
       if (busyDatabases.has(key) || running[s.cluster] >= limits.concurrency[s.cluster]) continue;
       busyDatabases.add(key);
       running[s.cluster]++;
@@ -92,8 +44,5 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
 }
 
 export function readySteps(plan: Plan, state: RunState, limits: Limits, chain = remainingChain(plan)): Step[] {
-  const rank = priorities(plan, state, chain);
-  const by = (s: Step): number => rank.get(s.id) ?? 0;
-  // Ties (a database's batches weigh alike) go to the longer own chain, then plan order.
-  return pickReady(plan, state, limits, (a, b) => by(b) - by(a) || (chain.get(b.id) ?? 0) - (chain.get(a.id) ?? 0) || (a.id < b.id ? -1 : 1));
+  return pickReady(plan, state, limits, priorityOrder(plan, state, chain));
 }

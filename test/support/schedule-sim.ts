@@ -2,7 +2,8 @@
 // speed, other steps are instant. The ranking is ours (readySteps) unless `order` gives another
 // (largest remaining database first, chain only, ...), so tests compare policies on one instance.
 import type { Plan, Step } from '../../src/plan/schema.js';
-import { pickReady, readySteps, remainingChain } from '../../src/run/scheduler.js';
+import { remainingChain } from '../../src/run/priority.js';
+import { pickReady, readySteps } from '../../src/run/scheduler.js';
 import { initialState, type RunState } from '../../src/run/state-model.js';
 
 const duration = (s: Step, speed: number): number => (s.kind === 'backup' || s.kind === 'restore' ? 30 + s.bytes / speed : 0);

@@ -1,0 +1,69 @@
+// The scheduler's ranking: which ready step goes first. Pure. The scheduler (scheduler.ts) keeps
+// the rules (dependencies, one job per database per cluster, the concurrency limits) and asks
+// this module only for the order among the steps those rules allow.
+//
+// Among the ready, the step whose work bounds the end of the migration most goes first: the
+// longer of its own remaining dependency chain and the serial work its database still has on that
+// cluster (the database's jobs there run one at a time, then the shortest tail that follows the
+// last of them). The second term is what makes a 5 TiB database of twelve batches start before a
+// lone 480 GiB batch.
+import type { Plan, Step } from '../plan/schema.js';
+import type { RunState } from './state-model.js';
+
+type JobStep = Extract<Step, { kind: 'backup' | 'restore' }>;
+const isJob = (s: Step): s is JobStep => s.kind === 'backup' || s.kind === 'restore';
+
+/** Work of a step for ranking: jobs weigh their bytes (plus a fixed cost), others a token. */
+const weight = (s: Step): number => (isJob(s) ? s.bytes + 1 : 1);
+
+/** Longest chain of work from each step to the end of the plan (critical path). */
+export function remainingChain(plan: Plan): Map<string, number> {
+  const dependents = new Map<string, Step[]>();
+  for (const s of plan.steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s]);
+  const memo = new Map<string, number>();
+  const visit = (s: Step): number => {
+    const known = memo.get(s.id);
+    if (known !== undefined) return known;
+    const next = Math.max(0, ...(dependents.get(s.id) ?? []).map(visit));
+    const value = weight(s) + next;
+    memo.set(s.id, value);
+    return value;
+  };
+  for (const s of plan.steps) visit(s);
+  return memo;
+}
+
+const jobKey = (s: Step): string | undefined => (isJob(s) ? `${s.cluster}\u0000${s.database}` : undefined);
+
+/**
+ * Each step's rank for the current state: its remaining chain, or for a job the remaining serial
+ * work of its database on its cluster (every job there not yet finished, the running one
+ * included, plus the shortest tail after them) when that is longer.
+ */
+export function priorities(plan: Plan, state: RunState, chain = remainingChain(plan)): Map<string, number> {
+  const serial = new Map<string, { work: number; tail: number }>();
+  for (const s of plan.steps) {
+    const status = state.steps[s.id]?.status;
+    if (!isJob(s) || status === 'done') continue;
+    const key = jobKey(s)!;
+    const entry = serial.get(key) ?? { work: 0, tail: Infinity };
+    entry.work += weight(s);
+    entry.tail = Math.min(entry.tail, (chain.get(s.id) ?? 0) - weight(s));
+    serial.set(key, entry);
+  }
+  const out = new Map<string, number>();
+  for (const s of plan.steps) {
+    const own = chain.get(s.id) ?? 0;
+    const db = isJob(s) ? serial.get(jobKey(s)!) : undefined;
+    out.set(s.id, db ? Math.max(own, db.work + db.tail) : own);
+  }
+  return out;
+}
+
+/** The order among ready steps for the current state, best first (a comparator for sort). */
+export function priorityOrder(plan: Plan, state: RunState, chain = remainingChain(plan)): (a: Step, b: Step) => number {
+  const rank = priorities(plan, state, chain);
+  const by = (s: Step): number => rank.get(s.id) ?? 0;
+  // Ties (a database's batches weigh alike) go to the longer own chain, then plan order.
+  return (a, b) => by(b) - by(a) || (chain.get(b.id) ?? 0) - (chain.get(a.id) ?? 0) || (a.id < b.id ? -1 : 1);
+}
