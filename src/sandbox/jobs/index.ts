@@ -10,6 +10,7 @@ import type { ObjStore } from '../objstore/types.js';
 import { guarded, openObjStore } from '../repository/open.js';
 import { storeSpec } from '../repository/properties.js';
 import { createRepository, dropRepository, showCreateRepository, showRepositories, type OpenStore } from './repository.js';
+import { recoverJobs } from './recover.js';
 import { restoreStatement } from './restore.js';
 import { startRunner } from './runner.js';
 import { resourceSettings, type ResourceConfig } from './resources.js';
@@ -124,6 +125,8 @@ export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED,
     const running = jobsState(sim.world).jobs.find((j) => j.db === db && j.kind === 'backup' && j.state === 'SNAPSHOTING' && !isDone(j));
     if (running) throw dorisError(`Backup is running on this db: ${db}`);
   };
+  // A restarted FE resumes each job from its last logged state.
+  recoverJobs(sim);
   const runner = startRunner({ sim, store, speed });
   return { history: () => [...jobsState(sim.world).history], stop: () => runner.stop() };
 }
