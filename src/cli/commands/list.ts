@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { ExitCode, isMigrateError, usageError } from '../../errors.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
-import { lockPath, statePath } from '../run-context.js';
+import { lockPath } from '../run-context.js';
+import { viewState } from '../view-state.js';
 import type { CommandRegistrar } from './index.js';
-import { helpAfter } from '../help.js';
+import { helpAfter, REPOSITORY_ENV } from '../help.js';
 
 export interface ListedPlan {
   name: string;
@@ -21,6 +22,8 @@ export interface ListedPlan {
   manual: number;
   /** The state's last write, or the plan's creation when never applied. */
   updatedAt: string;
+  /** Which state was read: the local file, the run's record in the repository, or none. */
+  stateFrom: 'local' | 'repository' | 'none';
 }
 
 export async function runList(dirArg: string | undefined, flags: { json?: boolean }, io: CliIO): Promise<number> {
@@ -31,7 +34,6 @@ export async function runList(dirArg: string | undefined, flags: { json?: boolea
   } catch {
     throw usageError('no-plans-dir', `cannot read the directory ${dir}: give the directory holding the plans (default plans/)`);
   }
-  const { fileCheckpoint } = await import('../../run/checkpoint.js');
   const { lockHolder } = await import('../../run/lock.js');
   const { standingOf } = await import('../../run/standing.js');
   const listed: ListedPlan[] = [];
@@ -39,10 +41,11 @@ export async function runList(dirArg: string | undefined, flags: { json?: boolea
     const file = join(dir, f);
     try {
       const plan = readPlanFile(file);
-      const state = fileCheckpoint(statePath(file)).load();
+      // The local file, or the repository's record where that file is gone (as apply resumes).
+      const { state, from } = await viewState(plan, file, io.env);
       const s = standingOf(plan, state, lockHolder(lockPath(file))?.running ?? false);
       const at = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
-      listed.push({ name: plan.name, file, source: at(plan.source), target: at(plan.target), state: s.standing, done: s.done, total: s.total, manual: s.manual, updatedAt: state?.updatedAt ?? plan.createdAt });
+      listed.push({ name: plan.name, file, source: at(plan.source), target: at(plan.target), state: s.standing, done: s.done, total: s.total, manual: s.manual, updatedAt: state?.updatedAt ?? plan.createdAt, stateFrom: from });
     } catch (e) {
       // One unreadable file must not hide the others: it is named, and the listing goes on.
       if (!isMigrateError(e)) throw e;
@@ -57,7 +60,7 @@ export async function runList(dirArg: string | undefined, flags: { json?: boolea
     writeLine(io.stdout, `no plans in ${dir} (make one with doris-migrate plan)`);
     return ExitCode.Ok;
   }
-  const rows = listed.map((p) => [p.name, `${p.source} → ${p.target}`, `${p.done}/${p.total} steps`, p.manual ? `${p.state} (${p.manual} for a person)` : p.state, p.updatedAt.replace('T', ' ').slice(0, 16)]);
+  const rows = listed.map((p) => [p.name, `${p.source} → ${p.target}`, `${p.done}/${p.total} steps`, `${p.state}${p.manual ? ` (${p.manual} for a person)` : ''}${p.stateFrom === 'repository' ? ' (repository record)' : ''}`, p.updatedAt.replace('T', ' ').slice(0, 16)]);
   const header = ['PLAN', 'SOURCE → TARGET', 'STEPS', 'STATE', 'LAST UPDATE (UTC)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows]) writeLine(io.stdout, r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  '));
@@ -72,6 +75,6 @@ export const registerList: CommandRegistrar = (program: Command, io, done) => {
     .option('--json', 'machine-readable output')
     .addHelpText('after', `
 States: planned (never applied), running (an apply holds the lock), failed (a step failed), interrupted
-(stopped without a failure), done (every step done), verified (done, and the last verification matched).\n${helpAfter({ examples: ['doris-migrate list                # plans/', 'doris-migrate list archive/ --json'], env: [], exits: ['0  listed', '2  the directory cannot be read'] })}`)
+(stopped without a failure), done (every step done), verified (done, and the last verification matched).\n${helpAfter({ examples: ['doris-migrate list                # plans/', 'doris-migrate list archive/ --json'], env: ["without a plan's local state file (to read the run's record in its repository):", ...REPOSITORY_ENV.map((l) => `  ${l}`)], exits: ['0  listed', '2  the directory cannot be read'] })}`)
     .action((dir: string | undefined, flags: { json?: boolean }) => done(runList(dir, flags, io)));
 };

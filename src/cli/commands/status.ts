@@ -1,20 +1,20 @@
-// `doris-migrate status PLAN [--json]`: where a migration stands, from its state file.
-import { existsSync } from 'node:fs';
+// `doris-migrate status PLAN [--json]`: where a migration stands, from its state file or, where
+// that file is gone, from the run's record in the repository.
 import { resolve } from 'node:path';
 import { ExitCode } from '../../errors.js';
 import { formatBytes } from '../../plan/render.js';
 import { readPlanFile } from '../plan-file.js';
-import { statePath } from '../run-context.js';
+import { stateSource, viewState } from '../view-state.js';
 import type { CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
-import { helpAfter, PASSWORD_ENV } from '../help.js';
+import { helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export async function runStatus(planArg: string, flags: { json?: boolean; refresh?: boolean }, io: CliIO): Promise<number> {
   const planFile = resolve(io.cwd, planArg);
   const plan = readPlanFile(planFile);
-  const { fileCheckpoint } = await import('../../run/checkpoint.js');
-  const path = statePath(planFile);
-  const state = existsSync(path) ? fileCheckpoint(path).load() : undefined;
+  // The local file, or the repository's record where that file is gone (as apply resumes).
+  const viewed = await viewState(plan, planFile, io.env);
+  const { state } = viewed;
   const rows = plan.steps.map((s) => {
     const st = state?.steps[s.id];
     return { id: s.id, kind: s.kind, status: st?.status ?? 'pending', attempt: st?.attempt ?? 0, label: st?.label, dorisState: st?.dorisState, lastError: st?.lastError, bytes: s.kind === 'backup' || s.kind === 'restore' ? s.bytes : 0 };
@@ -36,7 +36,7 @@ export async function runStatus(planArg: string, flags: { json?: boolean; refres
     }
   }
   const count = (status: string) => rows.filter((r) => r.status === status).length;
-  const summary = { plan: plan.name, started: state !== undefined, updatedAt: state?.updatedAt, done: count('done'), running: count('running') + count('submitting'), failed: count('failed'), pending: count('pending'), manual: count('manual'), total: rows.length };
+  const summary = { plan: plan.name, started: state !== undefined, stateFrom: viewed.from, ...(viewed.unread ? { stateUnread: viewed.unread } : {}), updatedAt: state?.updatedAt, done: count('done'), running: count('running') + count('submitting'), failed: count('failed'), pending: count('pending'), manual: count('manual'), total: rows.length };
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ...summary, steps: rows }, null, 2)}\n`);
     return ExitCode.Ok;
@@ -44,7 +44,7 @@ export async function runStatus(planArg: string, flags: { json?: boolean; refres
   const bytesDone = rows.filter((r) => r.status === 'done').reduce((s, r) => s + r.bytes, 0);
   const bytesAll = rows.reduce((s, r) => s + r.bytes, 0);
   const out = [
-    `${plan.name}: ${state ? `last update ${state.updatedAt}` : 'not started'}`,
+    `${plan.name}: ${state ? `last update ${state.updatedAt}` : 'not started'} (${stateSource(viewed)})`,
     `  ${summary.done} done, ${summary.running} running, ${summary.failed} failed, ${summary.pending} pending${summary.manual ? `, ${summary.manual} for a person` : ''} (of ${summary.total}); ${formatBytes(bytesDone)} of ${formatBytes(bytesAll)} through backup and restore jobs`,
     '',
     ...rows.map((r) => `  ${r.status.padEnd(10)} ${r.id}${r.label ? `  [${r.label}${r.dorisState ? ` ${r.dorisState}` : ''}]` : ''}${r.lastError ? `\n             ${r.lastError}` : ''}`),
@@ -56,10 +56,10 @@ export async function runStatus(planArg: string, flags: { json?: boolean; refres
 export const registerStatus: CommandRegistrar = (program, io, done) => {
   program
     .command('status')
-    .description('show where a migration stands (from its state file)')
+    .description('show where a migration stands (from its state file, or the run\'s record in the repository)')
     .addHelpText('after', helpAfter({
       examples: ['doris-migrate status plans/q4-move.yaml', 'doris-migrate status plans/q4-move.yaml --refresh --json'],
-      env: ['with --refresh:', ...PASSWORD_ENV.map((l) => `  ${l}`)],
+      env: ['with --refresh:', ...PASSWORD_ENV.map((l) => `  ${l}`), "without a local state file (to read the run's record in the repository):", ...REPOSITORY_ENV.map((l) => `  ${l}`)],
       exits: ['0  shown', '2  the plan or its state cannot be read'],
     }))
     .argument('<plan>', 'plan file')
