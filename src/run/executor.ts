@@ -5,8 +5,7 @@
 import type { Plan, Step } from '../plan/schema.js';
 import { runContext, type RunContext, type RunDeps } from './context.js';
 import type { RunResult } from './events.js';
-import { remainingChain } from './priority.js';
-import { readySteps } from './scheduler.js';
+import { Dispatcher } from './dispatcher.js';
 import { initialState, isActive, restartStatus, type RunState } from './state-model.js';
 import { driveStep } from './steps/index.js';
 import { withoutDrifted } from './drift.js';
@@ -19,18 +18,26 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
   const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state);
   const restarted = prepareResume(ctx);
-  const chain = remainingChain(plan);
+  const dispatcher = new Dispatcher(ctx.plan, state, { concurrency: plan.options.concurrency });
   const inflight = new Map<string, Promise<void>>();
-  const drive = (step: Step): void => void inflight.set(step.id, driveStep(ctx, step).finally(() => inflight.delete(step.id)));
+  const settled = (step: Step) => () => {
+    inflight.delete(step.id);
+    dispatcher.settled(step.id);
+  };
+  const drive = (step: Step): void => void inflight.set(step.id, driveStep(ctx, step).finally(settled(step)));
   // Steps that were in flight when the last run stopped: reconcile them first.
-  for (const step of ctx.plan.steps) if (isActive(ctx.st(step.id))) drive(step);
+  for (const step of ctx.plan.steps) {
+    if (!isActive(ctx.st(step.id))) continue;
+    dispatcher.started(step.id);
+    drive(step);
+  }
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
   // Also puts the state file back in place when there is none yet (a first run, a lost file).
   void (restarted.length ? ctx.save(restarted[0]!, ...restarted.slice(1)) : ctx.flush());
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !ctx.refused) {
-      for (const step of readySteps(ctx.plan, state, { concurrency: plan.options.concurrency }, chain)) if (!inflight.has(step.id)) drive(step);
+      for (const step of dispatcher.take()) drive(step);
     }
     if (inflight.size === 0) break;
     await Promise.race([...inflight.values(), aborted]);

@@ -62,7 +62,11 @@ export function priorities(plan: Plan, state: RunState, chain = remainingChain(p
 
 /** The order among ready steps for the current state, best first (a comparator for sort). */
 export function priorityOrder(plan: Plan, state: RunState, chain = remainingChain(plan)): (a: Step, b: Step) => number {
-  const rank = priorities(plan, state, chain);
+  return rankOrder(priorities(plan, state, chain), chain);
+}
+
+/** The same order over ranks kept elsewhere (the run's Dispatcher updates them in place). */
+export function rankOrder(rank: Map<string, number>, chain: Map<string, number>): (a: Step, b: Step) => number {
   const by = (s: Step): number => rank.get(s.id) ?? 0;
   // Ties (a database's batches weigh alike) go to the longer own chain, then plan order.
   return (a, b) => by(b) - by(a) || (chain.get(b.id) ?? 0) - (chain.get(a.id) ?? 0) || (a.id < b.id ? -1 : 1);

@@ -43,6 +43,7 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
   return out;
 }
 
+/** One pick over the whole state; a run keeps a Dispatcher (dispatcher.ts), which gives the same picks incrementally. */
 export function readySteps(plan: Plan, state: RunState, limits: Limits, chain = remainingChain(plan)): Step[] {
   return pickReady(plan, state, limits, priorityOrder(plan, state, chain));
 }
