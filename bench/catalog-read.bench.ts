@@ -17,6 +17,7 @@ function figures(label: string, m: PlanMeasurement): Record<string, string | num
     [`${label}: plan, default mode (s)`]: s(m.planSeconds),
     [`${label}: planner CPU (s)`]: s(m.plannerCpuSeconds),
     [`${label}: simulator answering (s)`]: s(m.simulatorAnswerSeconds),
+    [`${label}: simulator CPU (s)`]: s(m.simulatorCpuSeconds),
     [`${label}: planner peak RSS (MiB)`]: m.plannerPeakRssMiB,
     [`${label}: SQL round trips (source+target)`]: m.sourceStatements + m.targetStatements,
     // The first table of each catalog is the seed's template and has none: one in a thousand of the others.

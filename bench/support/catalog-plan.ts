@@ -20,6 +20,8 @@ export interface PlanMeasurement {
   plannerPeakRssMiB: number;
   /** Real time the simulators spent answering the planner's statements. */
   simulatorAnswerSeconds: number;
+  /** CPU the simulators' process used while the plan ran. */
+  simulatorCpuSeconds: number;
   sourceStatements: number;
   targetStatements: number;
   planMiB: number;
@@ -84,6 +86,7 @@ export async function measurePlan(version: string, shape: CatalogShape, opts: { 
       plannerCpuSeconds: result.cpuMs / 1000,
       plannerPeakRssMiB: result.peakRssMiB,
       simulatorAnswerSeconds: (stats.sourceAnswerMs + stats.targetAnswerMs) / 1000,
+      simulatorCpuSeconds: stats.cpuMs / 1000,
       sourceStatements: stats.sourceStatements,
       targetStatements: stats.targetStatements,
       planMiB: Number((result.planBytes / 2 ** 20).toFixed(1)),

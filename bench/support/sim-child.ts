@@ -20,6 +20,8 @@ export interface SimStats {
   /** Real ms each simulator spent answering (running statements and writing replies). */
   sourceAnswerMs: number;
   targetAnswerMs: number;
+  /** CPU this process (both simulators and s3rver) used since it was ready: less noisy than answer time on a busy machine. */
+  cpuMs: number;
   sourceByKind: Record<string, number>;
 }
 
@@ -44,6 +46,7 @@ process.once('message', (req: SimChildRequest) => {
     target.engine.received.clear();
     source.engine.answerMs = 0;
     target.engine.answerMs = 0;
+    const cpu0 = process.cpuUsage();
     process.on('message', (m: string) => {
       if (m === 'stats') {
         send({
@@ -51,6 +54,7 @@ process.once('message', (req: SimChildRequest) => {
           stats: {
             sourceStatements: total(source), targetStatements: total(target),
             sourceAnswerMs: source.engine.answerMs, targetAnswerMs: target.engine.answerMs,
+            cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpu0)),
             sourceByKind: Object.fromEntries(source.engine.received),
           },
         });

@@ -15,10 +15,15 @@ export interface Session {
   vars: Record<string, string>;
 }
 
-/** What a statement returns: an OK packet or a text result set. */
+/**
+ * What a statement returns: an OK packet or a text result set. A `stream` result (only for a
+ * statement from the wire, `Ctx.streaming`) makes its rows as the reply is written, so a
+ * million-row information_schema answer is never held whole.
+ */
 export type Result =
   | { kind: 'ok'; affectedRows?: number }
-  | { kind: 'rows'; columns: string[]; rows: Cell[][] };
+  | { kind: 'rows'; columns: string[]; rows: Cell[][] }
+  | { kind: 'stream'; columns: string[]; rows: Iterable<Cell[]> };
 
 export const ok = (affectedRows = 0): Result => ({ kind: 'ok', affectedRows });
 export const rows = (columns: string[], data: Cell[][]): Result => ({ kind: 'rows', columns, rows: data });
@@ -26,6 +31,8 @@ export const rows = (columns: string[], data: Cell[][]): Result => ({ kind: 'row
 export interface Ctx {
   sim: Engine;
   session: Session;
+  /** The reply goes straight to the wire: a handler may return a `stream` result. */
+  streaming?: boolean;
 }
 
 /** A statement the simulator understands: `match` looks at the leading tokens without consuming. */
@@ -86,7 +93,7 @@ export class Engine {
     const handler = this.handlers.find((h) => h.match(c));
     if (fromWire) this.count(handler?.name ?? '(not understood)');
     if (!handler) throw c.error();
-    return handler.run(c, { sim: this, session });
+    return handler.run(c, { sim: this, session, ...(fromWire ? { streaming: true } : {}) });
   }
 
   private count(name: string): void {

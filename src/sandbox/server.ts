@@ -5,7 +5,7 @@ import mysql from 'mysql2';
 import type { Engine, Result, Session } from './engine.js';
 import { DorisError } from './errors.js';
 import type { SimUser } from './store.js';
-import { writeTextRows } from './wire-rows.js';
+import { writeTextRowSlices, writeTextRows } from './wire-rows.js';
 
 /** Statements that only read: their replies need no write of the world first. */
 const READ_ONLY = /^\s*(SHOW|SELECT|DESC|DESCRIBE|EXPLAIN|HELP|USE|SET|ADMIN\s+SIM\s+SHOW)\b/i;
@@ -28,8 +28,8 @@ type Conn = {
   close(): void;
 };
 
-/** Until `end`, buffers what the connection writes and sends it in chunks of about a MiB. */
-function gather(conn: Conn): { end(): void } {
+/** Until `end`, buffers what the connection writes and sends it in chunks of about a MiB (or at `flush`). */
+function gather(conn: Conn): { flush(): void; end(): void } {
   const send = conn.write;
   let pending: Buffer[] = [];
   let size = 0;
@@ -44,11 +44,32 @@ function gather(conn: Conn): { end(): void } {
     if (size >= 1 << 20) flush();
   };
   return {
+    flush,
     end() {
       flush();
       conn.write = send;
     },
   };
+}
+
+/**
+ * Between slices of a streamed answer: lets the socket send what it holds (waiting for `drain`
+ * when its buffer is full) and the event loop turn. Throws once the client is gone, so no more
+ * rows are made for nobody.
+ */
+async function letSocketDrain(socket: Socket): Promise<void> {
+  if (socket.writableNeedDrain) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.once('drain', done);
+      socket.once('close', done);
+    });
+  } else await new Promise<void>((resolve) => setImmediate(resolve));
+  if (socket.destroyed) throw new Error('client gone while its answer was being written');
 }
 
 const COM_RESET_CONNECTION = 31;
@@ -159,7 +180,13 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       },
     });
 
-    const reply = (result: Result): void => {
+    const sink = {
+      get sequenceId() { return conn.sequenceId; },
+      set sequenceId(id: number) { conn.sequenceId = id; },
+      write: (chunk: Buffer) => conn.write(chunk),
+      writeRow: (row: readonly unknown[]) => conn.writeTextRow(row as unknown[]),
+    };
+    const reply = async (result: Result): Promise<void> => {
       if (result.kind === 'ok') conn.writeOk({ affectedRows: result.affectedRows ?? 0 });
       else {
         // The packets of a reply are gathered and written in few large writes (a small result
@@ -172,15 +199,20 @@ export async function listen(engine: Engine, host: string, port: number): Promis
               characterSet: 33, columnLength: 65533, columnType: mysql.Types.VAR_STRING, flags: 0, decimals: 0,
             })),
           );
-          writeTextRows(
-            {
-              get sequenceId() { return conn.sequenceId; },
-              set sequenceId(id: number) { conn.sequenceId = id; },
-              write: (chunk) => conn.write(chunk),
-              writeRow: (row) => conn.writeTextRow(row as unknown[]),
-            },
-            result.rows,
-          );
+          if (result.kind === 'rows') writeTextRows(sink, result.rows);
+          else {
+            // Slice by slice, the socket sending (and the client reading) while the next is made.
+            try {
+              await writeTextRowSlices(sink, result.rows, async () => {
+                gathered.flush();
+                await letSocketDrain(conn.stream);
+              });
+            } catch (e) {
+              // An error packet may end a result set in place of the EOF, as Doris's own do.
+              if (!conn.stream.destroyed) fail(e);
+              return;
+            }
+          }
           conn.writeEof();
         } finally {
           gathered.end();
@@ -204,7 +236,7 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       engine.execute(sql, session, true).then(
         (result) => {
           durable();
-          reply(result);
+          return reply(result);
         },
         (e: unknown) => {
           durable();
@@ -223,9 +255,9 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       if (!engine.world.databases[db]) return fail(new DorisError(1049, '42000', `errCode = 2, detailMessage = Unknown database '${db}'`));
       if (!engine.canSee(session.user, db)) return fail(engine.dbAccessDenied(session, db));
       session.db = db;
-      reply({ kind: 'ok' });
+      void reply({ kind: 'ok' });
     });
-    conn.on('ping', () => reply({ kind: 'ok' }));
+    conn.on('ping', () => void reply({ kind: 'ok' }));
     conn.on('quit', () => conn.stream.end());
     // Commands mysql2 does not dispatch (COM_CHANGE_USER, COM_STATISTICS, ...) would otherwise get
     // no reply at all and hang the client; COM_RESET_CONNECTION clears session variables.
@@ -234,7 +266,7 @@ export async function listen(engine: Engine, host: string, port: number): Promis
       if (known || code === 24 || code === 25) return;
       if (code === COM_RESET_CONNECTION) {
         session.vars = {};
-        reply({ kind: 'ok' });
+        void reply({ kind: 'ok' });
       } else fail(new DorisError(1047, '08S01', `Unsupported command(${COMMAND_NAMES[code] ?? `COM_${code}`})`));
     });
   });

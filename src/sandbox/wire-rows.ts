@@ -89,3 +89,26 @@ export function writeTextRows(sink: RowSink, rows: Iterable<readonly (Cell | und
   }
   flush(true);
 }
+
+/** Rows per slice of a streamed answer (a few hundred KB of packets). */
+const SLICE_ROWS = 8192;
+
+/** Writes the rows as writeTextRows does, a slice at a time, awaiting `between` after each slice. */
+export async function writeTextRowSlices(sink: RowSink, rows: Iterable<readonly (Cell | undefined)[]>, between: () => Promise<void>): Promise<void> {
+  const it = rows[Symbol.iterator]();
+  let more = true;
+  const slice = function* (): Generator<readonly (Cell | undefined)[]> {
+    for (let n = 0; n < SLICE_ROWS; n++) {
+      const next = it.next();
+      if (next.done) {
+        more = false;
+        return;
+      }
+      yield next.value;
+    }
+  };
+  while (more) {
+    writeTextRows(sink, slice());
+    if (more) await between();
+  }
+}

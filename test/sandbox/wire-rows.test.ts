@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/sandbox/store.js';
-import { writeTextRows } from '../../src/sandbox/wire-rows.js';
+import { writeTextRowSlices, writeTextRows } from '../../src/sandbox/wire-rows.js';
 
 const require = createRequire(import.meta.url);
 // mysql2's own row encoder (not exported; loaded by path).
@@ -46,5 +46,32 @@ describe('writeTextRows', () => {
     const out = viaWriter(rows, 250);
     expect(out.bytes.equals(viaMysql2(rows, 250))).toBe(true);
     expect(out.next).toBe((250 + 20_000) % 256);
+  });
+});
+
+describe('writeTextRowSlices', () => {
+  it('writes the same bytes as writeTextRows, pausing between slices and never after the last', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => [`db_${i}`, i % 7 ? null : 'ü'.repeat(i % 90), String(i)]);
+    const chunks: Buffer[] = [];
+    const sink = { sequenceId: 3, write: (b: Buffer) => chunks.push(Buffer.from(b)), writeRow: () => undefined };
+    const pausedAfter: number[] = [];
+    // A generator, as a streamed answer is: rows are made only as the writer asks for them.
+    let made = 0;
+    const lazily = function* (): Generator<(Cell | undefined)[]> {
+      for (const r of rows) {
+        made++;
+        yield r;
+      }
+    };
+    await writeTextRowSlices(sink, lazily(), () => {
+      pausedAfter.push(made);
+      return Promise.resolve();
+    });
+    expect(Buffer.concat(chunks).equals(viaMysql2(rows, 3))).toBe(true);
+    expect(sink.sequenceId).toBe((3 + 20_000) % 256);
+    // Rows were made a slice at a time, not all before the first pause.
+    expect(pausedAfter.length).toBeGreaterThan(1);
+    expect(pausedAfter[0]).toBeLessThan(rows.length);
+    expect(pausedAfter.at(-1)).toBeLessThan(rows.length);
   });
 });

@@ -2,18 +2,31 @@
 import type { Engine, Session } from '../engine.js';
 import { codedError } from '../errors.js';
 import { formatDateTime, rangeText } from '../format.js';
-import { partitionBytes, replicaCount, tableBytes, tableRows, type Cell, type SimColumn, type SimDatabase, type SimTable } from '../store.js';
+import { partitionBytes, replicaCount, tableBytes, tableRows, type Cell, type SimColumn, type SimDatabase, type SimPartition, type SimTable } from '../store.js';
 
+/**
+ * A table a SELECT reads: its columns, its records, and the cell of a record in a column. Records
+ * are made as they are read (generators for the big tables) and a cell only when the query reads
+ * it: the catalog reader selects 8 of the 40 columns of a million partitions.
+ */
 export interface VTable {
   columns: string[];
-  /** Made as they are read (generators for the big tables), so a query keeps only what it selects. */
-  rows: Iterable<Cell[]>;
+  records: Iterable<unknown>;
+  cell: (record: unknown, column: number) => Cell;
 }
 
-const TABLES_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_TYPE', 'ENGINE', 'VERSION', 'ROW_FORMAT', 'TABLE_ROWS', 'AVG_ROW_LENGTH', 'DATA_LENGTH', 'MAX_DATA_LENGTH', 'INDEX_LENGTH', 'DATA_FREE', 'AUTO_INCREMENT', 'CREATE_TIME', 'UPDATE_TIME', 'CHECK_TIME', 'TABLE_COLLATION', 'CHECKSUM', 'CREATE_OPTIONS', 'TABLE_COMMENT'];
-const COLUMNS_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'ORDINAL_POSITION', 'COLUMN_DEFAULT', 'IS_NULLABLE', 'DATA_TYPE', 'CHARACTER_MAXIMUM_LENGTH', 'CHARACTER_OCTET_LENGTH', 'NUMERIC_PRECISION', 'NUMERIC_SCALE', 'DATETIME_PRECISION', 'CHARACTER_SET_NAME', 'COLLATION_NAME', 'COLUMN_TYPE', 'COLUMN_KEY', 'EXTRA', 'PRIVILEGES', 'COLUMN_COMMENT', 'COLUMN_SIZE', 'DECIMAL_DIGITS', 'GENERATION_EXPRESSION', 'SRS_ID'];
-const PARTITIONS_COLUMNS = ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PARTITION_NAME', 'SUBPARTITION_NAME', 'PARTITION_ORDINAL_POSITION', 'SUBPARTITION_ORDINAL_POSITION', 'PARTITION_METHOD', 'SUBPARTITION_METHOD', 'PARTITION_EXPRESSION', 'SUBPARTITION_EXPRESSION', 'PARTITION_DESCRIPTION', 'TABLE_ROWS', 'AVG_ROW_LENGTH', 'DATA_LENGTH', 'MAX_DATA_LENGTH', 'INDEX_LENGTH', 'DATA_FREE', 'CREATE_TIME', 'UPDATE_TIME', 'CHECK_TIME', 'CHECKSUM', 'PARTITION_COMMENT', 'NODEGROUP', 'TABLESPACE_NAME'];
-const PARTITIONS_WIDE_EXTRA = ['LOCAL_DATA_SIZE', 'REMOTE_DATA_SIZE', 'STATE', 'REPLICA_ALLOCATION', 'REPLICA_NUM', 'STORAGE_POLICY', 'STORAGE_MEDIUM', 'COOLDOWN_TIME_MS', 'LAST_CONSISTENCY_CHECK_TIME', 'BUCKET_NUM', 'COMMITTED_VERSION', 'VISIBLE_VERSION', 'PARTITION_KEY', 'RANGE', 'DISTRIBUTION'];
+/** A table whose rows are already cells. */
+export function cellTable(columns: string[], rows: Iterable<Cell[]>): VTable {
+  return { columns, records: rows, cell: (r, i) => (r as Cell[])[i] ?? null };
+}
+
+/** A column of a virtual table: its name and how one record gives its cell. */
+type VColumn<R> = readonly [name: string, cell: (record: R) => Cell];
+
+function lazyTable<R>(columns: readonly VColumn<R>[], records: Iterable<R>): VTable {
+  return { columns: columns.map(([name]) => name), records, cell: (r, i) => columns[i]![1](r as R) };
+}
+
 /** System views listed in information_schema.tables with TABLE_TYPE `SYSTEM VIEW`. */
 const SYSTEM_VIEWS = ['tables', 'columns', 'schemata', 'partitions', 'table_properties', 'table_options'];
 
@@ -34,19 +47,153 @@ function* visibleTables(sim: Engine, session: Session, filter: SchemaFilter | un
   }
 }
 
-function columnRow(db: SimDatabase, t: SimTable, col: SimColumn, i: number): Cell[] {
-  const base = col.type.replace(/\(.*$/, '').replace(/<.*$/, '');
-  const args = /\(([^)]*)\)/.exec(col.type)?.[1]?.split(',').map(Number) ?? [];
+/** A row of information_schema.tables: a table, or one of the system views (no `t`). */
+interface TableRecord {
+  schema: string;
+  name: string;
+  t?: SimTable;
+}
+
+const avgRowLength = (rows: number, bytes: number): string => String(rows ? Math.floor(bytes / rows) : 0);
+
+const TABLES: readonly VColumn<TableRecord>[] = [
+  ['TABLE_CATALOG', () => 'internal'],
+  ['TABLE_SCHEMA', (r) => r.schema],
+  ['TABLE_NAME', (r) => r.name],
+  ['TABLE_TYPE', (r) => (r.t ? tableType(r.t) : 'SYSTEM VIEW')],
+  ['ENGINE', (r) => (r.t ? ENGINE_NAME[r.t.type] : 'SYSTEM VIEW')],
+  ['VERSION', () => '10'],
+  ['ROW_FORMAT', () => 'Dynamic'],
+  ['TABLE_ROWS', (r) => (r.t ? String(tableRows(r.t)) : '0')],
+  ['AVG_ROW_LENGTH', (r) => (r.t ? avgRowLength(tableRows(r.t), tableBytes(r.t)) : '0')],
+  ['DATA_LENGTH', (r) => (r.t ? String(tableBytes(r.t)) : '0')],
+  ['MAX_DATA_LENGTH', () => '0'],
+  ['INDEX_LENGTH', () => '0'],
+  ['DATA_FREE', () => null],
+  ['AUTO_INCREMENT', () => null],
+  ['CREATE_TIME', (r) => (r.t ? formatDateTime(r.t.createTime) : null)],
+  ['UPDATE_TIME', (r) => (r.t ? formatDateTime(r.t.updateTime) : null)],
+  ['CHECK_TIME', () => null],
+  ['TABLE_COLLATION', () => 'utf-8'],
+  ['CHECKSUM', () => null],
+  ['CREATE_OPTIONS', () => ''],
+  ['TABLE_COMMENT', (r) => (r.t ? r.t.comment : '')],
+];
+
+/** A row of information_schema.columns; what its type text says is worked out once, on first use. */
+interface ColumnRecord {
+  db: SimDatabase;
+  t: SimTable;
+  col: SimColumn;
+  i: number;
+  type?: { base: string; args: number[]; isNum: boolean; len: string | null };
+}
+
+function typeOf(r: ColumnRecord): NonNullable<ColumnRecord['type']> {
+  if (r.type) return r.type;
+  const base = r.col.type.replace(/\(.*$/, '').replace(/<.*$/, '');
+  const args = /\(([^)]*)\)/.exec(r.col.type)?.[1]?.split(',').map(Number) ?? [];
   const isChar = ['varchar', 'char', 'string'].includes(base);
   const isNum = ['tinyint', 'smallint', 'int', 'bigint', 'largeint', 'decimal', 'decimalv3', 'float', 'double'].includes(base);
-  const len = isChar ? String(args[0] ?? 2147483643) : null;
-  return [
-    'internal', db.name, t.name, col.name, String(i + 1), col.defaultValue ?? null, col.nullable ? 'YES' : 'NO', base,
-    len, len, isNum ? String(args[0] ?? { tinyint: 3, smallint: 5, int: 10, bigint: 19, largeint: 39, float: 7, double: 15 }[base] ?? 9) : null,
-    isNum ? String(args[1] ?? 0) : null, base.startsWith('datetime') ? String(args[0] ?? 0) : null, null, null,
-    col.type, col.isKey ? KEY_MARK[t.keysType] : '', '', 'SELECT', col.comment, len, null, null, null,
-  ];
+  return (r.type = { base, args, isNum, len: isChar ? String(args[0] ?? 2147483643) : null });
 }
+
+const DEFAULT_PRECISION: Record<string, number> = { tinyint: 3, smallint: 5, int: 10, bigint: 19, largeint: 39, float: 7, double: 15 };
+
+const COLUMNS: readonly VColumn<ColumnRecord>[] = [
+  ['TABLE_CATALOG', () => 'internal'],
+  ['TABLE_SCHEMA', (r) => r.db.name],
+  ['TABLE_NAME', (r) => r.t.name],
+  ['COLUMN_NAME', (r) => r.col.name],
+  ['ORDINAL_POSITION', (r) => String(r.i + 1)],
+  ['COLUMN_DEFAULT', (r) => r.col.defaultValue ?? null],
+  ['IS_NULLABLE', (r) => (r.col.nullable ? 'YES' : 'NO')],
+  ['DATA_TYPE', (r) => typeOf(r).base],
+  ['CHARACTER_MAXIMUM_LENGTH', (r) => typeOf(r).len],
+  ['CHARACTER_OCTET_LENGTH', (r) => typeOf(r).len],
+  ['NUMERIC_PRECISION', (r) => { const { isNum, args, base } = typeOf(r); return isNum ? String(args[0] ?? DEFAULT_PRECISION[base] ?? 9) : null; }],
+  ['NUMERIC_SCALE', (r) => { const { isNum, args } = typeOf(r); return isNum ? String(args[1] ?? 0) : null; }],
+  ['DATETIME_PRECISION', (r) => { const { base, args } = typeOf(r); return base.startsWith('datetime') ? String(args[0] ?? 0) : null; }],
+  ['CHARACTER_SET_NAME', () => null],
+  ['COLLATION_NAME', () => null],
+  ['COLUMN_TYPE', (r) => r.col.type],
+  ['COLUMN_KEY', (r) => (r.col.isKey ? KEY_MARK[r.t.keysType] : '')],
+  ['EXTRA', () => ''],
+  ['PRIVILEGES', () => 'SELECT'],
+  ['COLUMN_COMMENT', (r) => r.col.comment],
+  ['COLUMN_SIZE', (r) => typeOf(r).len],
+  ['DECIMAL_DIGITS', () => null],
+  ['GENERATION_EXPRESSION', () => null],
+  ['SRS_ID', () => null],
+];
+
+/** What the rows of one table's partitions share (its partition columns found once, on first use). */
+interface PartitionedTable {
+  db: SimDatabase;
+  t: SimTable;
+  cols?: SimColumn[];
+}
+
+interface PartitionRecord {
+  of: PartitionedTable;
+  p: SimPartition;
+  i: number;
+}
+
+const partitionColumnsOf = (of: PartitionedTable): SimColumn[] => (of.cols ??= of.t.partitionColumns.map((n) => of.t.columns.find((c) => c.name === n)!).filter(Boolean));
+/** Bytes of the partition over all its replicas. */
+const replicatedBytes = ({ p }: PartitionRecord): number => partitionBytes(p) * replicaCount(p.replicationAllocation);
+// An unpartitioned table prints the string "NULL" (not SQL NULL) for its expression and description.
+const unpartitioned = (r: PartitionRecord): boolean => r.of.t.partitionType === 'UNPARTITIONED';
+
+const PARTITIONS: readonly VColumn<PartitionRecord>[] = [
+  ['TABLE_CATALOG', () => 'internal'],
+  ['TABLE_SCHEMA', (r) => r.of.db.name],
+  ['TABLE_NAME', (r) => r.of.t.name],
+  ['PARTITION_NAME', (r) => r.p.name],
+  ['SUBPARTITION_NAME', () => null],
+  ['PARTITION_ORDINAL_POSITION', (r) => String(r.i + 1)],
+  ['SUBPARTITION_ORDINAL_POSITION', () => null],
+  ['PARTITION_METHOD', (r) => r.of.t.partitionType],
+  ['SUBPARTITION_METHOD', () => null],
+  ['PARTITION_EXPRESSION', (r) => (unpartitioned(r) ? 'NULL' : r.of.t.partitionColumns.join(', '))],
+  ['SUBPARTITION_EXPRESSION', () => null],
+  ['PARTITION_DESCRIPTION', (r) => (unpartitioned(r) ? 'NULL' : rangeText(r.p.item, partitionColumnsOf(r.of)))],
+  ['TABLE_ROWS', (r) => String(r.p.rows.length)],
+  ['AVG_ROW_LENGTH', (r) => avgRowLength(r.p.rows.length, replicatedBytes(r))],
+  ['DATA_LENGTH', (r) => String(replicatedBytes(r))],
+  ['MAX_DATA_LENGTH', () => '0'],
+  ['INDEX_LENGTH', () => '0'],
+  ['DATA_FREE', () => '0'],
+  ['CREATE_TIME', (r) => formatDateTime(r.of.t.createTime)],
+  ['UPDATE_TIME', (r) => formatDateTime(r.p.visibleVersionTime)],
+  ['CHECK_TIME', () => null],
+  ['CHECKSUM', () => null],
+  ['PARTITION_COMMENT', () => ''],
+  ['NODEGROUP', () => null],
+  ['TABLESPACE_NAME', () => null],
+];
+
+/** The columns newer versions add around those (PARTITION_ID first, the rest after). */
+const PARTITIONS_WIDE: readonly VColumn<PartitionRecord>[] = [
+  ['PARTITION_ID', (r) => String(r.p.id)],
+  ...PARTITIONS,
+  ['LOCAL_DATA_SIZE', (r) => String(replicatedBytes(r))],
+  ['REMOTE_DATA_SIZE', () => '0'],
+  ['STATE', () => 'NORMAL'],
+  ['REPLICA_ALLOCATION', (r) => r.p.replicationAllocation],
+  ['REPLICA_NUM', (r) => String(replicaCount(r.p.replicationAllocation))],
+  ['STORAGE_POLICY', (r) => r.p.storagePolicy],
+  ['STORAGE_MEDIUM', () => 'HDD'],
+  ['COOLDOWN_TIME_MS', () => '253402271999000'],
+  ['LAST_CONSISTENCY_CHECK_TIME', () => null],
+  ['BUCKET_NUM', (r) => String(r.p.buckets)],
+  ['COMMITTED_VERSION', (r) => String(r.p.visibleVersion)],
+  ['VISIBLE_VERSION', (r) => String(r.p.visibleVersion)],
+  ['PARTITION_KEY', (r) => r.of.t.partitionColumns.join(', ')],
+  ['RANGE', (r) => rangeText(r.p.item, partitionColumnsOf(r.of))],
+  ['DISTRIBUTION', (r) => (r.of.t.distribution.type === 'HASH' ? `HASH(${r.of.t.distribution.columns.join(', ')})` : 'RANDOM')],
+];
 
 /**
  * The table's stored property map as table_properties lists it (MetadataGenerator): the replica
@@ -62,65 +209,41 @@ function storedPropertyMap(t: SimTable): [string, string][] {
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function partitionRows(sim: Engine, db: SimDatabase, t: SimTable): Cell[][] {
-  const cols = t.partitionColumns.map((n) => t.columns.find((c) => c.name === n)!).filter(Boolean);
-  const created = formatDateTime(t.createTime);
-  // Doris lists every partition, temporary ones too (after the others, unmarked): OlapTable.getAllPartitions().
-  return [...t.partitions, ...t.tempPartitions].map((p, i) => {
-    const bytes = partitionBytes(p) * replicaCount(p.replicationAllocation);
-    // An unpartitioned table prints the string "NULL" (not SQL NULL) for its expression and description.
-    const unpartitioned = t.partitionType === 'UNPARTITIONED';
-    const base: Cell[] = [
-      'internal', db.name, t.name, p.name, null, String(i + 1), null, t.partitionType, null, unpartitioned ? 'NULL' : t.partitionColumns.join(', '), null, unpartitioned ? 'NULL' : rangeText(p.item, cols),
-      String(p.rows.length), String(p.rows.length ? Math.floor(bytes / p.rows.length) : 0), String(bytes), '0', '0', '0',
-      created, formatDateTime(p.visibleVersionTime), null, null, '', null, null,
-    ];
-    if (!sim.caps.partitionsWide) return base;
-    return [
-      String(p.id), ...base, String(bytes), '0', 'NORMAL', p.replicationAllocation, String(replicaCount(p.replicationAllocation)), p.storagePolicy, 'HDD',
-      '253402271999000', null, String(p.buckets), String(p.visibleVersion), String(p.visibleVersion), t.partitionColumns.join(', '), rangeText(p.item, cols),
-      t.distribution.type === 'HASH' ? `HASH(${t.distribution.columns.join(', ')})` : 'RANDOM',
-    ];
-  });
-}
-
 /** The virtual table `information_schema.<name>`, or an Unknown-table error where the version lacks it. */
 export function infoSchemaTable(sim: Engine, session: Session, name: string, filter?: SchemaFilter): VTable {
   const lower = name.toLowerCase();
   switch (lower) {
     case 'tables': {
-      const system: Cell[][] = filter && !filter('information_schema') ? [] : SYSTEM_VIEWS.map((v) => ['internal', 'information_schema', v, 'SYSTEM VIEW', 'SYSTEM VIEW', '10', 'Dynamic', '0', '0', '0', '0', '0', null, null, null, null, null, 'utf-8', null, '', '']);
-      const rows = function* (): Generator<Cell[]> {
-        yield* system;
-        for (const [db, t] of visibleTables(sim, session, filter)) {
-          const rowsN = tableRows(t);
-          const bytes = tableBytes(t);
-          yield [
-            'internal', db.name, t.name, tableType(t), ENGINE_NAME[t.type], '10', 'Dynamic', String(rowsN), String(rowsN ? Math.floor(bytes / rowsN) : 0), String(bytes),
-            '0', '0', null, null, formatDateTime(t.createTime), formatDateTime(t.updateTime), null, 'utf-8', null, '', t.comment,
-          ];
-        }
+      const records = function* (): Generator<TableRecord> {
+        if (!filter || filter('information_schema')) for (const view of SYSTEM_VIEWS) yield { schema: 'information_schema', name: view };
+        for (const [db, t] of visibleTables(sim, session, filter)) yield { schema: db.name, name: t.name, t };
       };
-      return { columns: TABLES_COLUMNS, rows: rows() };
+      return lazyTable(TABLES, records());
     }
     case 'columns': {
-      const rows = function* (): Generator<Cell[]> {
-        for (const [db, t] of visibleTables(sim, session, filter)) for (let i = 0; i < t.columns.length; i++) yield columnRow(db, t, t.columns[i]!, i);
+      const records = function* (): Generator<ColumnRecord> {
+        for (const [db, t] of visibleTables(sim, session, filter)) for (let i = 0; i < t.columns.length; i++) yield { db, t, col: t.columns[i]!, i };
       };
-      return { columns: COLUMNS_COLUMNS, rows: rows() };
+      return lazyTable(COLUMNS, records());
     }
     case 'schemata':
-      return {
-        columns: ['CATALOG_NAME', 'SCHEMA_NAME', 'DEFAULT_CHARACTER_SET_NAME', 'DEFAULT_COLLATION_NAME', 'SQL_PATH', 'DEFAULT_ENCRYPTION'],
-        rows: Object.values(sim.world.databases).filter((d) => sim.canSee(session.user, d.name)).map((d) => ['internal', d.name, 'utf8', 'utf8_general_ci', null, 'NO']),
-      };
+      return cellTable(
+        ['CATALOG_NAME', 'SCHEMA_NAME', 'DEFAULT_CHARACTER_SET_NAME', 'DEFAULT_COLLATION_NAME', 'SQL_PATH', 'DEFAULT_ENCRYPTION'],
+        Object.values(sim.world.databases).filter((d) => sim.canSee(session.user, d.name)).map((d) => ['internal', d.name, 'utf8', 'utf8_general_ci', null, 'NO']),
+      );
     case 'partitions': {
-      const columns = sim.caps.partitionsWide ? ['PARTITION_ID', ...PARTITIONS_COLUMNS, ...PARTITIONS_WIDE_EXTRA] : PARTITIONS_COLUMNS;
-      const rows = function* (): Generator<Cell[]> {
+      const records = function* (): Generator<PartitionRecord> {
         if (!sim.caps.partitionsPopulated) return;
-        for (const [db, t] of visibleTables(sim, session, filter)) if (t.type === 'OLAP') yield* partitionRows(sim, db, t);
+        for (const [db, t] of visibleTables(sim, session, filter)) {
+          if (t.type !== 'OLAP') continue;
+          const of: PartitionedTable = { db, t };
+          // Doris lists every partition, temporary ones too (after the others, unmarked): OlapTable.getAllPartitions().
+          let i = 0;
+          for (const p of t.partitions) yield { of, p, i: i++ };
+          for (const p of t.tempPartitions) yield { of, p, i: i++ };
+        }
       };
-      return { columns, rows: rows() };
+      return lazyTable(sim.caps.partitionsWide ? PARTITIONS_WIDE : PARTITIONS, records());
     }
     case 'table_properties': {
       if (!sim.caps.tableProperties) break;
@@ -130,7 +253,7 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string, fil
           for (const [key, value] of storedPropertyMap(t)) yield ['internal', db.name, t.name, key, value];
         }
       };
-      return { columns: ['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], rows: rows() };
+      return cellTable(['TABLE_CATALOG', 'TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], rows());
     }
     case 'table_options': {
       if (!sim.caps.tableOptions) break;
@@ -144,7 +267,7 @@ export function infoSchemaTable(sim: Engine, session: Session, name: string, fil
           yield row;
         }
       };
-      return { columns, rows: rows() };
+      return cellTable(columns, rows());
     }
   }
   throw codedError(1051, '42S02', `Unknown table '${name}'`);

@@ -7,7 +7,7 @@ import type { Cursor } from '../sql/cursor.js';
 import { columnsOf, compareCells, conjuncts, evaluate, orExpr, type Expr } from '../sql/expr.js';
 import type { Cell } from '../store.js';
 import { sessionVariable } from './variables.js';
-import { infoSchemaTable, type SchemaFilter, type VTable } from './info-schema.js';
+import { cellTable, infoSchemaTable, type SchemaFilter, type VTable } from './info-schema.js';
 
 type Item = { kind: 'star' } | { kind: 'count'; label: string } | { kind: 'col'; name: string; label: string } | { kind: 'value'; value: Cell; label: string };
 
@@ -72,7 +72,7 @@ function source(c: Cursor, ctx: Ctx): (filter?: SchemaFilter) => { table: VTable
     if (partitions && !partitions.includes(p.name)) continue;
     data.push(...p.rows);
   }
-  return () => ({ table: { columns: table.columns.map((col) => col.name), rows: data }, partitions });
+  return () => ({ table: cellTable(table.columns.map((col) => col.name), data), partitions });
 }
 
 function mvInfos(ctx: Ctx, props: Record<string, string>): VTable {
@@ -93,7 +93,7 @@ function mvInfos(ctx: Ctx, props: Record<string, string>): VTable {
       row.push('{}', 'MTMVPartitionInfo{partitionType=SELF_MANAGE}', '1');
       return row;
     });
-  return { columns, rows: out };
+  return cellTable(columns, out);
 }
 
 function select(c: Cursor, ctx: Ctx): Result {
@@ -116,7 +116,8 @@ function select(c: Cursor, ctx: Ctx): Result {
   const limit = c.accept('LIMIT') ? c.number() : undefined;
   c.end();
 
-  const table: VTable = from ? from(schemaFilter(where)).table : { columns: [], rows: [[]] };
+  const table: VTable = from ? from(schemaFilter(where)).table : cellTable([], [[]]);
+  const cell = table.cell;
   const index = new Map(table.columns.map((n, i) => [n.toLowerCase(), i]));
   const resolved = new Map<string, number>();
   // Memoised by the name as written: WHERE runs this once per row per column.
@@ -131,35 +132,38 @@ function select(c: Cursor, ctx: Ctx): Result {
   // Every column a WHERE names must exist, whether or not any row is left to test.
   if (where) for (const n of columnsOf(where)) col(n);
   const keys = order.map((k) => ({ i: k.position !== undefined ? k.position - 1 : col(k.name!), desc: k.desc }));
-  const matches = (r: Cell[]): boolean => !where || evaluate(where, (n) => r[col(n)] ?? null);
+  const matches = (r: unknown): boolean => !where || evaluate(where, (n) => cell(r, col(n)));
 
   const columns: string[] = [];
-  const pick: ((r: Cell[]) => Cell)[] = [];
+  const pick: ((r: unknown) => Cell)[] = [];
   for (const it of items) {
-    if (it.kind === 'star') table.columns.forEach((n, i) => { columns.push(n); pick.push((r) => r[i] ?? null); });
-    else if (it.kind === 'col') { const i = col(it.name); columns.push(it.label); pick.push((r) => r[i] ?? null); }
+    if (it.kind === 'star') table.columns.forEach((n, i) => { columns.push(n); pick.push((r) => cell(r, i)); });
+    else if (it.kind === 'col') { const i = col(it.name); columns.push(it.label); pick.push((r) => cell(r, i)); }
     else if (it.kind === 'value') { columns.push(it.label); pick.push(() => it.value); }
   }
   const counting = items.some((i) => i.kind === 'count');
   if (!counting && keys.length === 0) {
     // One pass: each source row is filtered and projected as it is made, so a million-row
-    // information_schema table is never held whole (only the answer is).
-    const out: Cell[][] = [];
-    if (limit === 0) return rows(columns, out);
-    for (const r of table.rows) {
-      if (!matches(r)) continue;
-      out.push(pick.map((f) => f(r)));
-      if (limit !== undefined && out.length >= limit) break;
-    }
-    return rows(columns, out);
+    // information_schema table is never held whole. Every column the query names was resolved
+    // above, so nothing in the pass can fail: on the wire the answer is made as it is written.
+    const answer = function* (): Generator<Cell[]> {
+      if (limit === 0) return;
+      let n = 0;
+      for (const r of table.records) {
+        if (!matches(r)) continue;
+        yield pick.map((f) => f(r));
+        if (limit !== undefined && ++n >= limit) return;
+      }
+    };
+    return ctx.streaming ? { kind: 'stream', columns, rows: answer() } : rows(columns, [...answer()]);
   }
-  let data: Cell[][] = [];
-  for (const r of table.rows) if (matches(r)) data.push(r);
+  let data: unknown[] = [];
+  for (const r of table.records) if (matches(r)) data.push(r);
   if (keys.length) {
     data.sort((a, b) => {
       for (const k of keys) {
-        const x = a[k.i] ?? null;
-        const y = b[k.i] ?? null;
+        const x = cell(a, k.i);
+        const y = cell(b, k.i);
         const d = x === y ? 0 : x === null ? -1 : y === null ? 1 : compareCells(x, y);
         if (d !== 0) return k.desc ? -d : d;
       }
@@ -168,7 +172,7 @@ function select(c: Cursor, ctx: Ctx): Result {
   }
   if (limit !== undefined) data = data.slice(0, limit);
   if (counting) {
-    return rows(items.map((i) => (i.kind === 'star' ? '*' : i.label)), [items.map((i) => (i.kind === 'count' ? String(data.length) : i.kind === 'value' ? i.value : i.kind === 'col' ? (data[0]?.[col(i.name)] ?? null) : null))]);
+    return rows(items.map((i) => (i.kind === 'star' ? '*' : i.label)), [items.map((i) => (i.kind === 'count' ? String(data.length) : i.kind === 'value' ? i.value : i.kind === 'col' ? (data.length ? cell(data[0], col(i.name)) : null) : null))]);
   }
   return rows(columns, data.map((r) => pick.map((f) => f(r))));
 }
