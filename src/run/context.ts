@@ -6,7 +6,7 @@ import type { RepositoryBackend } from '../storage/backend.js';
 import type { RepositorySecrets } from '../storage/properties.js';
 import { coalescedSaves, type CheckpointStore } from './checkpoint.js';
 import type { RunEvent } from './events.js';
-import type { RunState, StepState } from './state-model.js';
+import { isJobStep, type RunState, type StepState } from './state-model.js';
 import { Throughput } from './watcher.js';
 
 export interface RunDeps {
@@ -57,7 +57,10 @@ export interface RunContext {
   saveAll(): Promise<void>;
   /** Waits, or throws `Aborted` once the run is asked to stop. */
   sleep(ms: number): Promise<void>;
-  /** Marks the step done (durably), then reports it. */
+  /**
+   * Marks the step done (durably), then reports it. A job's end is told to `jobEnded` at once, so
+   * the run can start the next job in its slot while the outcome is written (their writes coalesce).
+   */
   finish(step: Step, note?: string): Promise<void>;
   /** Marks the step failed (durably), then reports it. `inFlight`: its attempt may still be live on Doris. */
   fail(step: Step, error: string, inFlight?: 'submitting' | 'running'): Promise<void>;
@@ -68,7 +71,7 @@ export interface RunContext {
   readonly refused: boolean;
 }
 
-export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunContext {
+export function runContext(plan: Plan, deps: RunDeps, state: RunState, jobEnded: () => void = () => undefined): RunContext {
   // Steps changed since the last write; a failed write puts its steps back for the next one.
   const dirty = new Set<string>();
   let all = false;
@@ -117,7 +120,9 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState): RunConte
       s.status = 'done';
       s.finishedAt = deps.now().toISOString();
       delete s.lastError;
-      await ctx.save(step.id);
+      const saved = ctx.save(step.id);
+      if (isJobStep(step.kind)) jobEnded();
+      await saved;
       deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
     },
     async fail(step, error, inFlight) {

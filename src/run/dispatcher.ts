@@ -3,11 +3,15 @@
 // spent most of its time ranking). The rules are scheduler.ts's, the ranking priority.ts's; the picks
 // are readySteps' for the same state (test/run/dispatcher.test.ts compares them on random runs):
 // - a step is ready when it is pending and every step it depends on is done (counted down);
-// - a job's rank depends only on the jobs of its own database on its cluster (the formula's
-//   serial term), so a transition re-ranks that database alone, by calling the same formula on it;
+// - a job's rank depends only on which jobs of its own database on its cluster are done (the
+//   formula's serial term), so a job's end re-ranks that database alone, by the same formula;
 // - the jobs running per cluster and per database are counted as they start and end.
 // A step it hands out counts as started until its drive ends, even before its intent is recorded:
 // two picks in that window never put two jobs on one database or exceed the cluster's limit.
+// A job that reached its outcome frees its cluster slot and its database at once (its job is over
+// on Doris), but what depends on it waits for its drive's end, when its outcome is durable: the
+// next job's intent may then share the outcome's write, and nothing that needs the outcome starts
+// before it is on disk.
 import type { Plan, Step } from '../plan/schema.js';
 import { priorities, rankOrder, remainingChain } from './priority.js';
 import type { Limits } from './scheduler.js';
@@ -107,17 +111,18 @@ export class Dispatcher {
     const now = this.state.steps[id]?.status;
     const before = this.status.get(id);
     if (now === before) return;
-    const step = this.byId.get(id)!;
-    this.change(step, () => this.status.set(id, now));
-    if ((before === 'done') !== (now === 'done')) {
-      const delta = now === 'done' ? -1 : 1;
-      for (const d of this.dependents.get(id) ?? []) this.change(d, () => this.unmet.set(d.id, this.unmet.get(d.id)! + delta));
-    }
+    this.change(this.byId.get(id)!, () => this.status.set(id, now));
     const db = this.databaseOf.get(id);
-    if (db) {
+    // The formula reads of a job only whether it is done (the random runs of the test would find a change).
+    if (db && (before === 'done') !== (now === 'done')) {
       for (const [s, r] of priorities(db.plan, this.state, this.chain)) this.rank.set(s, r);
       db.best = undefined;
     }
+  }
+
+  /** Done for what depends on it: recorded done, and its drive (which makes that durable) over. */
+  private isDone(id: string): boolean {
+    return this.status.get(id) === 'done' && !this.moving.has(id);
   }
 
   private isReady(s: Step): boolean {
@@ -131,9 +136,13 @@ export class Dispatcher {
 
   /** Applies `update` to the step's bookkeeping, moving it in or out of the ready and running counts. */
   private change(s: Step, update: () => void): void {
+    const wasDone = this.isDone(s.id);
     this.leave(s);
     update();
     this.enter(s);
+    const done = this.isDone(s.id);
+    if (wasDone === done) return;
+    for (const d of this.dependents.get(s.id) ?? []) this.change(d, () => this.unmet.set(d.id, this.unmet.get(d.id)! + (done ? -1 : 1)));
   }
 
   private enter(s: Step): void {

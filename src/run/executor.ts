@@ -16,7 +16,10 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const state = initial ?? deps.checkpoint.load() ?? initialState(plan, deps.now().toISOString());
   const resumed = Object.values(state.steps).some((s) => s.status !== 'pending');
   // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
-  const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state);
+  // A job's end wakes the loop before its outcome is durable: the next job's intent shares that write.
+  let wake = (): void => undefined;
+  const jobEnded = (): void => wake();
+  const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state, jobEnded);
   const restarted = prepareResume(ctx);
   const dispatcher = new Dispatcher(ctx.plan, state, { concurrency: plan.options.concurrency });
   const inflight = new Map<string, Promise<void>>();
@@ -40,7 +43,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
       for (const step of dispatcher.take()) drive(step);
     }
     if (inflight.size === 0) break;
-    await Promise.race([...inflight.values(), aborted]);
+    await Promise.race([...inflight.values(), aborted, new Promise<void>((resolve) => (wake = resolve))]);
     if (deps.signal.aborted) {
       await Promise.allSettled([...inflight.values()]);
       break;

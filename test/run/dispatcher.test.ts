@@ -65,13 +65,14 @@ function compareRun(plan: Plan, state: RunState, random: () => number): number {
       moving.push(s.id);
     }
     if (moving.length === 0) return turns;
-    // One or more steps end; some are settled now, others only seen at the next pick.
+    // One or more steps end. A done step is settled (its drive over) before the next pick, since
+    // what depends on it waits for that; a failed one may be seen first at the next pick.
     for (let n = 1 + Math.floor(random() * 3); n > 0 && moving.length; n--) {
       const [id] = moving.splice(Math.floor(random() * moving.length), 1);
       const r = random();
       const outcome: StepStatus = r < 0.9 ? 'done' : r < 0.97 ? 'failed' : 'manual';
       state.steps[id!]!.status = outcome;
-      if (random() < 0.7) dispatcher.settled(id!);
+      if (outcome === 'done' || random() < 0.5) dispatcher.settled(id!);
     }
   }
 }
@@ -100,5 +101,24 @@ describe('Dispatcher', () => {
     // Its drive ended without an attempt (stopped): it is ready again.
     dispatcher.settled(first[0]!.id);
     expect(ids(dispatcher.take())).toEqual(ids(first));
+  });
+
+  it("frees a finished job's slot and database at once, and starts what depends on it only once its drive ended", () => {
+    const plan = skewedPlan({ databases: 2, concurrency: 1, batchBytes: 64 * GiB });
+    const state = initialState(plan, 'now');
+    for (const s of plan.steps) if (s.kind !== 'backup' && s.kind !== 'restore') state.steps[s.id]!.status = 'done';
+    const dispatcher = new Dispatcher(plan, state, { concurrency: plan.options.concurrency });
+    const [backup] = dispatcher.take();
+    state.steps[backup!.id]!.status = 'running';
+    expect(dispatcher.take()).toEqual([]);
+    // Done, its outcome being written: the next backup of its database may start, its restore not yet.
+    state.steps[backup!.id]!.status = 'done';
+    const next = dispatcher.take();
+    expect(next.map((s) => s.kind)).toEqual(['backup']);
+    expect((next[0] as { database: string }).database).toBe((backup as { database: string }).database);
+    dispatcher.settled(backup!.id);
+    const restores = dispatcher.take();
+    expect(restores.map((s) => s.kind)).toEqual(['restore']);
+    expect(restores[0]!.dependsOn).toContain(backup!.id);
   });
 });
