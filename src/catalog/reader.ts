@@ -102,8 +102,9 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     if (text(r, 'TABLE_TYPE') === 'VIEW') views.push({ db: db.name, name });
     else tables.set(`${db.name}\u0000${name}`, emptyTable(name, text(r, 'ENGINE') ?? '', num(r, 'TABLE_ROWS') ?? 0, num(r, 'DATA_LENGTH') ?? 0));
   });
+  let tableOf = rowTable(tables);
   await eachRow(client, sql.infoSchema('columns', ['TABLE_SCHEMA', 'TABLE_NAME', 'COLUMN_NAME', 'ORDINAL_POSITION', 'COLUMN_TYPE', 'IS_NULLABLE', 'COLUMN_KEY'], scope, SYSTEM_DATABASES), (r) => {
-    const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
+    const t = tableOf(r);
     if (!t) return;
     const column: Column = { name: requireText(r, 'COLUMN_NAME'), type: text(r, 'COLUMN_TYPE') ?? '', nullable: text(r, 'IS_NULLABLE') === 'YES', isKey: (text(r, 'COLUMN_KEY') ?? '') !== '' };
     t.columns[(num(r, 'ORDINAL_POSITION') ?? t.columns.length + 1) - 1] = column;
@@ -135,8 +136,9 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
   const partitionNum = new Map<Table, number>();
   if (caps.tableOptions && caps.tableProperties && caps.partitionsInfoSchema) {
     emit({ kind: 'phase', phase: 'table details' });
+    tableOf = rowTable(tables);
     await eachRow(client, sql.infoSchema('table_options', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM', 'PARTITION_NUM'], scope, SYSTEM_DATABASES), (r) => {
-      const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
+      const t = tableOf(r);
       if (!t) return;
       const model = MODEL[text(r, 'TABLE_MODEL') ?? ''];
       if (model) t.keyModel = model;
@@ -147,8 +149,9 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       if (count !== undefined) partitionNum.set(t, count);
     });
     const props = new Map<Table, Record<string, string>>();
+    tableOf = rowTable(tables);
     await eachRow(client, sql.infoSchema('table_properties', ['TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], scope, SYSTEM_DATABASES), (r) => {
-      const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
+      const t = tableOf(r);
       if (!t) return;
       let p = props.get(t);
       if (!p) props.set(t, (p = {}));
@@ -157,8 +160,9 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     for (const [t, p] of props) applyProperties(t, p);
     // One table's partitions arrive together, so its partition expression is read once, not per row.
     let last: { table: Table; expression: string | undefined } | undefined;
+    tableOf = rowTable(tables);
     await eachRow(client, sql.infoSchema('partitions', ['TABLE_SCHEMA', 'TABLE_NAME', 'PARTITION_NAME', 'PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_DESCRIPTION', 'TABLE_ROWS', 'DATA_LENGTH'], scope, SYSTEM_DATABASES), (r) => {
-      const t = tables.get(`${requireText(r, 'TABLE_SCHEMA')}\u0000${requireText(r, 'TABLE_NAME')}`);
+      const t = tableOf(r);
       if (!t) return;
       const method = text(r, 'PARTITION_METHOD') ?? 'UNPARTITIONED';
       t.partitionType = method === 'RANGE' || method === 'LIST' ? method : 'UNPARTITIONED';
@@ -250,6 +254,27 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     dbOf(key).tables.push(t);
   }
   return { cluster, databases: [...dbs.values()], colocateGroups, externalCatalogs, systemDatabases };
+}
+
+/**
+ * The table an information_schema row names (`db\0name` keys). One table's rows arrive together,
+ * so the last answer is kept: a million partition rows cost a million string compares, not a
+ * million key strings built and hashed.
+ */
+function rowTable(tables: Map<string, Table>): (r: Row) => Table | undefined {
+  let schema: string | undefined;
+  let name: string | undefined;
+  let table: Table | undefined;
+  return (r) => {
+    const s = requireText(r, 'TABLE_SCHEMA');
+    const n = requireText(r, 'TABLE_NAME');
+    if (s !== schema || n !== name) {
+      schema = s;
+      name = n;
+      table = tables.get(`${s}\u0000${n}`);
+    }
+    return table;
+  };
 }
 
 /** information_schema's string "NULL" (unpartitioned tables) read as absent. */

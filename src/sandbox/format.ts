@@ -78,9 +78,14 @@ export function maxValueOf(type: string): string {
   return 'MAXVALUE';
 }
 
-/** SHOW PARTITIONS `Range` text: `[types: [INT]; keys: [1]; ..types: [INT]; keys: [10]; )`. */
-export function rangeText(item: PartitionItem, columns: SimColumn[]): string {
-  const types = `[${columns.map((c) => primitiveTypeName(c.type)).join(', ')}]`;
+/** The `[INT, DATEV2]` part of a range text, for the partition columns. */
+export const typesText = (columns: SimColumn[]): string => `[${columns.map((c) => primitiveTypeName(c.type)).join(', ')}]`;
+
+/**
+ * SHOW PARTITIONS `Range` text: `[types: [INT]; keys: [1]; ..types: [INT]; keys: [10]; )`.
+ * `types` (typesText of the columns) may be passed in when one table's partitions are listed.
+ */
+export function rangeText(item: PartitionItem, columns: SimColumn[], types = typesText(columns)): string {
   if (item.kind === 'none') return '';
   if (item.kind === 'list') return item.values.map((v) => `[types: ${types}; keys: [${v.join(', ')}]; ]`).join(',');
   const upper = item.upper === 'MAXVALUE' ? columns.map((c) => maxValueOf(c.type)) : item.upper;

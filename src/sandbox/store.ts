@@ -139,8 +139,17 @@ export function partitionBytes(p: SimPartition): number {
   return bytes;
 }
 
-export const replicaCount = (allocation: string): number =>
-  allocation.split(',').reduce((sum, part) => sum + Number(part.split(':')[1] ?? 0), 0);
+/** Replicas an allocation text (`tag.location.default: 3`) asks for; a world has few distinct texts. */
+const replicaCounts = new Map<string, number>();
+export function replicaCount(allocation: string): number {
+  let n = replicaCounts.get(allocation);
+  if (n === undefined) {
+    n = allocation.split(',').reduce((sum, part) => sum + Number(part.split(':')[1] ?? 0), 0);
+    if (replicaCounts.size > 1000) replicaCounts.clear();
+    replicaCounts.set(allocation, n);
+  }
+  return n;
+}
 
 export function tableBytes(t: SimTable, withReplicas = true): number {
   return t.partitions.reduce((s, p) => s + partitionBytes(p) * (withReplicas ? replicaCount(p.replicationAllocation) : 1), 0);

@@ -1,7 +1,7 @@
 // information_schema tables as virtual tables, version-gated (doris-facts.md Part A §1).
 import type { Engine, Session } from '../engine.js';
 import { codedError } from '../errors.js';
-import { formatDateTime, rangeText } from '../format.js';
+import { formatDateTime, rangeText, typesText } from '../format.js';
 import { partitionBytes, replicaCount, tableBytes, tableRows, type Cell, type SimColumn, type SimDatabase, type SimPartition, type SimTable } from '../store.js';
 
 /**
@@ -127,11 +127,13 @@ const COLUMNS: readonly VColumn<ColumnRecord>[] = [
   ['SRS_ID', () => null],
 ];
 
-/** What the rows of one table's partitions share (its partition columns found once, on first use). */
+/** What the rows of one table's partitions share, each worked out once, on first use. */
 interface PartitionedTable {
   db: SimDatabase;
   t: SimTable;
   cols?: SimColumn[];
+  types?: string;
+  expression?: string;
 }
 
 interface PartitionRecord {
@@ -141,6 +143,8 @@ interface PartitionRecord {
 }
 
 const partitionColumnsOf = (of: PartitionedTable): SimColumn[] => (of.cols ??= of.t.partitionColumns.map((n) => of.t.columns.find((c) => c.name === n)!).filter(Boolean));
+const range = ({ of, p }: PartitionRecord): string => rangeText(p.item, partitionColumnsOf(of), (of.types ??= typesText(partitionColumnsOf(of))));
+const expression = (of: PartitionedTable): string => (of.expression ??= of.t.partitionColumns.join(', '));
 /** Bytes of the partition over all its replicas. */
 const replicatedBytes = ({ p }: PartitionRecord): number => partitionBytes(p) * replicaCount(p.replicationAllocation);
 // An unpartitioned table prints the string "NULL" (not SQL NULL) for its expression and description.
@@ -156,9 +160,9 @@ const PARTITIONS: readonly VColumn<PartitionRecord>[] = [
   ['SUBPARTITION_ORDINAL_POSITION', () => null],
   ['PARTITION_METHOD', (r) => r.of.t.partitionType],
   ['SUBPARTITION_METHOD', () => null],
-  ['PARTITION_EXPRESSION', (r) => (unpartitioned(r) ? 'NULL' : r.of.t.partitionColumns.join(', '))],
+  ['PARTITION_EXPRESSION', (r) => (unpartitioned(r) ? 'NULL' : expression(r.of))],
   ['SUBPARTITION_EXPRESSION', () => null],
-  ['PARTITION_DESCRIPTION', (r) => (unpartitioned(r) ? 'NULL' : rangeText(r.p.item, partitionColumnsOf(r.of)))],
+  ['PARTITION_DESCRIPTION', (r) => (unpartitioned(r) ? 'NULL' : range(r))],
   ['TABLE_ROWS', (r) => String(r.p.rows.length)],
   ['AVG_ROW_LENGTH', (r) => avgRowLength(r.p.rows.length, replicatedBytes(r))],
   ['DATA_LENGTH', (r) => String(replicatedBytes(r))],
@@ -190,8 +194,8 @@ const PARTITIONS_WIDE: readonly VColumn<PartitionRecord>[] = [
   ['BUCKET_NUM', (r) => String(r.p.buckets)],
   ['COMMITTED_VERSION', (r) => String(r.p.visibleVersion)],
   ['VISIBLE_VERSION', (r) => String(r.p.visibleVersion)],
-  ['PARTITION_KEY', (r) => r.of.t.partitionColumns.join(', ')],
-  ['RANGE', (r) => rangeText(r.p.item, partitionColumnsOf(r.of))],
+  ['PARTITION_KEY', (r) => expression(r.of)],
+  ['RANGE', range],
   ['DISTRIBUTION', (r) => (r.of.t.distribution.type === 'HASH' ? `HASH(${r.of.t.distribution.columns.join(', ')})` : 'RANDOM')],
 ];
 

@@ -40,18 +40,24 @@ function item(c: Cursor, ctx: Ctx): Item {
   return it;
 }
 
+/** A conjunct of a WHERE that reads TABLE_SCHEMA alone. */
+function schemaOnly(e: Expr): boolean {
+  const cols = [...columnsOf(e)];
+  return cols.length > 0 && cols.every((n) => n.toUpperCase() === 'TABLE_SCHEMA');
+}
+
 /** The part of a WHERE that reads TABLE_SCHEMA alone, as a filter on database names. */
 function schemaFilter(where: Expr | undefined): SchemaFilter | undefined {
   if (!where) return undefined;
-  const parts = conjuncts(where).filter((e) => {
-    const cols = [...columnsOf(e)];
-    return cols.length > 0 && cols.every((n) => n.toUpperCase() === 'TABLE_SCHEMA');
-  });
+  const parts = conjuncts(where).filter(schemaOnly);
   if (!parts.length) return undefined;
   return (database) => parts.every((e) => evaluate(e, () => database));
 }
 
-function source(c: Cursor, ctx: Ctx): (filter?: SchemaFilter) => { table: VTable; partitions?: string[] } {
+/** What a FROM reads; `schemaFiltered`: rows of databases the filter refuses were never made. */
+type Source = { table: VTable; partitions?: string[]; schemaFiltered?: boolean };
+
+function source(c: Cursor, ctx: Ctx): (filter?: SchemaFilter) => Source {
   const { sim, session } = ctx;
   if (c.at('MV_INFOS') && c.peekAt(1).value === '(') {
     c.next();
@@ -60,8 +66,8 @@ function source(c: Cursor, ctx: Ctx): (filter?: SchemaFilter) => { table: VTable
   }
   const parts = c.qualified();
   const names = parts[0] === 'internal' ? parts.slice(1) : parts;
-  if (names.length === 2 && names[0]!.toLowerCase() === 'information_schema') return (filter) => ({ table: infoSchemaTable(sim, session, names[1]!, filter) });
-  if (names.length === 1 && session.db === 'information_schema') return (filter) => ({ table: infoSchemaTable(sim, session, names[0]!, filter) });
+  if (names.length === 2 && names[0]!.toLowerCase() === 'information_schema') return (filter) => ({ table: infoSchemaTable(sim, session, names[1]!, filter), schemaFiltered: true });
+  if (names.length === 1 && session.db === 'information_schema') return (filter) => ({ table: infoSchemaTable(sim, session, names[0]!, filter), schemaFiltered: true });
   const { db, table } = sim.table(names, session);
   if (!sim.hasDbPriv(session.user, db.name, 'SELECT') && !sim.hasDbPriv(session.user, db.name, 'LOAD')) throw sim.accessDenied('SELECT');
   if (table.type !== 'OLAP' && table.type !== 'MATERIALIZED_VIEW') throw dorisError(`Querying ${table.type} table ${table.name} is not supported by the simulator`);
@@ -116,8 +122,12 @@ function select(c: Cursor, ctx: Ctx): Result {
   const limit = c.accept('LIMIT') ? c.number() : undefined;
   c.end();
 
-  const table: VTable = from ? from(schemaFilter(where)).table : cellTable([], [[]]);
+  const filter = schemaFilter(where);
+  const src = from?.(filter);
+  const table: VTable = src?.table ?? cellTable([], [[]]);
   const cell = table.cell;
+  // What the source already filtered by database is not tested again on every row.
+  const rowTests = !where ? [] : src?.schemaFiltered && filter ? conjuncts(where).filter((e) => !schemaOnly(e)) : [where];
   const index = new Map(table.columns.map((n, i) => [n.toLowerCase(), i]));
   const resolved = new Map<string, number>();
   // Memoised by the name as written: WHERE runs this once per row per column.
@@ -132,7 +142,7 @@ function select(c: Cursor, ctx: Ctx): Result {
   // Every column a WHERE names must exist, whether or not any row is left to test.
   if (where) for (const n of columnsOf(where)) col(n);
   const keys = order.map((k) => ({ i: k.position !== undefined ? k.position - 1 : col(k.name!), desc: k.desc }));
-  const matches = (r: unknown): boolean => !where || evaluate(where, (n) => cell(r, col(n)));
+  const matches = (r: unknown): boolean => rowTests.every((e) => evaluate(e, (n) => cell(r, col(n))));
 
   const columns: string[] = [];
   const pick: ((r: unknown) => Cell)[] = [];
