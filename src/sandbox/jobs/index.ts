@@ -79,6 +79,8 @@ function jobFaults(c: Cursor, { sim }: Ctx): Result | undefined {
 export interface JobsHandle {
   /** Every BACKUP/RESTORE/CANCEL statement received, oldest first. */
   history(): HistoryEntry[];
+  /** Jobs this start put back to the last state Doris logs (caught between two at the last stop). */
+  recovered: number;
   stop(): void;
 }
 
@@ -126,7 +128,7 @@ export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED,
     if (running) throw dorisError(`Backup is running on this db: ${db}`);
   };
   // A restarted FE resumes each job from its last logged state.
-  recoverJobs(sim);
+  const recovered = recoverJobs(sim);
   const runner = startRunner({ sim, store, speed });
-  return { history: () => [...jobsState(sim.world).history], stop: () => runner.stop() };
+  return { history: () => [...jobsState(sim.world).history], recovered, stop: () => runner.stop() };
 }

@@ -19,13 +19,14 @@ const LOGGED_BEFORE: Record<Job['kind'], Record<string, string>> = {
   restore: { CREATING: 'PENDING', SNAPSHOTING: 'PENDING', DOWNLOADING: 'DOWNLOAD', COMMITTING: 'COMMIT' },
 };
 
-export function recoverJobs(sim: Engine): void {
+/** Returns how many jobs went back to an earlier state. */
+export function recoverJobs(sim: Engine): number {
   const now = sim.clock.now();
-  let moved = false;
+  let moved = 0;
   for (const job of jobsState(sim.world).jobs) {
     const back = LOGGED_BEFORE[job.kind][job.state];
     if (!back) continue;
-    moved = true;
+    moved++;
     job.state = back;
     job.progress = '';
     delete job.transfer;
@@ -45,4 +46,5 @@ export function recoverJobs(sim: Engine): void {
     job.nextAt = now + TICK_MS;
   }
   if (moved) sim.changed();
+  return moved;
 }
