@@ -19,7 +19,17 @@ export async function run(): Promise<Record<string, string | number>> {
   try {
     for (const sim of [m.sandbox.source, m.sandbox.target]) sim.engine.received.clear();
     // As `apply` runs without --poll-interval: the watcher's default bound.
-    const { result, events } = await m.apply({ pollIntervalMs: MAX_GAP_MS });
+    // When a poll's reply first showed each job FINISHED (by cluster and label), simulated ms.
+    const seen = new Map<string, number>();
+    const onReply = (sql: string, rows: unknown, at: number): void => {
+      const kind = /^SHOW BACKUP/.test(sql) ? 'source' : /^SHOW (BRIEF )?RESTORE/.test(sql) ? 'target' : undefined;
+      if (!kind) return;
+      for (const r of rows as Record<string, unknown>[]) {
+        const label = (r.SnapshotName ?? r.Label) as string;
+        if (r.State === 'FINISHED' && !seen.has(`${kind}/${label}`)) seen.set(`${kind}/${label}`, at);
+      }
+    };
+    const { result, events } = await m.apply({ pollIntervalMs: MAX_GAP_MS, onReply });
     if (result !== 'done') throw new Error(`apply ended ${result}`);
     const counts = new Map<string, number>();
     for (const sim of [m.sandbox.source, m.sandbox.target]) for (const [k, n] of sim.engine.received) counts.set(k, (counts.get(k) ?? 0) + n);
@@ -34,6 +44,10 @@ export async function run(): Promise<Record<string, string | number>> {
       const at = finishedAt.get(stepOf.get(`${j.cluster}/${j.label}`) ?? '');
       return at === undefined ? [] : [(at - j.end) / 1000];
     });
+    const noticed = jobs.flatMap((j) => {
+      const at = seen.get(`${j.cluster}/${j.label}`);
+      return at === undefined ? [] : [(at - j.end) / 1000];
+    });
     const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, n]) => `${k} ${n}`).join(', ');
     return {
       workload: `${jobs.length} jobs of 0.5 to 2 TiB, ${jobHours.toFixed(1)} job-hours, default watcher`,
@@ -41,7 +55,10 @@ export async function run(): Promise<Record<string, string | number>> {
       'most frequent': top,
       'watching: statements per job per hour': Math.round(watching / jobHours),
       'all statements per job per hour': Math.round(total / jobHours),
-      "watching: a job's end to apply seeing it, median / max (simulated s)": `${Math.round(median(lags))} / ${Math.round(Math.max(...lags))}`,
+      // The watcher's own lateness: the first poll whose reply shows the job FINISHED. What follows
+      // (reading the snapshot, saving the state) is real time multiplied by the time scale.
+      "watching: a job's end to the first poll that shows it, median / max (simulated s)": `${Math.round(median(noticed))} / ${Math.round(Math.max(...noticed))}`,
+      "watching: a job's end to apply reporting the step finished, median / max (simulated s)": `${Math.round(median(lags))} / ${Math.round(Math.max(...lags))}`,
     };
   } finally {
     await m.dispose();

@@ -29,7 +29,7 @@ export interface BenchMigration {
   /** Simulated epoch ms (the source simulator's clock; both run at the same scale). */
   simNow(): number;
   /** Runs applyPlan once; events carry the simulated time they were seen at. */
-  apply(opts?: { pollIntervalMs?: number; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal; plan?: Plan }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
+  apply(opts?: { pollIntervalMs?: number; onReply?: ReplyTrace; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal; plan?: Plan }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
   /** Every BACKUP/RESTORE job the simulators ran: simulated start and end, and its transfer (`moved`). */
   jobs(): { cluster: 'source' | 'target'; db: string; label: string; state: string; start: number; end: number; bytes: number; moved: Job['moved'] }[];
   dispose(): Promise<void>;
@@ -38,8 +38,11 @@ export interface BenchMigration {
 /** Real ms spent per kind of statement (its first two words), across both clusters. */
 export const realMs = new Map<string, { n: number; ms: number }>();
 
-/** The real client, timing each statement into `into`. */
-function timed(inner: DorisClient, into: typeof realMs): DorisClient {
+/** What a statement's reply showed, at the simulated time it arrived. */
+export type ReplyTrace = (sql: string, rows: unknown, at: number) => void;
+
+/** The real client, timing each statement into `into` (and telling `onReply` what came back). */
+function timed(inner: DorisClient, into: typeof realMs, onReply?: (sql: string, rows: unknown) => void): DorisClient {
   return {
     address: inner.address,
     get roundTrips() {
@@ -48,7 +51,9 @@ function timed(inner: DorisClient, into: typeof realMs): DorisClient {
     async query(sql) {
       const t0 = performance.now();
       try {
-        return await inner.query(sql);
+        const rows = await inner.query(sql);
+        onReply?.(sql, rows);
+        return rows;
       } finally {
         const kind = sql.split(/\s+/).slice(0, 2).join(' ');
         const entry = into.get(kind) ?? { n: 0, ms: 0 };
@@ -128,7 +133,8 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
         const secrets = readCredentials(plan.repository.settings, env);
         const repository = plan.repository.settings.backend === 's3' ? await openRepository(plan.repository.settings, secrets) : undefined;
         const open = (sim: Simulator) => connect({ host: sim.host, port: sim.port, user: 'root', password: '' });
-        const clients = [timed(open(sandbox.source), realMs), timed(open(sandbox.target), realMs)];
+        const traced = run.onReply ? (sql: string, rows: unknown): void => run.onReply!(sql, rows, simNow()) : undefined;
+        const clients = [timed(open(sandbox.source), realMs, traced), timed(open(sandbox.target), realMs, traced)];
         const events: { at: number; e: RunEvent }[] = [];
         try {
           // Another plan of the same sandbox (a catch-up) keeps its state beside it, as the CLI does.

@@ -37,7 +37,7 @@ export interface Instance {
  * Ranks ready jobs, best first; it may read what is done (for rankings that change as jobs
  * finish). A fixed priority order is given as `order` instead (much faster to search over).
  */
-export type Policy = ((inst: Instance) => (ready: ModelJob[], done: ReadonlySet<string>) => ModelJob[]) & { order?: string[] };
+export type Policy = ((inst: Instance) => (ready: ModelJob[], done: ReadonlySet<string>, running: ReadonlySet<string>) => ModelJob[]) & { order?: string[] };
 
 /** A solo job's duration. */
 export const solo = (j: ModelJob): number => j.pre + j.transfer + j.post;
@@ -46,8 +46,9 @@ export const solo = (j: ModelJob): number => j.pre + j.transfer + j.post;
 export function simulate(inst: Instance, policy: Policy): { makespan: number; started: string[] } {
   const rank = policy.order ? undefined : policy(inst);
   const done = new Set<string>();
+  const running = new Set<string>();
   const busyDb = new Set<string>();
-  const running: Record<Cluster, number> = { source: 0, target: 0 };
+  const slots: Record<Cluster, number> = { source: 0, target: 0 };
   const pipeFree: Record<Cluster, number> = { source: 0, target: 0 };
   // Pending events: a transfer asking for its turn, or a job ending.
   const events: { at: number; kind: 'book' | 'end'; job: ModelJob; seq: number }[] = [];
@@ -68,17 +69,18 @@ export function simulate(inst: Instance, policy: Policy): { makespan: number; st
   const started: string[] = [];
   let left = inst.jobs.length;
   let now = 0;
-  const eligible = (j: ModelJob): boolean => running[j.cluster] < inst.concurrency[j.cluster] && !busyDb.has(`${j.cluster}\u0000${j.database}`);
+  const eligible = (j: ModelJob): boolean => slots[j.cluster] < inst.concurrency[j.cluster] && !busyDb.has(`${j.cluster}\u0000${j.database}`);
   const startReady = (): void => {
     const ready = rank ? released.filter(eligible) : released;
     if (ready.length === 0) return;
     const picked = new Set<ModelJob>();
-    for (const j of rank ? rank(ready, done) : ready) {
-      if (running.source >= inst.concurrency.source && running.target >= inst.concurrency.target) break;
+    for (const j of rank ? rank(ready, done, running) : ready) {
+      if (slots.source >= inst.concurrency.source && slots.target >= inst.concurrency.target) break;
       if (!eligible(j)) continue;
       const key = `${j.cluster}\u0000${j.database}`;
       busyDb.add(key);
-      running[j.cluster]++;
+      slots[j.cluster]++;
+      running.add(j.id);
       picked.add(j);
       left--;
       started.push(j.id);
@@ -99,13 +101,14 @@ export function simulate(inst: Instance, policy: Policy): { makespan: number; st
       continue;
     }
     done.add(e.job.id);
+    running.delete(e.job.id);
     for (const d of dependents.get(e.job.id) ?? []) {
       const n = waiting.get(d.id)! - 1;
       waiting.set(d.id, n);
       if (n === 0) release(d);
     }
     busyDb.delete(`${e.job.cluster}\u0000${e.job.database}`);
-    running[e.job.cluster]--;
+    slots[e.job.cluster]--;
     // Jobs ending at the same instant all free their slots before the next pick.
     if (events.some((x) => x.at === now && x.kind === 'end')) continue;
     startReady();
@@ -182,8 +185,8 @@ export const ours = (plan: Plan): Policy => () => {
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const state = initialState(plan, 'model');
   for (const s of plan.steps) if (s.kind !== 'backup' && s.kind !== 'restore') state.steps[s.id]!.status = 'done';
-  return (ready, done) => {
-    for (const id of done) state.steps[id]!.status = 'done';
+  return (ready, done, running) => {
+    for (const s of plan.steps) if (s.kind === 'backup' || s.kind === 'restore') state.steps[s.id]!.status = done.has(s.id) ? 'done' : running.has(s.id) ? 'running' : 'pending';
     const order = priorityOrder(plan, state, chain);
     return [...ready].sort((a, b) => order(byId.get(a.id)!, byId.get(b.id)!));
   };

@@ -40,16 +40,42 @@ export interface JobView {
   /** Doris state and the share of files moved (Progress), when shown. */
   state: string;
   fraction?: number | undefined;
-  /** When the job was first seen moving files, epoch ms. */
+  /**
+   * The last time the job was seen not yet moving its files (before its transfer, or queued
+   * behind other jobs' transfers on the backends' shared workers with Progress at 0), epoch ms:
+   * its files started moving after this.
+   */
   movingSinceMs?: number | undefined;
+  /** The first poll that showed files moved (Progress above 0): when, and the share then. */
+  firstMoved?: { atMs: number; fraction: number } | undefined;
+}
+
+/** What the watcher remembers of a job's Progress between polls. */
+export interface ProgressMemory {
+  movingSinceMs?: number;
+  firstMoved?: { atMs: number; fraction: number };
+}
+
+/**
+ * Notes one poll's state and Progress. Until Progress shows files moved the job may still be
+ * queued for the backends' workers (shared by the cluster's jobs), so "moving since" is the last
+ * poll before that, not the first that showed UPLOADING or DOWNLOADING.
+ */
+export function noteProgress(m: ProgressMemory, nowMs: number, state: string, fraction: number | undefined): void {
+  if (MOVING.has(state) && fraction !== undefined && fraction > 0) m.firstMoved ??= { atMs: nowMs, fraction };
+  else if (!m.firstMoved) m.movingSinceMs = nowMs;
 }
 
 /** The job's expected end (epoch ms), or undefined when nothing allows a guess. */
 export function expectedEnd(v: JobView): number | undefined {
   if (FINISHING.has(v.state)) return v.nowMs;
-  // Progress beats the throughput of other jobs: it is this job, now.
-  if (MOVING.has(v.state) && v.movingSinceMs !== undefined && v.fraction !== undefined && v.fraction >= MIN_FRACTION) {
-    return v.movingSinceMs + (v.nowMs - v.movingSinceMs) / v.fraction;
+  // Progress beats the throughput of other jobs: it is this job, now. Two polls that both saw
+  // files moved give its rate whatever it waited before; with one, the rate since it was last
+  // seen idle (an end no earlier than the real one: the files may have started later).
+  if (MOVING.has(v.state) && v.fraction !== undefined && v.fraction >= MIN_FRACTION) {
+    const first = v.firstMoved;
+    if (first && v.fraction > first.fraction && v.nowMs > first.atMs) return v.nowMs + ((1 - v.fraction) * (v.nowMs - first.atMs)) / (v.fraction - first.fraction);
+    if (v.movingSinceMs !== undefined) return v.movingSinceMs + (v.nowMs - v.movingSinceMs) / v.fraction;
   }
   if (v.throughput && v.throughput > 0) return v.startedMs + v.bytes / v.throughput;
   return undefined;

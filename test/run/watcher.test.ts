@@ -1,7 +1,7 @@
 // The watcher's schedule, without a server: polls per job-hour, how soon a finished job is seen,
 // early polls, the bound, and the throughput it learns.
 import { describe, expect, it } from 'vitest';
-import { expectedEnd, MAX_GAP_MS, NEAR_MS, nextPollDelay, Throughput, type JobView } from '../../src/run/watcher.js';
+import { expectedEnd, MAX_GAP_MS, NEAR_MS, nextPollDelay, noteProgress, Throughput, type JobView, type ProgressMemory } from '../../src/run/watcher.js';
 
 const HOUR = 3_600_000;
 const GiB = 1024 ** 3;
@@ -57,6 +57,22 @@ describe('nextPollDelay', () => {
     const r = watch(duration, (t) => (t < moving ? { state: 'SNAPSHOTING' } : { state: 'UPLOADING', movingSinceMs: moving, fraction: Math.floor(((t - moving) / (duration - moving)) * 100) / 100 }));
     expect(r.polls).toBeLessThanOrEqual(60);
     expect(r.lateMs).toBeLessThanOrEqual(2 * NEAR_MS);
+  });
+
+  it('learns the end from Progress when the job first waited an hour for the backends\' shared workers (Progress at 0 while UPLOADING)', () => {
+    // Queued behind other jobs' transfers for an hour, then its files move for an hour; no
+    // earlier job measured the throughput. What the watcher remembers comes from the polls.
+    const queued = HOUR;
+    const duration = 2 * HOUR;
+    const memory: ProgressMemory = {};
+    const r = watch(duration, (t) => {
+      const state = t < 60_000 ? 'SNAPSHOTING' : 'UPLOADING';
+      const fraction = state === 'UPLOADING' ? Math.floor((Math.max(0, t - queued) / (duration - queued)) * 100) / 100 : undefined;
+      noteProgress(memory, t, state, fraction);
+      return { state, fraction, ...memory };
+    });
+    expect(r.polls / 2).toBeLessThanOrEqual(60);
+    expect(r.lateMs).toBeLessThanOrEqual(NEAR_MS);
   });
 
   it('with nothing to go on, waits at most 75 s and stays within 60 polls an hour', () => {

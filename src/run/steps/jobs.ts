@@ -13,7 +13,7 @@ import { explainJobFailure } from '../explain.js';
 import { jobsWithLabel, observeBackup, observeRestore } from '../observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
 import { restoreJobKey } from '../state-model.js';
-import { NEAR_MS, nextPollDelay } from '../watcher.js';
+import { NEAR_MS, nextPollDelay, noteProgress, type ProgressMemory } from '../watcher.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
 import { clusterGone, overdue, SNAPSHOT_POLLS } from './bounds.js';
 import { recreateRepository } from './setup.js';
@@ -115,20 +115,20 @@ const briefRestore = (ctx: RunContext): boolean => {
 const quickly = (ctx: RunContext): number => Math.min(ctx.deps.pollIntervalMs, NEAR_MS);
 
 /** What the watcher remembers of the job it watches (see watcher.ts). */
-interface Watch {
+interface Watch extends ProgressMemory {
   startedMs: number;
   /** Seen from its submission: its duration measures the cluster's throughput. */
   measured: boolean;
-  movingSinceMs?: number;
 }
 
 /** The wait before the next look at a running job. */
 function pollDelay(ctx: RunContext, step: JobStep, watch: Watch, job: JobRow): number {
   const nowMs = ctx.deps.now().getTime();
-  if (/^(UPLOADING|DOWNLOADING)$/.test(job.state)) watch.movingSinceMs ??= nowMs;
+  const fraction = progressFraction(job.progress);
+  noteProgress(watch, nowMs, job.state, fraction);
   return nextPollDelay({
     nowMs, startedMs: watch.startedMs, bytes: step.bytes, throughput: ctx.throughput.of(step.cluster),
-    state: job.state, fraction: progressFraction(job.progress), movingSinceMs: watch.movingSinceMs,
+    state: job.state, fraction, movingSinceMs: watch.movingSinceMs, firstMoved: watch.firstMoved,
   }, ctx.deps.pollIntervalMs);
 }
 
