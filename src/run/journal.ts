@@ -7,8 +7,8 @@
 //                               (the step's whole new state) or `{"seq","at","run"}` (the state's
 //                               fields other than its steps: verification, skipped, ...).
 //
-// Each append is fsync'd before `save` returns, and callers announce a side effect only after
-// that (the write-ahead rule, see context.ts). When the journal holds more lines than the plan has
+// Each append is made durable (fdatasync: its bytes and the file's length) before `save` returns,
+// and callers announce a side effect only after that (the write-ahead rule, see context.ts). When the journal holds more lines than the plan has
 // steps (at least COMPACT_MIN), the next save writes a fresh snapshot and empties the journal, so
 // a transition's cost stays constant on average. A crash between the two leaves lines the snapshot
 // already holds: `seq` tells them apart. A state file from before the journal is a snapshot
@@ -17,7 +17,7 @@
 // Reading tolerates exactly one kind of damage: a last line cut short by a crash mid-append (its
 // transition was never announced, so it is dropped, and the next append first cuts it off). Any
 // other damage is a named error (exit 2) naming the file, never a silent restart.
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { fileError } from '../atomic-file.js';
@@ -255,7 +255,8 @@ export function journalStore(path: string): FileCheckpoint & { counters: Journal
         withJournal((fd) => {
           try {
             writeAll(fd, buffer);
-            fsyncSync(fd);
+            // The data and the length that reads it back; not the times, which nothing needs after a crash.
+            fdatasyncSync(fd);
           } catch (e) {
             // Leave no half line behind for the next append to run into.
             try {
