@@ -24,7 +24,8 @@ CREATE TABLE customers (id BIGINT NOT NULL, name VARCHAR(64), country CHAR(2)) U
 DISTRIBUTED BY HASH(id) BUCKETS 16 PROPERTIES ("replication_num" = "1");
 CREATE VIEW order_items AS SELECT 1 AS x;
 CREATE DATABASE \`crm-eu\`;
-CREATE TABLE \`crm-eu\`.\`Kunden-Ä\` (id INT NOT NULL, \`select\` VARCHAR(10), \`weird\`\`name\` INT) DUPLICATE KEY(id)
+SET enable_unicode_name_support = true;
+CREATE TABLE \`crm-eu\`.\`Kunden-Ä\` (id INT NOT NULL, \`select\` VARCHAR(10), \`Straße\` INT) DUPLICATE KEY(id)
 DISTRIBUTED BY HASH(id) BUCKETS 1 PROPERTIES ("replication_num" = "1");
 `;
 

@@ -1,6 +1,6 @@
 // Seed scripts split the way Doris clients send them, and RANGE partitions get Doris's bounds
 // when LESS THAN and [lo, hi) forms mix (each LESS THAN starts at the highest upper bound below it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { failure, testSimulator, type TestSim } from '../support/simulator.js';
 
 let sim: TestSim;
@@ -15,16 +15,19 @@ const range = (lo: string, hi: string): string => `[types: [INT]; keys: [${lo}];
 
 describe('seed scripts', () => {
   it('split on top-level semicolons only: not inside strings, quoted names or comments', async () => {
+    // 4.0 takes any table name not ending in white space (a semicolon too); no line takes one in a database name.
+    const sim = await testSimulator({ version: '4.0' });
+    onTestFinished(() => sim.dispose());
     await sim.execute(`
       -- a comment; with a semicolon
-      CREATE DATABASE \`semi;colon\`; # another; comment
-      /* block; comment */ CREATE TABLE \`semi;colon\`.\`t;1\` (
+      CREATE DATABASE \`semi-colon\`; # another; comment
+      /* block; comment */ CREATE TABLE \`semi-colon\`.\`t;1\` (
         id INT NOT NULL COMMENT 'it''s; quoted',
         note VARCHAR(40) DEFAULT "a;b"
       ) DUPLICATE KEY(id) DISTRIBUTED BY HASH(id) BUCKETS 1 PROPERTIES ("replication_num" = "1");
-      INSERT INTO \`semi;colon\`.\`t;1\` VALUES (1, 'x;y'), (2, 'it\\'s;'), (3, "q\\";")
+      INSERT INTO \`semi-colon\`.\`t;1\` VALUES (1, 'x;y'), (2, 'it\\'s;'), (3, "q\\";")
     `);
-    expect(await sim.query('SELECT * FROM `semi;colon`.`t;1` ORDER BY id')).toEqual([
+    expect(await sim.query('SELECT * FROM `semi-colon`.`t;1` ORDER BY id')).toEqual([
       { id: '1', note: 'x;y' },
       { id: '2', note: "it's;" },
       { id: '3', note: 'q";' },

@@ -7,9 +7,11 @@ import { dorisError } from '../errors.js';
 import type { Cursor } from '../sql/cursor.js';
 import { parseColumn } from '../sql/parse-table.js';
 import type { SimDatabase, SimTable } from '../store.js';
+import { checkColumnName } from '../name-format.js';
 
-function addColumn(c: Cursor, table: SimTable): void {
+function addColumn(c: Cursor, ctx: Ctx, table: SimTable): void {
   const col = parseColumn(c);
+  checkColumnName(ctx, col.name);
   if (table.columns.some((x) => x.name.toLowerCase() === col.name.toLowerCase())) throw dorisError(`Can not add column which already exists in base table: ${col.name}`);
   let at = table.columns.length;
   if (c.accept('FIRST')) at = 0;
@@ -53,8 +55,8 @@ function replacePartitions(c: Cursor, table: SimTable): void {
 }
 
 /** Handles one clause if it is one of these (consuming it) and says whether it did. */
-export function alterPartitionOrSchema(c: Cursor, _ctx: Ctx, _db: SimDatabase, table: SimTable): boolean {
-  if (c.accept('ADD', 'COLUMN')) addColumn(c, table);
+export function alterPartitionOrSchema(c: Cursor, ctx: Ctx, _db: SimDatabase, table: SimTable): boolean {
+  if (c.accept('ADD', 'COLUMN')) addColumn(c, ctx, table);
   else if (c.accept('DROP', 'COLUMN')) dropColumn(c, table);
   else if (c.accept('REPLACE', 'PARTITION')) replacePartitions(c, table);
   else return false;

@@ -8,6 +8,7 @@ import { allocId, type SimTable } from '../store.js';
 import { scheduleTable, storedDynamicProperties } from './dynamic-partition.js';
 import { checkColocate, checkNoOverlap, newPartition, resolveAllocation, resolveItems } from './table-build.js';
 import { alterPartitionOrSchema } from './alter-partition-schema.js';
+import { checkPartitionName, checkTableName } from '../name-format.js';
 
 function setProperties(ctx: Ctx, db: Parameters<typeof checkColocate>[0], table: SimTable, props: Record<string, string>): void {
   const { sim } = ctx;
@@ -69,6 +70,7 @@ function alter(c: Cursor, ctx: Ctx): Result {
       const temp = c.accept('TEMPORARY');
       if (table.partitionType === 'UNPARTITIONED') throw dorisError(`Table[${table.name}] is not partitioned`);
       const def = parsePartitionDef(c, table.partitionType);
+      checkPartitionName(ctx, def.name);
       const list = temp ? table.tempPartitions : table.partitions;
       if (list.some((p) => p.name === def.name)) throw dorisError(`Duplicate partition name ${def.name}`);
       const cols = table.partitionColumns.map((n) => table.columns.find((col) => col.name === n)!);
@@ -93,6 +95,7 @@ function alter(c: Cursor, ctx: Ctx): Result {
       table.rollups.push({ id: allocId(sim.world), name, columns });
     } else if (c.accept('RENAME')) {
       const newName = c.ident();
+      checkTableName(ctx, newName);
       if (db.tables[newName]) throw dorisError(`New name conflicts with rollup index name: ${newName}`);
       delete db.tables[table.name];
       table.name = newName;

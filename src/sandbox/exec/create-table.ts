@@ -9,6 +9,7 @@ import {
   applySyntheticSize, checkColocate, checkNoOverlap, DEFAULT_ALLOCATION, defaultTableProperties, newPartition, resolveAllocation, resolveItems,
 } from './table-build.js';
 import { scheduleTable, storedDynamicProperties } from './dynamic-partition.js';
+import { checkColumnName, checkPartitionName, checkTableName } from '../name-format.js';
 
 const ENGINES: Record<string, TableType> = {
   OLAP: 'OLAP', MYSQL: 'MYSQL', ODBC: 'ODBC', BROKER: 'BROKER', ELASTICSEARCH: 'ELASTICSEARCH', HIVE: 'HIVE', JDBC: 'JDBC',
@@ -26,6 +27,7 @@ function run(c: Cursor, ctx: Ctx): Result {
   const name = c.qualified();
   const db = sim.database(name.length > 1 ? name[name.length - 2] : undefined, session);
   const tableName = name[name.length - 1]!;
+  checkTableName(ctx, tableName);
   sim.requireDbPriv(session, db.name, 'CREATE');
   if (db.tables[tableName]) {
     if (ifNotExists) return ok();
@@ -45,6 +47,7 @@ function run(c: Cursor, ctx: Ctx): Result {
     }
     return parseColumn(c);
   }).filter((col) => col !== undefined);
+  for (const col of columns) checkColumnName(ctx, col.name);
   let engine: TableType = 'OLAP';
   if (c.accept('ENGINE')) {
     c.acceptPunct('=');
@@ -98,6 +101,7 @@ function run(c: Cursor, ctx: Ctx): Result {
       if (!sim.caps.autoPartition) throw dorisError('Auto partition is not supported in this version');
       table.autoPartition = partitionBy.auto;
     }
+    for (const d of partitionBy.defs) checkPartitionName(ctx, d.name);
     const partCols = partitionBy.columns.map((n) => columns.find((col) => col.name === n) ?? (() => { throw dorisError(`Unknown partition column: ${n}`); })());
     const items = resolveItems(partitionBy.defs, partCols, []);
     partitionBy.defs.forEach((d, i) => {

@@ -2,6 +2,7 @@
 import { ok, type StatementHandler } from '../engine.js';
 import { dorisError } from '../errors.js';
 import { allocId } from '../store.js';
+import { checkDbName } from '../name-format.js';
 
 export const createDatabase: StatementHandler = {
   name: 'CREATE DATABASE',
@@ -14,6 +15,7 @@ export const createDatabase: StatementHandler = {
     const name = parts[parts.length - 1]!;
     const properties = c.accept('PROPERTIES') ? c.properties() : {};
     c.end();
+    checkDbName({ sim, session }, name);
     sim.requireAdmin(session, 'CREATE');
     if (sim.world.databases[name]) {
       if (ifNotExists) return ok();

@@ -4,6 +4,7 @@ import { rows, type Ctx, type StatementHandler } from '../engine.js';
 import type { Cell } from '../store.js';
 import { versionComment } from '../version.js';
 import { likeFilter } from './show-catalog.js';
+import { UNICODE_VARIABLE, unicodeByDefault } from '../name-format.js';
 
 /** Defaults for the variables clients commonly read (a subset; others read as NULL / are absent). */
 function defaults(ctx: Ctx): Record<string, string> {
@@ -13,6 +14,7 @@ function defaults(ctx: Ctx): Record<string, string> {
     character_set_connection: 'utf8mb4',
     character_set_results: 'utf8mb4',
     collation_connection: 'utf8mb4_0900_bin',
+    [UNICODE_VARIABLE]: String(unicodeByDefault(ctx.sim.version)),
     lower_case_table_names: '0',
     max_allowed_packet: '16777216',
     query_timeout: '900',

@@ -7,6 +7,7 @@ import { allocId, type SimColumn, type SimTable } from '../store.js';
 import { baseTable } from './create-table.js';
 import { DEFAULT_ALLOCATION, resolveAllocation } from './table-build.js';
 import { referencedTables } from './mv-references.js';
+import { checkColumnName, checkTableName } from '../name-format.js';
 
 function target(c: Cursor, ctx: Ctx) {
   const parts = c.qualified();
@@ -45,6 +46,7 @@ export const createView: StatementHandler = {
     c.expect('VIEW');
     const ifNotExists = c.accept('IF', 'NOT', 'EXISTS');
     const { db, name } = target(c, ctx);
+    checkTableName(ctx, name);
     ctx.sim.requireDbPriv(ctx.session, db.name, 'CREATE');
     const explicit = c.atPunct('(') ? c.list(() => { const n = c.ident(); if (c.accept('COMMENT')) c.string(); return n; }) : undefined;
     if (c.accept('COMMENT')) c.string();
@@ -95,6 +97,7 @@ async function createMaterializedView(c: Cursor, ctx: Ctx): Promise<Result> {
   c.expect('AS');
   const query = c.rest().replace(/;\s*$/, '');
   const db = sim.database(parts.length > 1 ? parts[parts.length - 2] : undefined, session);
+  checkTableName(ctx, name);
   sim.requireDbPriv(session, db.name, 'CREATE');
 
   if (!ASYNC_MARKERS.test(clauses)) {
@@ -123,7 +126,9 @@ async function createMaterializedView(c: Cursor, ctx: Ctx): Promise<Result> {
   const mvProps = propsText ? Object.fromEntries([...propsText.matchAll(/"([^"]+)"\s*=\s*"([^"]*)"/g)].map((m) => [m[1]!, m[2]!])) : {};
   const allocation = resolveAllocation(sim, mvProps, DEFAULT_ALLOCATION);
   const explicit = /^\(([^)]*)\)/.exec(clauses)?.[1]?.split(',').map((s) => s.trim().replace(/`/g, '').split(/\s+/)[0]!);
-  const columns: SimColumn[] = (explicit ?? selectColumns(query)).map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
+  const columnNames = explicit ?? selectColumns(query);
+  for (const n of columnNames) checkColumnName(ctx, n);
+  const columns: SimColumn[] = columnNames.map((n) => ({ name: n, type: 'varchar(65533)', nullable: true, isKey: false, comment: '' }));
   const now = sim.clock.now();
   const refreshState = /\bBUILD\s+DEFERRED\b/i.test(clauses) ? ('INIT' as const) : ('SUCCESS' as const);
   const mv = { ...baseTable(allocId(sim.world), name, 'MATERIALIZED_VIEW', columns, now), query, mvClauses: clauses, refreshState };

@@ -8,7 +8,8 @@ import { atLeast, versionText, type SimVersion } from '../version.js';
 import { jobsState, type BackupJob, type TableRef } from './model.js';
 import type { ObjStore } from '../objstore/types.js';
 import { listSnapshots, uploadContent, uploadInfo, viewsOf, type BackupObjects, type SnapshotMeta } from '../repository/snapshots.js';
-import { checkLabel, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
+import { checkLabel } from '../name-format.js';
+import { oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
 import { tabletsOf } from './resources.js';
 
 /** The `db.label` a BACKUP/RESTORE statement names, for the job history (even when it fails). */
@@ -75,7 +76,7 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   const props = c.accept('PROPERTIES') ? c.properties() : {};
   c.end();
   if (!dbName) throw codedError(1046, '3D000', 'No database selected');
-  checkLabel(label);
+  checkLabel(ctx, label);
   const seen = new Set<string>();
   for (const r of refs ?? []) {
     if (r.alias?.startsWith('\u0000db:')) throw dorisError(`Cannot specify database name on backup objects: ${r.name}. Specify database name before label`);

@@ -6,6 +6,7 @@ import { formatDateTime } from '../format.js';
 import type { ObjStore } from '../objstore/types.js';
 import { repoInfoKey } from '../repository/layout.js';
 import { checkDefinition, storeSpec, type StoreSpec } from '../repository/properties.js';
+import { checkRepositoryName } from '../name-format.js';
 import { allocId } from '../store.js';
 import { atLeast } from '../version.js';
 import { isDone, jobsState, type RepoRecord } from './model.js';
@@ -59,6 +60,7 @@ export function createRepository(open: OpenStore): StatementHandler {
       const location = c.string();
       const properties = c.accept('PROPERTIES') ? c.properties() : {};
       c.end();
+      checkRepositoryName({ sim, session }, name);
       sim.requireAdmin(session);
       const kind = checkDefinition(sim.version, { name, backend, ...(broker ? { broker } : {}), location, properties });
       const state = jobsState(sim.world);

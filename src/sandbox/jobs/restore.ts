@@ -10,6 +10,7 @@ import { jobsState, type RestoreJob, type RestoreProps, type TableRef } from './
 import type { ObjStore } from '../objstore/types.js';
 import { readInfo, type SnapshotInfo, type SnapshotMeta } from '../repository/snapshots.js';
 import { historyRecordingStatement, namesTableInTempErrors, parseRefs, type RecordHistory } from './backup.js';
+import { checkLabel } from '../name-format.js';
 import { bool, oneJobPerDatabase, refuseCloud, repository, timeoutSeconds } from './rules.js';
 import { intersectPartitions, tableSignature } from './restore-signature.js';
 
@@ -84,6 +85,7 @@ async function submit(c: Cursor, ctx: Ctx, store: (repo: string) => Promise<ObjS
   const input = c.properties();
   c.end();
   if (!dbName) throw codedError(1046, '3D000', 'No database selected');
+  checkLabel(ctx, label);
   const seen = new Set<string>();
   for (const r of refs ?? []) {
     const n = r.alias ?? r.name;

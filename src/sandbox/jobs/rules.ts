@@ -41,7 +41,3 @@ export function bool(props: Record<string, string>, key: string): boolean {
   throw dorisError(`Invalid boolean property ${key} value: ${v}`);
 }
 
-export const LABEL_REGEX = /^[-_A-Za-z0-9:]{1,128}$/;
-export function checkLabel(label: string): void {
-  if (!LABEL_REGEX.test(label)) throw dorisError(`Label format error. regex: ^[\\-_A-Za-z0-9:]{1,128}$, label: ${label}`);
-}

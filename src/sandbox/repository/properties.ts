@@ -34,9 +34,6 @@ export function prop(props: Record<string, string>, ...keys: string[]): string |
 
 const newest = (v: SimVersion): boolean => atLeast(v, 4, 0);
 
-const NAME_OLD = /^[a-zA-Z][a-zA-Z0-9-_]{0,63}$/;
-const NAME_NEW = /^[a-zA-Z][a-zA-Z0-9\-_]{0,255}$/;
-
 // Aliases by line: 2.x/3.0 accept the s3.* keys and their AWS_* spellings; the newest line's
 // parameter refactor accepts many more.
 const keys = (v: SimVersion) => ({
@@ -59,11 +56,8 @@ export function repoKind(v: SimVersion, def: RepoDefinition): RepoKind {
   return newest(v) && /\.blob\.core\.windows\.net\/?$/i.test(endpoint) ? 'AZURE' : 'S3';
 }
 
-/** The statement's analysis checks, in Doris's order; throws Doris's synchronous errors. */
+/** The statement's analysis checks after the name's (name-format.ts), in Doris's order; throws Doris's synchronous errors. */
 export function checkDefinition(v: SimVersion, def: RepoDefinition): RepoKind {
-  if (!(newest(v) ? NAME_NEW : NAME_OLD).test(def.name)) {
-    throw dorisError(newest(v) ? `Incorrect repository name '${def.name}', required format is '${NAME_NEW.source}'` : `Incorrect repository name '${def.name}'`);
-  }
   if (def.backend === 'BROKER') throw dorisError(`broker does not exist: ${def.broker ?? ''}`);
   if (def.backend !== 'S3' && def.backend !== 'HDFS') throw dorisError(`${def.backend === 'LOCAL' ? 'Local file system' : def.backend} is not support now.`);
   if (!def.location) throw dorisError('You must specify a location on the repository');
