@@ -9,8 +9,11 @@ export const lockPath = (planPath: string): string => planPath.replace(/\.ya?ml$
 
 export async function openClusters(plan: Plan, io: CliIO): Promise<{ source: DorisClient; target: DorisClient; close(): Promise<void> }> {
   const { connect } = await import('../doris/connection.js');
-  const open = (c: Plan['source']) => connect({ host: c.host, port: c.port, user: c.user, password: io.env[c.passwordEnv] ?? '', passwordEnv: c.passwordEnv, tls: c.tls });
+  const { targetSessionVariables } = await import('../plan/target-session.js');
+  const open = (c: Plan['source'], sessionVariables: Record<string, string> = {}) =>
+    connect({ host: c.host, port: c.port, user: c.user, password: io.env[c.passwordEnv] ?? '', passwordEnv: c.passwordEnv, tls: c.tls, sessionVariables });
   const source = open(plan.source);
-  const target = open(plan.target);
+  // Names the plan creates on the target may need Unicode names allowed in its sessions.
+  const target = open(plan.target, targetSessionVariables(plan));
   return { source, target, close: async () => void (await Promise.allSettled([source.close(), target.close()])) };
 }

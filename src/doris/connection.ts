@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   /** First backoff; doubles each attempt. */
   backoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Session variables set on each new connection before its first statement (e.g. Unicode names). */
+  sessionVariables?: Record<string, string>;
 }
 
 type DriverError = { code?: string; errno?: number; message?: string; fatal?: boolean };
@@ -103,6 +105,9 @@ export function connect(options: ConnectionOptions): DorisClient {
   const backoff = options.backoffMs ?? 500;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let roundTrips = 0;
+  // Connections that carry the session variables already (a pooled connection keeps them).
+  const prepared = new WeakSet<object>();
+  const sessionSql = Object.entries(options.sessionVariables ?? {}).map(([k, v]) => `SET ${k} = ${v}`);
 
   const accessDenied = (e: DriverError) =>
     new MigrateError('access-denied', `${address}: ${e.message ?? 'access denied'} (check the user and ${options.passwordEnv ?? 'the password'})`, ExitCode.Refused);
@@ -168,6 +173,19 @@ export function connect(options: ConnectionOptions): DorisClient {
         break;
       }
       unreachable = undefined;
+      if (sessionSql.length && !prepared.has(conn.connection)) {
+        // Nothing of the statement was sent yet: any failure here may be retried like a connect failure.
+        try {
+          for (const set of sessionSql) await conn.query(set);
+          prepared.add(conn.connection);
+        } catch (e) {
+          last = e;
+          conn.destroy();
+          if (isTransient(e)) continue;
+          const err = e as DriverError;
+          throw new DorisQueryError(err.errno ?? 0, detailOf(err.message ?? ''), 'SET', address);
+        }
+      }
       try {
         roundTrips++;
         const result = await run(conn);

@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Catalog } from '../../catalog/model.js';
 import type { DorisClient } from '../../doris/client.js';
+import type { DorisVersion } from '../../catalog/model.js';
+import { versionString } from '../../doris/capabilities.js';
+import { databaseNameNeed, databaseNameRule } from '../../doris/name-rules.js';
 import { ExitCode, refusedError, usageError } from '../../errors.js';
 import type { ConflictPolicy, Plan, PlanOptions, Replication } from '../../plan/schema.js';
 import { checkClusterPair, checkReplicas, tooManyReplicas } from '../../plan/early-checks.js';
@@ -167,6 +170,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
     }
 
     const mapping = Object.fromEntries(catalog.databases.filter((d) => !databases || databases.includes(d.name)).map((d) => [d.name, renames[d.name] ?? d.name]));
+    refuseUncreatableDatabases(mapping, target.facts.version);
     writeLine(io.stderr, `Checking the target at ${target.client.address}`);
     const { readTargetFacts } = await import('../../catalog/preflight.js');
     const targetFacts = await readTargetFacts(target.client, catalog, mapping, source.client);
@@ -241,6 +245,14 @@ interface Answers {
   name: string;
   /** Only a prefix given by flag: the default one is unique to each plan made. */
   labelPrefix: string | undefined;
+}
+
+/** A database renamed to a name the target's CREATE DATABASE refuses in any session fails only in apply: refused here. */
+function refuseUncreatableDatabases(mapping: Record<string, string>, version: DorisVersion): void {
+  for (const [from, to] of Object.entries(mapping)) {
+    if (to === from || databaseNameNeed(versionString(version), to) !== 'impossible') continue;
+    throw usageError('bad-rename', `--rename ${from}=${to}: Doris ${versionString(version)} cannot create a database named '${to}'; use ${databaseNameRule}`);
+  }
 }
 
 /** The flags that make this plan again with --no-interactive: every answer, and every flag given. */
