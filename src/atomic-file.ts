@@ -3,7 +3,7 @@
 // A write that fails (disk full, read-only file system, no permission) removes its temp file and
 // becomes one named error naming the file, the cause in words and the fix; the file itself keeps
 // its previous content.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from './file-layer.js';
 import { dirname } from 'node:path';
 import { ExitCode, MigrateError, isMigrateError } from './errors.js';
 

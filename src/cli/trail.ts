@@ -2,7 +2,7 @@
 // plans/<name>.log (time first), so what happened outlives the terminal. `apply --json` writes
 // the same lines to stdout for CI. Secrets never reach a line: every value the run knows as a
 // secret is masked wherever it appears (a Doris error may echo a statement).
-import { appendFileSync } from 'node:fs';
+import { appendFileSync } from '../file-layer.js';
 import { fileError } from '../atomic-file.js';
 import type { RunEvent } from '../run/events.js';
 

@@ -17,7 +17,8 @@
 // Reading tolerates exactly one kind of damage: a last line cut short by a crash mid-append (its
 // transition was never announced, so it is dropped, and the next append first cuts it off). Any
 // other damage is a named error (exit 2) naming the file, never a silent restart.
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from '../file-layer.js';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import { fileError } from '../atomic-file.js';

@@ -10,7 +10,8 @@
 //   processes racing for one stale lock end with exactly one holder. `k` moves on only past a
 //   claim whose own holder died mid-takeover. Another host's lock is never guessed at.
 // - Releasing removes the lock only if it still carries our token.
-import { linkSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { linkSync, renameSync, unlinkSync, writeFileSync } from '../file-layer.js';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
