@@ -18,13 +18,16 @@ const weight = (s: Step): number => (isJob(s) ? s.bytes + 1 : 1);
 
 /** Longest chain of work from each step to the end of the plan (critical path). */
 export function remainingChain(plan: Plan): Map<string, number> {
+  // Built by push and folded by a loop: the repository step has every job as a dependent, and
+  // copying the list per dependent (or spreading it into Math.max) grew with their square.
   const dependents = new Map<string, Step[]>();
-  for (const s of plan.steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s]);
+  for (const s of plan.steps) for (const d of s.dependsOn) (dependents.get(d) ?? dependents.set(d, []).get(d)!).push(s);
   const memo = new Map<string, number>();
   const visit = (s: Step): number => {
     const known = memo.get(s.id);
     if (known !== undefined) return known;
-    const next = Math.max(0, ...(dependents.get(s.id) ?? []).map(visit));
+    let next = 0;
+    for (const d of dependents.get(s.id) ?? []) next = Math.max(next, visit(d));
     const value = weight(s) + next;
     memo.set(s.id, value);
     return value;
