@@ -5,7 +5,8 @@ import { dorisError } from '../errors.js';
 import { formatDateTime } from '../format.js';
 import type { Cursor } from '../sql/cursor.js';
 import { backupStatement } from './backup.js';
-import { isDone, jobsState, type HistoryEntry } from './model.js';
+import { backupSnapshots } from './backup-snapshots.js';
+import { isDone, jobsState, type BackupJob, type HistoryEntry } from './model.js';
 import type { ObjStore } from '../objstore/types.js';
 import { guarded, openObjStore } from '../repository/open.js';
 import { storeSpec } from '../repository/properties.js';
@@ -129,6 +130,8 @@ export function installJobs(sim: Engine, dataDir: string, speed = DEFAULT_SPEED,
   };
   // A restarted FE resumes each job from its last logged state.
   const recovered = recoverJobs(sim);
-  const runner = startRunner({ sim, store, speed });
+  const snapshots = backupSnapshots(dataDir);
+  snapshots.keepOnly(jobsState(sim.world).jobs.filter((j): j is BackupJob => j.kind === 'backup' && !isDone(j)));
+  const runner = startRunner({ sim, store, speed, snapshots });
   return { history: () => [...jobsState(sim.world).history], recovered, stop: () => runner.stop() };
 }

@@ -7,6 +7,7 @@ import { jobsState, isDone, type BackupJob, type Job, type RestoreJob } from './
 import type { ObjStore } from '../objstore/types.js';
 import { downloadRows, readMeta, type BackupObjects, type SnapshotMeta } from '../repository/snapshots.js';
 import { captureSnapshot, writeSnapshotData, writeSnapshotInfo } from './backup.js';
+import type { BackupSnapshots } from './backup-snapshots.js';
 import { pingRepositories } from './ping.js';
 import { commitRestore, createTables, selectRestoreSet, undoRestore, unreadableSnapshot, validateRestore } from './restore.js';
 import { atLeast } from '../version.js';
@@ -21,6 +22,8 @@ export interface RunnerDeps {
   store: (repo: string) => Promise<ObjStore>;
   /** Bytes per simulated second one upload or download worker of a backend moves. */
   speed: number;
+  /** Backups' point-in-time copies on disk, for a backup that outlives a restart. */
+  snapshots?: BackupSnapshots;
 }
 
 /** Snapshots captured by running backups and read by running restores (rebuilt after a restart). */
@@ -92,14 +95,14 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
         return cancel(sim, job, '[COMMON_ERROR, msg: make snapshot failed, currently not support backup tablet with cooldowned remote data]');
       }
       captured.set(job, meta);
+      deps.snapshots?.save(job, meta);
       job.snapshotFinishedTime = now;
       job.state = 'UPLOAD_SNAPSHOT';
       break;
     }
     case 'UPLOAD_SNAPSHOT': {
       // Backends write the tablet files now: from here on the label is taken in the repository.
-      const meta = captured.get(job) ?? captureSnapshot(sim, job);
-      captured.set(job, meta);
+      const meta = snapshotOf(deps, job);
       job.uploadStarted = true;
       let objects: BackupObjects;
       try {
@@ -124,7 +127,7 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
       job.state = 'UPLOAD_INFO';
       break;
     case 'UPLOAD_INFO': {
-      const meta = captured.get(job) ?? captureSnapshot(sim, job);
+      const meta = snapshotOf(deps, job);
       try {
         const store = await deps.store(job.repo);
         // After a simulator restart the upload's listing is gone: upload again (same md5 names).
@@ -138,10 +141,21 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
       job.state = 'FINISHED';
       job.finishedTime = now;
       captured.delete(job);
+      deps.snapshots?.drop(job);
       break;
     }
   }
   job.nextAt = now + TICK_MS;
+}
+
+/**
+ * The backup's copy taken in SNAPSHOTING: in memory, else from disk after a restart (taken again
+ * only for a world written before copies were kept).
+ */
+function snapshotOf(deps: RunnerDeps, job: BackupJob): SnapshotMeta {
+  const meta = captured.get(job) ?? deps.snapshots?.load(job) ?? captureSnapshot(deps.sim, job);
+  captured.set(job, meta);
+  return meta;
 }
 
 async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {

@@ -56,6 +56,37 @@ describe('an FE restart during a job', () => {
     }
   });
 
+  it('a backup that outlives a restart uploads the data as it was at its snapshot, not as it is after the restart', async () => {
+    let sim = await testSimulator({ version: '2.1', seedSql: SEED, timeScale: 2000 });
+    let c = await sim.connect();
+    const target = await testSimulator({ version: '2.1', timeScale: 2000 });
+    try {
+      await c.query(repo(false));
+      await c.query('ADMIN SIM PAUSE CLOCK');
+      await c.query('BACKUP SNAPSHOT d.point TO r');
+      await stepTo(c, 'SHOW BACKUP FROM d', 'UPLOAD_SNAPSHOT');
+      // Loads go on during a backup; the snapshot was taken before this one.
+      await c.query("INSERT INTO d.t VALUES (21, 'late')");
+      ({ sim, c } = await restart(sim, c, '2.1'));
+      await c.query('ADMIN SIM RESUME CLOCK');
+      expect((await waitJob(c, 'BACKUP', 'd')).State).toBe('FINISHED');
+      const t = await target.connect();
+      try {
+        await t.query(repo(true));
+        await t.query('CREATE DATABASE d');
+        await t.query(`RESTORE SNAPSHOT d.point FROM r PROPERTIES ("backup_timestamp" = "${await snapshotTimestamp(t, 'r', 'point')}", "replication_num" = "1")`);
+        expect((await waitJob(t, 'RESTORE', 'd')).State).toBe('FINISHED');
+        expect(await rowsOf(t, 'SELECT * FROM d.t ORDER BY k')).toEqual([{ k: '1', v: 'a' }, { k: '11', v: 'b' }]);
+      } finally {
+        await t.end();
+      }
+    } finally {
+      await c.end();
+      await sim.dispose();
+      await target.dispose();
+    }
+  });
+
   it('a restore comes back in PENDING from SNAPSHOTING (its new tables gone), in DOWNLOAD from DOWNLOADING and in COMMIT from COMMITTING', async () => {
     const source = await testSimulator({ version: '2.1', seedSql: SEED, timeScale: 2000 });
     let sim = await testSimulator({ version: '3.0', timeScale: 2000 });
