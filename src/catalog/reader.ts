@@ -25,8 +25,8 @@ export interface ReadOptions {
   onEvent?: (e: ReadEvent) => void;
 }
 
-/** Temporary-partition probes in flight at once (the connection pool holds four). */
-const TEMP_PROBES_IN_FLIGHT = 4;
+/** Per-table statements in flight at once (the connection pool holds four). */
+const PER_TABLE_IN_FLIGHT = 4;
 
 const ENGINE_KIND: Record<string, Table['kind']> = { doris: 'olap', olap: 'olap', odbc: 'odbc' };
 const MODEL: Record<string, KeyModel> = { DUP: 'DUPLICATE', UNI: 'UNIQUE', AGG: 'AGGREGATE' };
@@ -173,9 +173,9 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       t.partitions.push({ name: requireText(r, 'PARTITION_NAME'), range: notNullText(text(r, 'PARTITION_DESCRIPTION')) ?? '', dataBytes: num(r, 'DATA_LENGTH') ?? 0, rows: num(r, 'TABLE_ROWS') ?? 0 });
     });
   } else {
-    // Older lines: one SHOW CREATE TABLE and one SHOW PARTITIONS per OLAP table.
+    // Older lines: one SHOW CREATE TABLE and one SHOW PARTITIONS per OLAP table, a few tables at once.
     let done = 0;
-    for (const [key, t] of olap) {
+    await eachLimited(olap, PER_TABLE_IN_FLIGHT, async ([key, t]) => {
       const db = dbOf(key).name;
       const ddl = requireText((await client.query(sql.showCreateTable(db, t.name)))[0] ?? {}, 'Create Table');
       const facts = parseCreateTable(ddl);
@@ -188,7 +188,7 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       applyProperties(t, facts.properties);
       t.partitions = (await client.query(sql.showPartitions(db, t.name))).map(partitionFromShow);
       emit({ kind: 'progress', phase: 'table details', done: ++done, total: olap.length });
-    }
+    });
   }
 
   // Temporary partitions (BACKUP refuses their tables). information_schema.partitions lists them
@@ -201,7 +201,7 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     // A few in flight at once (the client's pool), so the FE's answer time overlaps the trips.
     emit({ kind: 'phase', phase: 'temporary partitions' });
     let done = 0;
-    await eachLimited(probe, TEMP_PROBES_IN_FLIGHT, async ([key, t]) => {
+    await eachLimited(probe, PER_TABLE_IN_FLIGHT, async ([key, t]) => {
       t.tempPartitions = (await client.query(sql.showPartitions(dbOf(key).name, t.name, true))).map((r) => requireText(r, 'PartitionName'));
       const temp = new Set(t.tempPartitions);
       t.partitions = t.partitions.filter((p) => !temp.has(p.name));
