@@ -1,17 +1,21 @@
 // Plan <-> YAML text. Stable key order (the schema's), a header comment, and every problem of a
 // bad file listed with its path. Pure.
-import { parseDocument, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
 import { usageError } from '../errors.js';
 import { fingerprintOf } from './fingerprint.js';
 import { PlanSchema, type Plan } from './schema.js';
+import { blockYaml } from './yaml-block.js';
 
 const HEADER = `# doris-migrate plan (format: plans/README.md). Review it with \`doris-migrate review\`.
 # Editing it changes its fingerprint: apply refuses a plan edited after a partial run.
 `;
 
-/** The file's text; keys in the schema's order, so a plan read back and written again is unchanged. */
+/**
+ * The file's text; keys in the schema's order, so a plan read back and written again is unchanged.
+ * Written directly where the data is simple (plan/yaml-block.ts), as the yaml library would.
+ */
 export function planToYaml(plan: Plan): string {
-  return HEADER + stringify(PlanSchema.parse(plan), { lineWidth: 0, aliasDuplicateObjects: false });
+  return HEADER + blockYaml(PlanSchema.parse(plan));
 }
 
 /** Parses and validates; throws one usage error listing every problem with its path. */
