@@ -50,6 +50,9 @@ export interface JobRow {
   status: string;
   progress: string;
   createTime?: string;
+  /** When its snapshots were taken, and when its files finished moving (UploadFinishedTime / DownloadFinishedTime). */
+  snapshotFinishedTime?: string;
+  transferFinishedTime?: string;
   finishedTime?: string;
   /** RESTORE only: the backup_timestamp the job uses. */
   timestamp?: string;
@@ -65,6 +68,8 @@ function jobRow(row: Row, labelColumn: 'SnapshotName' | 'Label'): JobRow {
     status: text(row, 'Status') ?? '',
     progress: text(row, 'Progress') ?? '',
     createTime: text(row, 'CreateTime'),
+    snapshotFinishedTime: text(row, 'SnapshotFinishedTime'),
+    transferFinishedTime: text(row, labelColumn === 'SnapshotName' ? 'UploadFinishedTime' : 'DownloadFinishedTime'),
     finishedTime: text(row, 'FinishedTime'),
   };
 }

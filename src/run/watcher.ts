@@ -35,8 +35,9 @@ export interface JobView {
   startedMs: number;
   /** The plan's bytes for the job. */
   bytes: number;
-  /** Bytes per ms this run's earlier jobs reached, if any finished yet. */
+  /** Bytes per ms this run's earlier jobs moved at, if any finished yet, and their fixed part (ms) around it. */
   throughput?: number | undefined;
+  fixedMs?: number | undefined;
   /** Doris state and the share of files moved (Progress), when shown. */
   state: string;
   fraction?: number | undefined;
@@ -77,7 +78,7 @@ export function expectedEnd(v: JobView): number | undefined {
     if (first && v.fraction > first.fraction && v.nowMs > first.atMs) return v.nowMs + ((1 - v.fraction) * (v.nowMs - first.atMs)) / (v.fraction - first.fraction);
     if (v.movingSinceMs !== undefined) return v.movingSinceMs + (v.nowMs - v.movingSinceMs) / v.fraction;
   }
-  if (v.throughput && v.throughput > 0) return v.startedMs + v.bytes / v.throughput;
+  if (v.throughput && v.throughput > 0) return v.startedMs + (v.fixedMs ?? 0) + v.bytes / v.throughput;
   return undefined;
 }
 
@@ -96,24 +97,60 @@ export function nextPollDelay(v: JobView, boundMs: number = MAX_GAP_MS): number 
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
+/** A finished job's duration and, when Doris's times show it, the part its files took to move. */
+export interface JobTimes {
+  totalMs: number;
+  transferMs?: number | undefined;
+}
+
+/** `yyyy-MM-dd HH:mm:ss` (Doris's job times, all in the session's one zone) as ms on a common scale. */
+const timeMs = (t: string | undefined): number | undefined => {
+  const m = t === undefined ? null : /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(t);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+};
+
 /**
- * Throughput of the jobs this run saw from submission to finish, per cluster (bytes per ms):
- * the bytes of the last few over their durations. A cluster with none yet borrows the other's.
+ * A finished job's times from its own row (CreateTime, SnapshotFinishedTime, Upload- or
+ * DownloadFinishedTime, FinishedTime): unlike the time between our submission and our noticing
+ * the end, they hold none of our polling's lateness. Undefined when the row lacks them.
+ */
+export function jobTimes(job: { createTime?: string | undefined; snapshotFinishedTime?: string | undefined; transferFinishedTime?: string | undefined; finishedTime?: string | undefined }): JobTimes | undefined {
+  const created = timeMs(job.createTime);
+  const finished = timeMs(job.finishedTime);
+  if (created === undefined || finished === undefined || finished <= created) return undefined;
+  const from = timeMs(job.snapshotFinishedTime);
+  const to = timeMs(job.transferFinishedTime);
+  const transferMs = from !== undefined && to !== undefined && to > from && to <= finished && from >= created ? to - from : undefined;
+  return { totalMs: finished - created, transferMs };
+}
+
+/**
+ * What this run's finished jobs tell of the next, per cluster: the rate their files moved at
+ * (bytes per ms) and the fixed part of a job around its transfer (snapshots, metadata, commit),
+ * from the last few. Without transfer times a job counts whole (no fixed part). A cluster with
+ * none yet borrows the other's.
  */
 export class Throughput {
-  private readonly seen = { source: [] as Array<{ bytes: number; ms: number }>, target: [] as Array<{ bytes: number; ms: number }> };
+  private readonly seen = { source: [] as Array<{ bytes: number } & JobTimes>, target: [] as Array<{ bytes: number } & JobTimes> };
 
-  record(cluster: 'source' | 'target', bytes: number, ms: number): void {
-    if (ms <= 0 || bytes <= 0) return;
+  record(cluster: 'source' | 'target', bytes: number, times: JobTimes): void {
+    if (times.totalMs <= 0 || bytes <= 0) return;
     const list = this.seen[cluster];
-    list.push({ bytes, ms });
+    list.push({ bytes, ...times });
     if (list.length > 4) list.shift();
   }
 
-  of(cluster: 'source' | 'target'): number | undefined {
+  /** Bytes per ms, and the fixed ms per job, for the cluster's next job; undefined before any finished. */
+  of(cluster: 'source' | 'target'): { bytesPerMs: number; fixedMs: number } | undefined {
     const own = this.seen[cluster];
     const list = own.length ? own : this.seen[cluster === 'source' ? 'target' : 'source'];
     if (!list.length) return undefined;
-    return list.reduce((n, j) => n + j.bytes, 0) / list.reduce((n, j) => n + j.ms, 0);
+    const bytes = list.reduce((n, j) => n + j.bytes, 0);
+    if (list.every((j) => j.transferMs !== undefined && j.transferMs > 0)) {
+      const transfer = list.reduce((n, j) => n + j.transferMs!, 0);
+      const fixed = list.reduce((n, j) => n + j.totalMs - j.transferMs!, 0) / list.length;
+      return { bytesPerMs: bytes / transfer, fixedMs: fixed };
+    }
+    return { bytesPerMs: bytes / list.reduce((n, j) => n + j.totalMs, 0), fixedMs: 0 };
   }
 }

@@ -1,7 +1,7 @@
 // The watcher's schedule, without a server: polls per job-hour, how soon a finished job is seen,
 // early polls, the bound, and the throughput it learns.
 import { describe, expect, it } from 'vitest';
-import { expectedEnd, MAX_GAP_MS, NEAR_MS, nextPollDelay, noteProgress, Throughput, type JobView, type ProgressMemory } from '../../src/run/watcher.js';
+import { expectedEnd, jobTimes, MAX_GAP_MS, NEAR_MS, nextPollDelay, noteProgress, Throughput, type JobView, type ProgressMemory } from '../../src/run/watcher.js';
 
 const HOUR = 3_600_000;
 const GiB = 1024 ** 3;
@@ -10,7 +10,7 @@ const GiB = 1024 ** 3;
  * Polls of one job from its start until it is seen finished: the count, and how long after its
  * real end the finishing poll came. `view` says what a poll at `t` (ms since start) shows.
  */
-function watch(durationMs: number, view: (t: number) => Omit<JobView, 'nowMs' | 'startedMs' | 'bytes'>, bound?: number) {
+function watch(durationMs: number, view: (t: number) => Omit<JobView, 'nowMs' | 'startedMs' | 'bytes'> & { bytes?: number }, bound?: number) {
   const bytes = 512 * GiB;
   let t = 0;
   let polls = 0;
@@ -99,11 +99,31 @@ describe('Throughput', () => {
   it("measures a cluster's last jobs, and lends it to the other cluster until that one has its own", () => {
     const t = new Throughput();
     expect(t.of('source')).toBeUndefined();
-    t.record('source', 1_000, 10);
-    t.record('source', 3_000, 10);
-    expect(t.of('source')).toBe(200);
-    expect(t.of('target')).toBe(200);
-    t.record('target', 500, 10);
-    expect(t.of('target')).toBe(50);
+    t.record('source', 1_000, { totalMs: 10 });
+    t.record('source', 3_000, { totalMs: 10 });
+    expect(t.of('source')).toEqual({ bytesPerMs: 200, fixedMs: 0 });
+    expect(t.of('target')).toEqual({ bytesPerMs: 200, fixedMs: 0 });
+    t.record('target', 500, { totalMs: 10 });
+    expect(t.of('target')?.bytesPerMs).toBe(50);
+  });
+
+  it('expects a job twice the size of the last one at its fixed part plus twice the transfer, not twice the whole', () => {
+    // 1 TiB: 60 s of snapshots before its files move, 10,000 s moving them, 20 s after.
+    const job = { createTime: '2026-12-04 10:00:00', snapshotFinishedTime: '2026-12-04 10:01:00', transferFinishedTime: '2026-12-04 12:47:40', finishedTime: '2026-12-04 12:48:00' };
+    const times = jobTimes(job);
+    expect(times).toEqual({ totalMs: 10_080_000, transferMs: 10_000_000 });
+    const t = new Throughput();
+    t.record('source', 1024 * GiB, times!);
+    const next = t.of('source')!;
+    const end = expectedEnd({ nowMs: 0, startedMs: 0, bytes: 2048 * GiB, state: 'SNAPSHOTING', throughput: next.bytesPerMs, fixedMs: next.fixedMs });
+    expect(end).toBeCloseTo(20_080_000, -3);
+    // Seen from such an estimate, the job is noticed within NEAR_MS of its end.
+    const r = watch(20_080_000, () => ({ state: 'UPLOADING', bytes: 2048 * GiB, throughput: next.bytesPerMs, fixedMs: next.fixedMs }));
+    expect(r.lateMs).toBeLessThanOrEqual(NEAR_MS);
+  });
+
+  it('reads no times from a row that lacks them', () => {
+    expect(jobTimes({ createTime: '2026-12-04 10:00:00' })).toBeUndefined();
+    expect(jobTimes({ createTime: '2026-12-04 10:00:00', finishedTime: '2026-12-04 10:10:00' })).toEqual({ totalMs: 600_000, transferMs: undefined });
   });
 });

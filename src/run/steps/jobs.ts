@@ -13,7 +13,7 @@ import { explainJobFailure } from '../explain.js';
 import { jobsWithLabel, observeBackup, observeRestore } from '../observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
 import { restoreJobKey } from '../state-model.js';
-import { NEAR_MS, nextPollDelay, noteProgress, type ProgressMemory } from '../watcher.js';
+import { jobTimes, NEAR_MS, nextPollDelay, noteProgress, type ProgressMemory } from '../watcher.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
 import { clusterGone, overdue, SNAPSHOT_POLLS } from './bounds.js';
 import { recreateRepository } from './setup.js';
@@ -126,8 +126,9 @@ function pollDelay(ctx: RunContext, step: JobStep, watch: Watch, job: JobRow): n
   const nowMs = ctx.deps.now().getTime();
   const fraction = progressFraction(job.progress);
   noteProgress(watch, nowMs, job.state, fraction);
+  const expected = ctx.throughput.of(step.cluster);
   return nextPollDelay({
-    nowMs, startedMs: watch.startedMs, bytes: step.bytes, throughput: ctx.throughput.of(step.cluster),
+    nowMs, startedMs: watch.startedMs, bytes: step.bytes, throughput: expected?.bytesPerMs, fixedMs: expected?.fixedMs,
     state: job.state, fraction, movingSinceMs: watch.movingSinceMs, firstMoved: watch.firstMoved,
   }, ctx.deps.pollIntervalMs);
 }
@@ -232,7 +233,9 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
         continue;
       case 'finished': {
         if (await settle(ctx, step, action)) {
-          if (watch.measured && s.status === 'done') ctx.throughput.record(step.cluster, step.bytes, deps.now().getTime() - watch.startedMs);
+          // Doris's own times of the job if its row has them, else ours (from a submission we saw).
+          const times = action.job ? jobTimes(action.job) : undefined;
+          if (s.status === 'done' && (times || watch.measured)) ctx.throughput.record(step.cluster, step.bytes, times ?? { totalMs: deps.now().getTime() - watch.startedMs });
           return;
         }
         // FINISHED, but SHOW SNAPSHOT does not list the snapshot in our repository (yet).

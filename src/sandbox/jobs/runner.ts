@@ -139,7 +139,8 @@ async function stepBackup(deps: RunnerDeps, job: BackupJob): Promise<void> {
       }
       if (moved()) return;
       job.state = 'FINISHED';
-      job.finishedTime = now;
+      // When FINISHED shows, as Doris stamps it: the upload above took simulated time too.
+      job.finishedTime = sim.clock.now();
       captured.delete(job);
       deps.snapshots?.drop(job);
       break;
@@ -266,7 +267,8 @@ async function stepRestore(deps: RunnerDeps, job: RestoreJob): Promise<void> {
       commitRestore(sim, job, db, selectRestoreSet(job, meta));
       captured.delete(job);
       job.state = 'FINISHED';
-      job.finishedTime = now;
+      // When FINISHED shows, as Doris stamps it: reading the snapshot above took simulated time too.
+      job.finishedTime = sim.clock.now();
       break;
     }
   }
