@@ -27,7 +27,14 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     inflight.delete(step.id);
     dispatcher.settled(step.id);
   };
-  const drive = (step: Step): void => void inflight.set(step.id, driveStep(ctx, step).finally(settled(step)));
+  // The dispatcher ranks the plan as it was at the start; a step is driven as the plan is now
+  // (preflight's --accept-drift takes drifted tables out of ctx.plan after the dispatcher was made).
+  let current = { plan: ctx.plan, byId: new Map(ctx.plan.steps.map((s) => [s.id, s])) };
+  const now = (step: Step): Step => {
+    if (current.plan !== ctx.plan) current = { plan: ctx.plan, byId: new Map(ctx.plan.steps.map((s) => [s.id, s])) };
+    return current.byId.get(step.id) ?? step;
+  };
+  const drive = (step: Step): void => void inflight.set(step.id, driveStep(ctx, now(step)).finally(settled(step)));
   // Steps that were in flight when the last run stopped: reconcile them first.
   for (const step of ctx.plan.steps) {
     if (!isActive(ctx.st(step.id))) continue;
