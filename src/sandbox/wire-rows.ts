@@ -43,6 +43,29 @@ function writeLength(buf: Buffer, at: number, n: number): number {
   return at + 9;
 }
 
+/** A cell shorter than this has a one-byte length prefix however it encodes (3 bytes per UTF-16 unit at most, < 251). */
+const SHORT = 84;
+
+/**
+ * Writes `cell` (at most `SHORT` - 1 UTF-16 units) with its one-byte length prefix at `at`;
+ * returns the offset after it. ASCII, the usual case, is copied here: a native write per cell
+ * costs more than the copy for names and numbers.
+ */
+function writeShort(buf: Buffer, at: number, cell: string): number {
+  const from = at + 1;
+  for (let k = 0; k < cell.length; k++) {
+    const ch = cell.charCodeAt(k);
+    if (ch >= 0x80) {
+      const n = buf.write(cell, from, 'utf8');
+      buf[at] = n;
+      return from + n;
+    }
+    buf[from + k] = ch;
+  }
+  buf[at] = cell.length;
+  return from + cell.length;
+}
+
 /** Writes every row as one packet each, in chunks of up to about a MiB. */
 export function writeTextRows(sink: RowSink, rows: Iterable<readonly (Cell | undefined)[]>): void {
   let buf = Buffer.allocUnsafe(FIRST_CHUNK);
@@ -52,8 +75,40 @@ export function writeTextRows(sink: RowSink, rows: Iterable<readonly (Cell | und
     if (!last) buf = Buffer.allocUnsafe(Math.min(CHUNK, buf.length * 4));
     at = 0;
   };
+  const room = (bytes: number): void => {
+    if (at + bytes > buf.length) {
+      flush();
+      if (bytes > buf.length) buf = Buffer.allocUnsafe(bytes);
+    }
+  };
   const lengths: number[] = [];
   for (const row of rows) {
+    // Most rows: room for the most the cells can take, written in one pass, the header filled in after.
+    let bound = 0;
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i];
+      bound += cell === null || cell === undefined ? 1 : 9 + 3 * cell.length;
+    }
+    if (bound <= MAX_PAYLOAD) {
+      room(4 + bound);
+      const head = at;
+      at += 4;
+      for (let i = 0; i < row.length; i++) {
+        const cell = row[i];
+        if (cell === null) buf[at++] = 0xfb;
+        else if (cell === undefined) buf[at++] = 0;
+        else if (cell.length < SHORT) at = writeShort(buf, at, cell);
+        else {
+          at = writeLength(buf, at, Buffer.byteLength(cell, 'utf8'));
+          at += buf.write(cell, at, 'utf8');
+        }
+      }
+      buf.writeUIntLE(at - head - 4, head, 3);
+      buf[head + 3] = sink.sequenceId;
+      sink.sequenceId = (sink.sequenceId + 1) % 256;
+      continue;
+    }
+    // Rows with cells of megabytes: their exact size decides between one packet and mysql2's framing.
     let payload = 0;
     for (let i = 0; i < row.length; i++) {
       const cell = row[i];
@@ -69,10 +124,7 @@ export function writeTextRows(sink: RowSink, rows: Iterable<readonly (Cell | und
       sink.writeRow(row);
       continue;
     }
-    if (at + 4 + payload > buf.length) {
-      flush();
-      if (4 + payload > buf.length) buf = Buffer.allocUnsafe(4 + payload);
-    }
+    room(4 + payload);
     buf.writeUIntLE(payload, at, 3);
     buf[at + 3] = sink.sequenceId;
     sink.sequenceId = (sink.sequenceId + 1) % 256;

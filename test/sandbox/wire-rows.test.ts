@@ -34,10 +34,12 @@ describe('writeTextRows', () => {
       ['日本語 ü €', 'x'.repeat(250), 'y'.repeat(251)],
       ['z'.repeat(70_000)],
       [],
+      // Short cells copied byte by byte until a non-ASCII character; the one-byte prefix limit at 83/84 units.
+      ['abcü', 'x'.repeat(83), '€'.repeat(83), '€'.repeat(84), 'a😀b', '\ud800', 'é'.repeat(125), 'é'.repeat(126), '\u007f\u0080'],
     ];
     const out = viaWriter(rows, 7);
     expect(out.bytes.equals(viaMysql2(rows, 7))).toBe(true);
-    expect(out.next).toBe(11);
+    expect(out.next).toBe(12);
     expect(out.slow).toBe(0);
   });
 
