@@ -49,6 +49,9 @@ export async function readRecord(record: RunRecordStore, name: string, where: st
 /** The newer of the local state and the repository's copy, and where it came from. */
 export function newerState(local: RunState | undefined, remote: RunState | undefined): { state: RunState | undefined; from: 'local' | 'repository' | 'none' } {
   if (!remote) return { state: local, from: local ? 'local' : 'none' };
-  if (!local || Date.parse(remote.updatedAt) > Date.parse(local.updatedAt)) return { state: remote, from: 'repository' };
+  if (!local || (Date.parse(remote.updatedAt) > Date.parse(local.updatedAt) && !sameRecord(local, remote))) return { state: remote, from: 'repository' };
   return { state: local, from: 'local' };
 }
+
+/** The same run record but for its time: a save that changed no step still rewrites the copy with a new time. */
+const sameRecord = (a: RunState, b: RunState): boolean => JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
