@@ -3,8 +3,8 @@
 // spent most of its time ranking). The rules are scheduler.ts's, the ranking priority.ts's; the picks
 // are readySteps' for the same state (test/run/dispatcher.test.ts compares them on random runs):
 // - a step is ready when it is pending and every step it depends on is done (counted down);
-// - a job's rank depends only on which jobs of its own database on its cluster are done (the
-//   formula's serial term), so a job's end re-ranks that database alone, by the same formula;
+// - a job's rank depends only on which jobs of its own database on its cluster are not done yet
+//   (the formula's serial term), so a job's end re-ranks those alone, by the same formula;
 // - the jobs running per cluster and per database are counted as they start and end.
 // A step it hands out counts as started until its drive ends, even before its intent is recorded:
 // two picks in that window never put two jobs on one database or exceed the cluster's limit.
@@ -25,8 +25,10 @@ const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => void (map.get(k
 /** A database's jobs on one cluster: they run one at a time and are ranked together. */
 interface Database {
   cluster: Cluster;
-  /** The plan restricted to these jobs, for the ranking formula. */
+  /** The plan, for the ranking formula (called on this database's jobs alone). */
   plan: Plan;
+  /** Its jobs not done: the only ones the formula counts, and the only ones still to rank. */
+  open: Set<Step>;
   ready: Set<Step>;
   /** Its jobs running (or handed out and not yet recorded). */
   busy: number;
@@ -67,7 +69,8 @@ export class Dispatcher {
       if (isJob(s)) push(jobs, `${s.cluster}\u0000${s.database}`, s);
     }
     for (const steps of jobs.values()) {
-      const db: Database = { cluster: steps[0]!.cluster, plan: { ...plan, steps }, ready: new Set(), busy: 0, best: undefined };
+      const open = new Set(steps.filter((s) => state.steps[s.id]?.status !== 'done'));
+      const db: Database = { cluster: steps[0]!.cluster, plan, open, ready: new Set(), busy: 0, best: undefined };
       for (const s of steps) this.databaseOf.set(s.id, db);
     }
     for (const s of plan.steps) this.enter(s);
@@ -113,9 +116,13 @@ export class Dispatcher {
     if (now === before) return;
     this.change(this.byId.get(id)!, () => this.status.set(id, now));
     const db = this.databaseOf.get(id);
-    // The formula reads of a job only whether it is done (the random runs of the test would find a change).
+    // The formula reads of a job only whether it is done, and counts only the jobs not done (the
+    // random runs of the test would find a change): a database's end costs its open jobs, not all.
     if (db && (before === 'done') !== (now === 'done')) {
-      for (const [s, r] of priorities(db.plan, this.state, this.chain)) this.rank.set(s, r);
+      const step = this.byId.get(id)!;
+      if (now === 'done') db.open.delete(step);
+      else db.open.add(step);
+      for (const [s, r] of priorities({ ...db.plan, steps: [...db.open] }, this.state, this.chain)) this.rank.set(s, r);
       db.best = undefined;
     }
   }
