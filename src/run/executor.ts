@@ -15,10 +15,10 @@ export type { RunDeps } from './context.js';
 export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): Promise<{ result: RunResult; state: RunState }> {
   const state = initial ?? deps.checkpoint.load() ?? initialState(plan, deps.now().toISOString());
   const resumed = Object.values(state.steps).some((s) => s.status !== 'pending');
-  // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
   // A job's end wakes the loop before its outcome is durable: the next job's intent shares that write.
   let wake = (): void => undefined;
   const jobEnded = (): void => wake();
+  // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
   const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state, jobEnded);
   const restarted = prepareResume(ctx);
   const dispatcher = new Dispatcher(ctx.plan, state, { concurrency: plan.options.concurrency });
