@@ -32,6 +32,8 @@ export interface BenchMigration {
   apply(opts?: { pollIntervalMs?: number; onReply?: ReplyTrace; checkpoint?: CheckpointStore; initial?: RunState; signal?: AbortSignal; plan?: Plan }): Promise<{ result: RunResult; state: RunState; events: { at: number; e: RunEvent }[]; clients: DorisClient[] }>;
   /** Every BACKUP/RESTORE job the simulators ran: simulated start and end, and its transfer (`moved`). */
   jobs(): { cluster: 'source' | 'target'; db: string; label: string; state: string; start: number; end: number; bytes: number; moved: Job['moved'] }[];
+  /** Simulated ms each of apply's sleeps lasted beyond what it asked (real timers firing late, times the scale). */
+  sleepOverruns(): number[];
   dispose(): Promise<void>;
 }
 
@@ -113,14 +115,17 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
     const planFile = join(dir, 'plans', 'bench.yaml');
     const plan = readPlanFile(planFile);
     const simNow = (): number => sandbox.source.engine.clock.now();
+    const overruns: number[] = [];
     const scaledSleep = (ms: number, signal: AbortSignal): Promise<void> =>
       new Promise((done) => {
         const onAbort = (): void => {
           clearTimeout(timer);
           done();
         };
+        const from = simNow();
         const timer = setTimeout(() => {
           signal.removeEventListener('abort', onAbort);
+          overruns.push(simNow() - from - ms);
           done();
         }, ms / opts.timeScale);
         signal.addEventListener('abort', onAbort, { once: true });
@@ -152,6 +157,7 @@ export async function benchMigration(opts: BenchMigrationOptions): Promise<Bench
         }
       },
       jobs: () => [...jobsOf(sandbox.source, 'source'), ...jobsOf(sandbox.target, 'target')],
+      sleepOverruns: () => overruns,
       async dispose() {
         await sandbox.stop();
         rmSync(dir, { recursive: true, force: true });
