@@ -55,7 +55,7 @@ interface Timing {
 }
 
 /** One real run: apply's makespan and each job's measured parts. */
-async function realRun(shared: boolean): Promise<{ plan: Plan; makespan: number; timing: Map<string, Timing>; reaction: number; overrun: number }> {
+async function realRun(shared: boolean): Promise<{ plan: Plan; makespan: number; timing: Map<string, Timing>; reaction: number; overrun: number; noticed: number; submitted: number }> {
   const m = await benchMigration({
     seedSql: skewedSeedSql(), timeScale: SCALE, speedBytesPerSecond: SPEED, concurrency: CONCURRENCY, batchSize: `${BATCH / GiB}GiB`,
     resources: { transfers: shared ? 'shared' : 'independent' },
@@ -89,7 +89,17 @@ async function realRun(shared: boolean): Promise<{ plan: Plan; makespan: number;
         if (Number.isFinite(next)) gaps.push(next - j.end);
       }
     }
-    return { plan: m.plan, makespan: lastJob - start, timing, reaction: median(gaps), overrun: median(m.sleepOverruns()) };
+    // Where a reaction goes: a job's end to apply reporting its step finished (the watcher, then
+    // reading the snapshot and saving the state), and a job's intent (the step-started event) to
+    // its job appearing on the cluster (reads before it, the durable intent, the statement).
+    const stepById = new Map(jobSteps.map((s) => [s.id, s]));
+    const jobOf = (id: string) => {
+      const s = stepById.get(id)!;
+      return jobs.find((j) => j.cluster === s.cluster && j.label === state.steps[id]!.label && j.db === s.database)!;
+    };
+    const noticed = events.flatMap(({ at, e }) => (e.kind === 'step-finished' && stepById.has(e.step) ? [at - jobOf(e.step).end] : []));
+    const submitted = events.flatMap(({ at, e }) => (e.kind === 'step-started' && stepById.has(e.step) && !e.adopted ? [jobOf(e.step).start - at] : []));
+    return { plan: m.plan, makespan: lastJob - start, timing, reaction: median(gaps), overrun: median(m.sleepOverruns()), noticed: median(noticed), submitted: median(submitted) };
   } finally {
     await m.dispose();
   }
@@ -127,6 +137,7 @@ function report(run: Awaited<ReturnType<typeof realRun>>, shared: boolean, suffi
     [`time jobs waited for a transfer worker (job-h)${suffix}`]: h(waited),
     [`apply's own share: makespan / model makespan of our ranking${suffix}`]: r3(run.makespan / c.ours),
     [`median time from a job's end to the next submission on its cluster (simulated s)${suffix}`]: Math.round(run.reaction / 1000),
+    [`median from a job's end to apply reporting its step finished / from a job's intent to the job on the cluster (simulated s)${suffix}`]: `${Math.round(run.noticed / 1000)} / ${Math.round(run.submitted / 1000)}`,
     // Real ms of apply and the simulators count SCALE times: a loaded machine's late timers too.
     [`median overrun of apply's sleeps (simulated s; 1 real ms = ${SCALE / 1000} simulated s)${suffix}`]: Math.round(run.overrun / 1000),
     [`makespan / best-known${suffix}`]: r3(run.makespan / c.best),
