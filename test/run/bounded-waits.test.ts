@@ -1,45 +1,15 @@
 // Every wait of a job step ends: a job past its Doris timeout plus a margin, a FINISHED backup
 // whose snapshot the repository never lists, a cluster unreachable past outageMs. Each ends the
 // step with a named error, exit 1 (`failed`), and the attempt stays in flight for the next run.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { readPlanFile } from '../../src/cli/plan-file.js';
+import { describe, expect, it } from 'vitest';
 import type { DorisClient } from '../../src/doris/client.js';
 import { stepStatements } from '../../src/plan/statements.js';
-import { fileCheckpoint } from '../../src/run/checkpoint.js';
-import { abortableSleep } from '../../src/cli/commands/apply.js';
-import { applyPlan, type RunDeps } from '../../src/run/executor.js';
-import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor, wrapClient } from '../support/client.js';
-import { demoMigration, type Migration } from '../support/migration.js';
+import { applyPlan } from '../../src/run/executor.js';
+import { wrapClient } from '../support/client.js';
+import { runHarness } from '../support/run-harness.js';
 
-let m: Migration | undefined;
-const clients: DorisClient[] = [];
-let stateDir: string | undefined;
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await m?.dispose();
-  m = undefined;
-  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-});
-
-const sleep = abortableSleep;
-
-async function setup() {
-  m = await demoMigration({ databases: 'ops' });
-  const plan = readPlanFile(m.planFile);
-  stateDir = mkdtempSync(join(tmpdir(), 'dm-bounds-'));
-  const checkpoint = fileCheckpoint(join(stateDir, 'mig.state.json'));
-  const [source, target] = [clientFor(m.sandbox.source), clientFor(m.sandbox.target)];
-  clients.push(source, target);
-  const secrets = readCredentials(plan.repository.settings, m.env);
-  const deps = (over: Partial<RunDeps> = {}): RunDeps => ({
-    source, target, secrets, checkpoint, emit: () => undefined, signal: new AbortController().signal, now: () => new Date(), sleep, pollIntervalMs: 5, ...over,
-  });
-  return { m, plan, secrets, source, target, deps };
-}
+const harness = runHarness(5);
+const setup = () => harness({ databases: 'ops' });
 
 /** A client that calls `hook` once, after the first reply to a statement matching `when` whose rows satisfy `rows`. */
 function onceAfter(inner: DorisClient, when: RegExp, rows: (r: Record<string, unknown>[]) => boolean, hook: () => Promise<void>): DorisClient {

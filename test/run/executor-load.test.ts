@@ -1,26 +1,13 @@
 // What a job costs the FE: a check before submitting (the label may have a job or files from a
 // run that died), then one statement per poll while it runs; SHOW SNAPSHOT (a repository listing)
 // only in that first check and once the backup finished.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { readPlanFile } from '../../src/cli/plan-file.js';
+import { expect, it } from 'vitest';
 import type { DorisClient } from '../../src/doris/client.js';
-import { fileCheckpoint } from '../../src/run/checkpoint.js';
 import { applyPlan } from '../../src/run/executor.js';
-import { readCredentials } from '../../src/storage/credentials.js';
-import { clientFor, wrapClient } from '../support/client.js';
-import { demoMigration, type Migration } from '../support/migration.js';
+import { wrapClient } from '../support/client.js';
+import { runHarness } from '../support/run-harness.js';
 
-let m: Migration | undefined;
-let dir: string | undefined;
-const clients: DorisClient[] = [];
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await m?.dispose();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const harness = runHarness(20);
 
 /** A real client that also keeps every statement it sends, in order. */
 function recording(inner: DorisClient, into: string[]): DorisClient {
@@ -28,18 +15,9 @@ function recording(inner: DorisClient, into: string[]): DorisClient {
 }
 
 it('checks, submits, then watches a job with one statement per poll', async () => {
-  m = await demoMigration({ databases: 'sales' });
-  const plan = readPlanFile(m.planFile);
-  dir = mkdtempSync(join(tmpdir(), 'dm-load-'));
+  const { plan, source, target, deps } = await harness({ databases: 'sales' });
   const sent = { source: [] as string[], target: [] as string[] };
-  const [source, target] = [clientFor(m.sandbox.source), clientFor(m.sandbox.target)];
-  clients.push(source, target);
-  const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-  const { result } = await applyPlan(plan, {
-    source: recording(source, sent.source), target: recording(target, sent.target),
-    secrets: readCredentials(plan.repository.settings, m.env), checkpoint: fileCheckpoint(join(dir, 's.json')),
-    emit: () => undefined, signal: new AbortController().signal, now: () => new Date(), sleep, pollIntervalMs: 20,
-  });
+  const { result } = await applyPlan(plan, deps({ source: recording(source, sent.source), target: recording(target, sent.target) }));
   expect(result).toBe('done');
   const backups = plan.steps.filter((s) => s.kind === 'backup');
   expect(backups.length).toBeGreaterThan(0);
