@@ -20,7 +20,7 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
   const jobEnded = (): void => wake();
   // What an earlier run of this plan skipped (--accept-drift) stays skipped; preflight may add to it.
   const ctx = runContext(withoutDrifted(plan, state.skipped ?? []), deps, state, jobEnded);
-  const restarted = prepareResume(ctx);
+  prepareResume(ctx);
   const dispatcher = new Dispatcher(ctx.plan, state, { concurrency: plan.options.concurrency });
   const inflight = new Map<string, Promise<void>>();
   const settled = (step: Step) => () => {
@@ -42,8 +42,11 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
     drive(step);
   }
   deps.emit({ kind: 'run-started', plan: plan.name, steps: plan.steps.length, done: Object.values(state.steps).filter((s) => s.status === 'done').length, resumed });
+  // The whole state first: the run may start from a state that is not the one on disk (the run's
+  // record in the repository, a plan change accepted in memory, steps set to run again above), and
+  // journal lines on top of an older snapshot would bring old step states back after a crash.
   // Also puts the state file back in place when there is none yet (a first run, a lost file).
-  void (restarted.length ? ctx.save(restarted[0]!, ...restarted.slice(1)) : ctx.flush());
+  void ctx.saveAll();
   const aborted = new Promise<void>((resolve) => deps.signal.addEventListener('abort', () => resolve(), { once: true }));
   for (;;) {
     if (!deps.signal.aborted && !ctx.refused) {
@@ -62,21 +65,17 @@ export async function applyPlan(plan: Plan, deps: RunDeps, initial?: RunState): 
 }
 
 /**
- * Returns the steps it changed. Failed steps get another chance in a new run (their attempts continue; one that failed while
+ * Failed steps get another chance in a new run (their attempts continue; one that failed while
  * its job may be live resumes in that status and is reconciled first); manual ones when the
  * person says they are done (--followups).
  */
-function prepareResume(ctx: RunContext): string[] {
-  const changed: string[] = [];
-  for (const [id, s] of Object.entries(ctx.state.steps)) {
+function prepareResume(ctx: RunContext): void {
+  for (const s of Object.values(ctx.state.steps)) {
     if (s.status === 'failed') {
       s.status = restartStatus(s);
       delete s.inFlight;
     } else if (ctx.deps.followups && s.status === 'manual') s.status = 'pending';
-    else continue;
-    changed.push(id);
   }
-  return changed;
 }
 
 /** The run's outcome, reported with its totals. */
