@@ -136,6 +136,7 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
   const partitionNum = new Map<Table, number>();
   if (caps.tableOptions && caps.tableProperties && caps.partitionsInfoSchema) {
     emit({ kind: 'phase', phase: 'table details' });
+    // Afresh: the last answer kept may be an async MV taken out of `tables` above.
     tableOf = rowTable(tables);
     await eachRow(client, sql.infoSchema('table_options', ['TABLE_SCHEMA', 'TABLE_NAME', 'TABLE_MODEL', 'TABLE_MODEL_KEY', 'DISTRIBUTE_KEY', 'DISTRIBUTE_TYPE', 'BUCKETS_NUM', 'PARTITION_NUM'], scope, SYSTEM_DATABASES), (r) => {
       const t = tableOf(r);

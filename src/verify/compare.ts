@@ -2,7 +2,7 @@
 // clusters and returns the differences. Changes Doris makes on purpose (the replication the plan
 // asked for, partitions a dynamic-partition scheduler adds later) are not differences.
 import type { Catalog, Database, Table } from '../catalog/model.js';
-import { capabilitiesOf } from '../doris/capabilities.js';
+import { capabilitiesOf, versionString } from '../doris/capabilities.js';
 import type { Plan } from '../plan/schema.js';
 import { sameAllocation } from '../doris/replica-allocation.js';
 import type { Difference, NotChecked, VerifyLevel } from './model.js';
@@ -180,10 +180,9 @@ export function uncheckedAspects(scope: VerifyScope, source: Observed, target: O
     const dst = target.catalog.databases.find((d) => d.name === t.targetDatabase)?.tables.find((x) => x.name === t.targetName);
     if (!dst || dst.kind !== 'olap') continue;
     if (dst.replicationAllocation === undefined && dst.replicationNum === undefined && !dst.partitions.some((p) => p.replicationNum !== undefined)) {
-      out.push({ object: `${t.targetDatabase}.${t.targetName}`, aspect: 'property', reason: `replication: Doris ${versionText(target.catalog.cluster.version)} reported no replica allocation for the table` });
+      out.push({ object: `${t.targetDatabase}.${t.targetName}`, aspect: 'property', reason: `replication: Doris ${versionString(target.catalog.cluster.version)} reported no replica allocation for the table` });
     }
   }
   return out;
 }
 
-const versionText = (v: Catalog['cluster']['version']): string => `${v.major}.${v.minor}.${v.patch}`;
