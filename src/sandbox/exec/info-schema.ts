@@ -47,14 +47,21 @@ function* visibleTables(sim: Engine, session: Session, filter: SchemaFilter | un
   }
 }
 
-/** A row of information_schema.tables: a table, or one of the system views (no `t`). */
+/**
+ * A row of information_schema.tables: a table, or one of the system views (no `t`). The table's
+ * rows and bytes, each a sum over all its partitions, are worked out once, on first use.
+ */
 interface TableRecord {
   schema: string;
   name: string;
   t?: SimTable;
+  rows?: number;
+  bytes?: number;
 }
 
 const avgRowLength = (rows: number, bytes: number): string => String(rows ? Math.floor(bytes / rows) : 0);
+const rowsOf = (r: TableRecord, t: SimTable): number => (r.rows ??= tableRows(t));
+const bytesOf = (r: TableRecord, t: SimTable): number => (r.bytes ??= tableBytes(t));
 
 const TABLES: readonly VColumn<TableRecord>[] = [
   ['TABLE_CATALOG', () => 'internal'],
@@ -64,9 +71,9 @@ const TABLES: readonly VColumn<TableRecord>[] = [
   ['ENGINE', (r) => (r.t ? ENGINE_NAME[r.t.type] : 'SYSTEM VIEW')],
   ['VERSION', () => '10'],
   ['ROW_FORMAT', () => 'Dynamic'],
-  ['TABLE_ROWS', (r) => (r.t ? String(tableRows(r.t)) : '0')],
-  ['AVG_ROW_LENGTH', (r) => (r.t ? avgRowLength(tableRows(r.t), tableBytes(r.t)) : '0')],
-  ['DATA_LENGTH', (r) => (r.t ? String(tableBytes(r.t)) : '0')],
+  ['TABLE_ROWS', (r) => (r.t ? String(rowsOf(r, r.t)) : '0')],
+  ['AVG_ROW_LENGTH', (r) => (r.t ? avgRowLength(rowsOf(r, r.t), bytesOf(r, r.t)) : '0')],
+  ['DATA_LENGTH', (r) => (r.t ? String(bytesOf(r, r.t)) : '0')],
   ['MAX_DATA_LENGTH', () => '0'],
   ['INDEX_LENGTH', () => '0'],
   ['DATA_FREE', () => null],
@@ -136,17 +143,19 @@ interface PartitionedTable {
   expression?: string;
 }
 
+/** A row of information_schema.partitions; its bytes (every cell of the partition read) worked out once, on first use. */
 interface PartitionRecord {
   of: PartitionedTable;
   p: SimPartition;
   i: number;
+  bytes?: number;
 }
 
 const partitionColumnsOf = (of: PartitionedTable): SimColumn[] => (of.cols ??= of.t.partitionColumns.map((n) => of.t.columns.find((c) => c.name === n)!).filter(Boolean));
 const range = ({ of, p }: PartitionRecord): string => rangeText(p.item, partitionColumnsOf(of), (of.types ??= typesText(partitionColumnsOf(of))));
 const expression = (of: PartitionedTable): string => (of.expression ??= of.t.partitionColumns.join(', '));
 /** Bytes of the partition over all its replicas. */
-const replicatedBytes = ({ p }: PartitionRecord): number => partitionBytes(p) * replicaCount(p.replicationAllocation);
+const replicatedBytes = (r: PartitionRecord): number => (r.bytes ??= partitionBytes(r.p) * replicaCount(r.p.replicationAllocation));
 // An unpartitioned table prints the string "NULL" (not SQL NULL) for its expression and description.
 const unpartitioned = (r: PartitionRecord): boolean => r.of.t.partitionType === 'UNPARTITIONED';
 
