@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { dorisError } from '../errors.js';
 import { ZONE_OFFSET_MINUTES } from '../format.js';
 import { allocId, type SimTable } from '../store.js';
-import { checkNoOverlap, compareTuple, newPartition } from './table-build.js';
+import { compareTuple, newPartition, overlapsAny } from './table-build.js';
 
 const P = 'dynamic_partition.';
 const MIN_START = '-2147483648';
@@ -138,11 +138,7 @@ export function scheduleTable(sim: Engine, t: SimTable): boolean {
     const name = `${p('prefix') ?? 'p'}${suffix(unit, lo)}`;
     if (t.partitions.some((x) => x.name === name)) continue;
     const item = { kind: 'range' as const, lower: [boundText(column.type, lo)], upper: [boundText(column.type, hi)] };
-    try {
-      checkNoOverlap(t.partitions.map((x) => x.item), item, name);
-    } catch {
-      continue;
-    }
+    if (overlapsAny(item, t.partitions.map((x) => x.item))) continue;
     const part = newPartition(sim, name, item, t, { storage_policy: '' }, allocation);
     part.buckets = buckets;
     part.tabletIdBase = allocId(sim.world, buckets);

@@ -90,15 +90,22 @@ export function newPartition(sim: Engine, name: string, item: PartitionItem, tab
   };
 }
 
-/** Checks range overlap of a new item against existing ones (Doris refuses overlapping ranges). */
+/** Whether a range item intersects any of `items` (list items: whether a value repeats). */
+export function overlapsAny(item: PartitionItem, items: PartitionItem[]): boolean {
+  return items.some((other) => {
+    if (item.kind === 'range' && other.kind === 'range') {
+      const before = item.upper !== 'MAXVALUE' && compareTuple(item.upper, other.lower) <= 0;
+      const after = other.upper !== 'MAXVALUE' && compareTuple(other.upper, item.lower) <= 0;
+      return !before && !after;
+    }
+    if (item.kind === 'list' && other.kind === 'list') return item.values.some((v) => other.values.some((w) => compareTuple(v, w) === 0));
+    return false;
+  });
+}
+
+/** Checks range overlap of a new item against existing ones (Doris refuses overlapping ranges; list items are not checked here). */
 export function checkNoOverlap(items: PartitionItem[], item: PartitionItem, name: string): void {
-  if (item.kind !== 'range') return;
-  for (const other of items) {
-    if (other.kind !== 'range') continue;
-    const aEndsBeforeB = item.upper !== 'MAXVALUE' && compareTuple(item.upper, other.lower) <= 0;
-    const bEndsBeforeA = other.upper !== 'MAXVALUE' && compareTuple(other.upper, item.lower) <= 0;
-    if (!aEndsBeforeB && !bEndsBeforeA) throw dorisError(`Range [${item.lower.join(', ')}, ${item.upper === 'MAXVALUE' ? 'MAXVALUE' : item.upper.join(', ')}) is intersected with range of partition ${name}`);
-  }
+  if (item.kind === 'range' && overlapsAny(item, items)) throw dorisError(`Range [${item.lower.join(', ')}, ${item.upper === 'MAXVALUE' ? 'MAXVALUE' : item.upper.join(', ')}) is intersected with range of partition ${name}`);
 }
 
 /** Properties Doris stores on every OLAP table, in SHOW CREATE TABLE order. */

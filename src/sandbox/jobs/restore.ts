@@ -3,8 +3,8 @@
 import { codedError, dorisError } from '../errors.js';
 import { ok, type Ctx, type Engine, type Result, type StatementHandler } from '../engine.js';
 import type { Cursor } from '../sql/cursor.js';
-import { allocId, replicaCount, type PartitionItem, type SimDatabase, type SimTable } from '../store.js';
-import { compareTuple } from '../exec/table-build.js';
+import { allocId, replicaCount, type SimDatabase, type SimTable } from '../store.js';
+import { overlapsAny } from '../exec/table-build.js';
 import { atLeast } from '../version.js';
 import { jobsState, type RestoreJob, type RestoreProps, type TableRef } from './model.js';
 import type { ObjStore } from '../objstore/types.js';
@@ -178,19 +178,6 @@ export function unreadableSnapshot(sim: Engine, job: RestoreJob): string | undef
   if (atLeast(sim.version, 4, 0) && s.metaVersion < 140) return `Failed to read meta of snapshot '${job.label}': meta version ${s.metaVersion} is older than the oldest this FE reads (140)`;
   if (s.major * 100 + s.minor > sim.version.major * 100 + sim.version.minor) return `Failed to read meta of snapshot '${job.label}': written by Doris ${s.major}.${s.minor}, newer than this FE`;
   return undefined;
-}
-
-/** Whether a range item intersects any of `items` (list items: whether a value repeats). */
-function overlapsAny(item: PartitionItem, items: PartitionItem[]): boolean {
-  return items.some((other) => {
-    if (item.kind === 'range' && other.kind === 'range') {
-      const before = item.upper !== 'MAXVALUE' && compareTuple(item.upper, other.lower) <= 0;
-      const after = other.upper !== 'MAXVALUE' && compareTuple(other.upper, item.lower) <= 0;
-      return !before && !after;
-    }
-    if (item.kind === 'list' && other.kind === 'list') return item.values.some((v) => other.values.some((w) => compareTuple(v, w) === 0));
-    return false;
-  });
 }
 
 /** Checks done while PENDING, in Doris's order; a failure cancels the job with Doris's text. */
