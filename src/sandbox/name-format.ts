@@ -74,7 +74,7 @@ function regex(source: string): RegExp {
 export const unicodeByDefault = (v: SimVersion): boolean => atLeast(v, 4, 0);
 
 /** The session's setting: its own `SET`, else the version's default. */
-export function unicodeNames(ctx: Ctx): boolean {
+function unicodeNames(ctx: Ctx): boolean {
   const own = ctx.session.vars[UNICODE_VARIABLE];
   return own === undefined ? unicodeByDefault(ctx.sim.version) : /^(true|1|on)$/i.test(own);
 }

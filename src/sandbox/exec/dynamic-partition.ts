@@ -10,9 +10,9 @@ import { compareTuple, newPartition, overlapsAny } from './table-build.js';
 const P = 'dynamic_partition.';
 const MIN_START = '-2147483648';
 /** Doris's default time zone (the simulator's clock zone). */
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 /** FE config dynamic_partition_check_interval_seconds (default 600). */
-export const CHECK_INTERVAL_MS = 600_000;
+const CHECK_INTERVAL_MS = 600_000;
 
 /** Keys whose presence makes a table dynamic (DynamicPartitionUtil#checkInputDynamicPartitionProperties). */
 const TRIGGERS = ['enable', 'time_unit', 'time_zone', 'prefix', 'start', 'end', 'buckets', 'create_history_partition', 'history_partition_num', 'reserved_history_periods'];
@@ -110,7 +110,7 @@ function boundText(type: string, wall: number): string {
 }
 
 /** True when the table's scheduler would act on it now (enabled, one RANGE column, NORMAL). */
-export function isDynamic(t: SimTable): boolean {
+function isDynamic(t: SimTable): boolean {
   return t.type === 'OLAP' && t.state === 'NORMAL' && t.partitionType === 'RANGE' && t.partitionColumns.length === 1 && t.properties[P + 'enable'] === 'true';
 }
 
@@ -166,7 +166,7 @@ export function runDynamicPartitionScheduler(sim: Engine): void {
   lastRun.set(sim, now);
   for (const db of Object.values(sim.world.databases)) {
     let touched = false;
-    for (const t of Object.values(db.tables)) if (isDynamic(t) && scheduleTable(sim, t)) touched = true;
+    for (const t of Object.values(db.tables)) if (scheduleTable(sim, t)) touched = true;
     if (touched) sim.changed(db.name);
   }
 }

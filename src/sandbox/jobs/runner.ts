@@ -40,7 +40,7 @@ export function cancel(sim: Engine, job: Job, status: string): void {
   if (job.kind === 'restore') undoRestore(sim, job);
 }
 
-export const resourcesOf = (sim: Engine): ResourceConfig => ({ ...DEFAULT_RESOURCES, ...jobsState(sim.world).resources });
+const resourcesOf = (sim: Engine): ResourceConfig => ({ ...DEFAULT_RESOURCES, ...jobsState(sim.world).resources });
 
 const aliveBackends = (sim: Engine): number => Math.max(1, sim.world.backends.alive);
 
