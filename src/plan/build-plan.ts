@@ -30,21 +30,25 @@ export interface PlanInput {
 
 const key = (db: string, t: string): string => `${db}.${t}`;
 
+/** Why BACKUP would refuse the table, or undefined: the one rule a plan and a catch-up share. */
+export function backupRefusal(t: Table): { kind: 'non-olap' | 'storage-policy' | 'temp-partition'; reason: string } | undefined {
+  if (t.kind === 'external') return { kind: 'non-olap', reason: `${t.engine} external table: BACKUP refuses non-OLAP tables` };
+  if (t.storagePolicy) return { kind: 'storage-policy', reason: `uses storage policy ${t.storagePolicy}: Doris does not back up tables with cooled data` };
+  if (t.tempPartitions.length) return { kind: 'temp-partition', reason: `has temporary partitions (${t.tempPartitions.join(', ')}): BACKUP refuses such tables` };
+  return undefined;
+}
+
+const refusalRemedy = {
+  'non-olap': 'recreate it on the target with its CREATE TABLE statement (it holds no data in Doris)',
+  'storage-policy': 'remove the policy or copy the table another way (INSERT INTO ... SELECT over a catalog, or export/import)',
+  'temp-partition': 'replace or drop the temporary partitions, then plan again',
+} as const;
+
 function excludedTable(db: Database, t: Table, into: Exclusion[]): boolean {
-  const object = key(db.name, t.name);
-  if (t.kind === 'external') {
-    into.push({ object, kind: 'non-olap', reason: `${t.engine} external table: BACKUP refuses non-OLAP tables`, remedy: 'recreate it on the target with its CREATE TABLE statement (it holds no data in Doris)' });
-    return true;
-  }
-  if (t.storagePolicy) {
-    into.push({ object, kind: 'storage-policy', reason: `uses storage policy ${t.storagePolicy}: Doris does not back up tables with cooled data`, remedy: 'remove the policy or copy the table another way (INSERT INTO ... SELECT over a catalog, or export/import)' });
-    return true;
-  }
-  if (t.tempPartitions.length) {
-    into.push({ object, kind: 'temp-partition', reason: `has temporary partitions (${t.tempPartitions.join(', ')}): BACKUP refuses such tables`, remedy: 'replace or drop the temporary partitions, then plan again' });
-    return true;
-  }
-  return false;
+  const refusal = backupRefusal(t);
+  if (!refusal) return false;
+  into.push({ object: key(db.name, t.name), kind: refusal.kind, reason: refusal.reason, remedy: refusalRemedy[refusal.kind] });
+  return true;
 }
 
 export function buildPlan(input: PlanInput): Plan {

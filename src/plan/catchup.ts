@@ -7,9 +7,10 @@
 // - dropped partitions and tables: a `drop` step with --drop-removed, otherwise a warning;
 // - tables whose schema changed: the whole table by atomic replace, or left out with the reason;
 // - tables added within the migration's selection: migrated whole.
-import type { Catalog, Table, TargetFacts } from '../catalog/model.js';
+import type { Catalog, TargetFacts } from '../catalog/model.js';
 import { capabilitiesOf, versionString, withProbedRestoreProperties } from '../doris/capabilities.js';
 import { usageError } from '../errors.js';
+import { backupRefusal } from './build-plan.js';
 import { diffTable } from './catchup-diff.js';
 import { catchUpSteps, type DatabaseWork } from './catchup-steps.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -38,14 +39,6 @@ export interface CatchUpInput {
 }
 
 export type CatchUpResult = { kind: 'nothing'; since: string } | { kind: 'plan'; plan: Plan };
-
-/** Why BACKUP would refuse the table now, or undefined. */
-function unbackable(t: Table): string | undefined {
-  if (t.kind === 'external') return `${t.engine} external table: BACKUP refuses non-OLAP tables`;
-  if (t.storagePolicy) return `uses storage policy ${t.storagePolicy}: Doris does not back up tables with cooled data`;
-  if (t.tempPartitions.length) return `has temporary partitions (${t.tempPartitions.join(', ')}): BACKUP refuses such tables`;
-  return undefined;
-}
 
 export function buildCatchUpPlan(input: CatchUpInput): CatchUpResult {
   const { previous, catalog, target } = input;
@@ -86,9 +79,9 @@ export function buildCatchUpPlan(input: CatchUpInput): CatchUpResult {
         else warnings.push(`${object} was dropped on the source; ${d.target}.${targetName} stays on the target (catch-up --drop-removed drops it there)`);
         continue;
       }
-      const refusal = unbackable(t);
+      const refusal = backupRefusal(t);
       if (refusal) {
-        excluded.push({ object, kind: t.tempPartitions.length ? 'temp-partition' : t.storagePolicy ? 'storage-policy' : 'non-olap', reason: `${refusal}; the target keeps what earlier runs copied`, remedy: 'remove the obstacle on the source and catch up again' });
+        excluded.push({ object, kind: refusal.kind, reason: `${refusal.reason}; the target keeps what earlier runs copied`, remedy: 'remove the obstacle on the source and catch up again' });
         keep(name, sigs[name], held);
         continue;
       }
@@ -133,7 +126,13 @@ export function buildCatchUpPlan(input: CatchUpInput): CatchUpResult {
     // Tables added on the source within the migration's selection come whole.
     for (const t of live?.tables ?? []) {
       const object = `${d.source}.${t.name}`;
-      if (sigs[t.name] !== undefined || known[t.name] || (onlyTables && !onlyTables.has(object)) || leftOut.has(object) || unbackable(t)) continue;
+      if (sigs[t.name] !== undefined || known[t.name] || (onlyTables && !onlyTables.has(object)) || leftOut.has(object)) continue;
+      // A new table BACKUP would refuse is left out and said so, as a plan would.
+      const refusal = backupRefusal(t);
+      if (refusal) {
+        excluded.push({ object, kind: refusal.kind, reason: refusal.reason, remedy: 'remove the obstacle on the source and catch up again' });
+        continue;
+      }
       changes.push({ object, change: 'table-added', detail: 'new on the source' });
       if (existing.has(`${d.target}.${t.name}`)) {
         excluded.push({ object, kind: 'conflict', reason: `new on the source, but ${d.target}.${t.name} already exists on the target`, remedy: 'drop or rename it on the target and catch up again' });

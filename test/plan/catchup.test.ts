@@ -127,6 +127,24 @@ describe('buildCatchUpPlan', () => {
     expect(plan.read!.tables.sales!.users).toBe(original().read!.tables.sales!.users);
   });
 
+  it('names the same obstacle a plan would: a table with a storage policy and temporary partitions is left out for its policy', () => {
+    const plan = planOf(catchUp(sourceCatalog((c) => {
+      table(c, 'events').partitions[1]!.visibleVersion = 3;
+      Object.assign(table(c, 'users'), { storagePolicy: 'cold', tempPartitions: ['tp1'] });
+    })));
+    expect(plan.excluded).toEqual([expect.objectContaining({ object: 'sales.users', kind: 'storage-policy', reason: expect.stringContaining('uses storage policy cold') })]);
+  });
+
+  it('records a new table BACKUP would refuse as left out, not silently skipped', () => {
+    const plan = planOf(catchUp(sourceCatalog((c) => {
+      table(c, 'events').partitions[1]!.visibleVersion = 3;
+      c.databases[0]!.tables.push(aTable('scratch', { tempPartitions: ['tp1'], partitions: [{ name: 'scratch', range: '', dataBytes: 10, id: 300, visibleVersion: 2 }] }));
+    })));
+    expect(plan.excluded).toEqual([expect.objectContaining({ object: 'sales.scratch', kind: 'temp-partition', reason: expect.stringContaining('has temporary partitions (tp1)') })]);
+    expect(plan.catchUp!.changes.some((c) => c.object === 'sales.scratch')).toBe(false);
+    expect(plan.read!.tables.sales!.scratch).toBeUndefined();
+  });
+
   it('chains: the next catch-up starts from this one baseline plus what its backups captured', () => {
     const first = planOf(catchUp(sourceCatalog((c) => void (table(c, 'events').partitions[1]!.visibleVersion = 3))));
     const known: PartitionVersions = { sales: { ...first.catchUp!.baseline.sales!, events: { ...first.catchUp!.baseline.sales!.events, p1: [101, 3] } } };
