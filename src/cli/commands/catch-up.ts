@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { Table } from '../../catalog/model.js';
 import { ExitCode, usageError } from '../../errors.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile, writePlanFile } from '../plan-file.js';
@@ -40,9 +41,12 @@ export async function runCatchUp(planArg: string, flags: CatchUpFlags, io: CliIO
     const { readTargetFacts } = await import('../../catalog/preflight.js');
     const mapping = previous.read?.databases ?? Object.fromEntries(previous.databases.map((d) => [d.source, d.target]));
     writeLine(io.stderr, `Reading the source at ${clusters.source.address}`);
-    const catalog = await readCatalog(clusters.source, { databases: Object.keys(mapping), probeTemporaryPartitions: true, onEvent: readProgress(io, 'source') });
-    // Ids and versions come from SHOW PARTITIONS, one per table the migration holds.
-    const held = catalog.databases.flatMap((d) => d.tables.filter((t) => t.kind === 'olap' && (previous.read?.tables[d.name]?.[t.name] !== undefined || outcome.known[d.name]?.[t.name])).map((t) => ({ database: d.name, name: t.name, table: t })));
+    const catalog = await readCatalog(clusters.source, { databases: Object.keys(mapping), onEvent: readProgress(io, 'source') });
+    // Ids and versions come from SHOW PARTITIONS, one per table the migration holds. Sources without
+    // information_schema.partitions were read that way already (ids and versions filled): only tables
+    // still missing them are asked again.
+    const lacksVersions = (t: Table): boolean => t.partitions.length === 0 || t.partitions.some((p) => p.id === undefined || p.visibleVersion === undefined);
+    const held = catalog.databases.flatMap((d) => d.tables.filter((t) => t.kind === 'olap' && (previous.read?.tables[d.name]?.[t.name] !== undefined || outcome.known[d.name]?.[t.name]) && lacksVersions(t)).map((t) => ({ database: d.name, name: t.name, table: t })));
     const versions = await readPartitionVersions(clusters.source, held);
     for (const h of held) h.table.partitions = versions.get(`${h.database}\u0000${h.name}`) ?? h.table.partitions;
     writeLine(io.stderr, `Checking the target at ${clusters.target.address}`);
