@@ -6,6 +6,11 @@ import type { StepState } from '../state-model.js';
 
 /** Polls of a FINISHED backup whose snapshot SHOW SNAPSHOT does not list, before the step fails. */
 export const SNAPSHOT_POLLS = 30;
+/**
+ * Looks, after a BACKUP or RESTORE whose reply was lost, before it counts as never run and is sent
+ * again: the FE may still be registering the job (a BACKUP copies the tables' metadata first).
+ */
+export const LOST_REPLY_LOOKS = 6;
 
 /** Beyond a job's own Doris timeout, how long we give Doris to end it: a tenth of it, at least 10 minutes. */
 export const timeoutMarginMs = (timeoutSeconds: number): number => Math.max(600_000, timeoutSeconds * 100);

@@ -15,7 +15,7 @@ import { decideBackup, decideRestore, type Action, type Observation } from '../r
 import { restoreJobKey } from '../state-model.js';
 import { jobTimes, NEAR_MS, nextPollDelay, noteProgress, type ProgressMemory } from '../watcher.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
-import { clusterGone, overdue, SNAPSHOT_POLLS } from './bounds.js';
+import { clusterGone, LOST_REPLY_LOOKS, overdue, SNAPSHOT_POLLS } from './bounds.js';
 import { recreateRepository } from './setup.js';
 
 export type JobStep = BackupStep | RestoreStep;
@@ -184,6 +184,8 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
   const started = Date.now();
   let unlisted = 0;
   let recreated = false;
+  // The attempt whose statement lost its reply, and the looks left before it counts as never run.
+  let lost: { attempt: number; looks: number } | undefined;
   // An adopted job started before this run (its age counts from the intent); only jobs seen from
   // their submission to their end tell the throughput.
   let watch: Watch = { startedMs: (adopted && Date.parse(s.startedAt ?? '')) || deps.now().getTime(), measured: false };
@@ -192,6 +194,11 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
     const action: Action = step.kind === 'backup' ? decideBackup(s, obs, plan.options.maxAttempts) : decideRestore(s, obs, plan.options.maxAttempts);
     switch (action.kind) {
       case 'submit': {
+        if (lost?.attempt === s.attempt && lost.looks > 0) {
+          lost.looks--;
+          await ctx.sleep(quickly(ctx));
+          continue;
+        }
         const outcome = await submit(ctx, step);
         if (outcome === 'sent') {
           s.status = 'running';
@@ -207,10 +214,14 @@ export async function driveJob(ctx: RunContext, step: JobStep): Promise<void> {
           recreated = true;
           deps.emit({ kind: 'step-retry', step: step.id, reason: `repository ${name} was gone from the ${step.cluster}: created it again at ${plan.repository.settings.location}`, nextLabel: s.label! });
         }
+        else if (outcome === 'unknown') lost = { attempt: s.attempt, looks: LOST_REPLY_LOOKS };
         else if (outcome === 'busy') {
           // Refused, so nothing of ours exists: a job that took our label meanwhile is not ours.
-          s.priorJobKeys = await priorKeys(ctx, step, s.label!);
-          void ctx.save(step.id);
+          // Unless this attempt's statement lost its reply: the job it made may be the one now listed.
+          if (lost?.attempt !== s.attempt) {
+            s.priorJobKeys = await priorKeys(ctx, step, s.label!);
+            void ctx.save(step.id);
+          }
           const late = overdue(step, s, deps.now(), `the database's other job to end`);
           if (late) return ctx.fail(step, late, 'submitting');
           await ctx.sleep(quickly(ctx));
