@@ -15,11 +15,9 @@
 import type { Plan, Step } from '../plan/schema.js';
 import { priorities, rankOrder, remainingChain } from './priority.js';
 import type { Limits } from './scheduler.js';
-import type { RunState, StepStatus } from './state-model.js';
+import { isJob, type JobStep, type RunState, type StepStatus } from './state-model.js';
 
-type JobStep = Extract<Step, { kind: 'backup' | 'restore' }>;
 type Cluster = JobStep['cluster'];
-const isJob = (s: Step): s is JobStep => s.kind === 'backup' || s.kind === 'restore';
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => void (map.get(key) ?? map.set(key, []).get(key)!).push(value);
 
 /** A database's jobs on one cluster: they run one at a time and are ranked together. */

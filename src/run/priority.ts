@@ -8,10 +8,8 @@
 // last of them). The second term is what makes a 5 TiB database of twelve batches start before a
 // lone 480 GiB batch.
 import type { Plan, Step } from '../plan/schema.js';
-import type { RunState } from './state-model.js';
+import { isJob, type RunState } from './state-model.js';
 
-type JobStep = Extract<Step, { kind: 'backup' | 'restore' }>;
-const isJob = (s: Step): s is JobStep => s.kind === 'backup' || s.kind === 'restore';
 
 /** Work of a step for ranking: jobs weigh their bytes (plus a fixed cost), others a token. */
 const weight = (s: Step): number => (isJob(s) ? s.bytes + 1 : 1);

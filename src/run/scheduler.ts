@@ -3,14 +3,12 @@
 // first is the ranking's (priority.ts).
 import type { Plan, Step } from '../plan/schema.js';
 import { priorityOrder, remainingChain } from './priority.js';
-import { isActive, isJobStep, type RunState } from './state-model.js';
+import { isActive, isJob, type JobStep, type RunState } from './state-model.js';
 
 export interface Limits {
   concurrency: { source: number; target: number };
 }
 
-type JobStep = Extract<Step, { kind: 'backup' | 'restore' }>;
-const isJob = (s: Step): s is JobStep => s.kind === 'backup' || s.kind === 'restore';
 const jobKey = (s: JobStep): string => `${s.cluster}\u0000${s.database}`;
 
 /**
@@ -22,7 +20,7 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
   const busyDatabases = new Set<string>();
   for (const s of plan.steps) {
     const st = state.steps[s.id];
-    if (!st || !isActive(st) || !isJobStep(s.kind) || !isJob(s)) continue;
+    if (!st || !isActive(st) || !isJob(s)) continue;
     running[s.cluster]++;
     busyDatabases.add(jobKey(s));
   }

@@ -2,7 +2,7 @@
 // side effect. Pure: the schema and small transition helpers.
 import { z } from 'zod';
 import { stepDigests } from '../plan/fingerprint.js';
-import type { Plan } from '../plan/schema.js';
+import type { BackupStep, Plan, RestoreStep, Step } from '../plan/schema.js';
 import type { Verification } from '../verify/model.js';
 
 export const StepStatusSchema = z.enum([
@@ -134,6 +134,9 @@ export function bindingProblem(plan: Plan, state: RunState): string | undefined 
 }
 
 export const isJobStep = (kind: string): boolean => kind === 'backup' || kind === 'restore';
+/** The steps that run a Doris job (BACKUP or RESTORE). */
+export type JobStep = BackupStep | RestoreStep;
+export const isJob = (s: Step): s is JobStep => isJobStep(s.kind);
 export const isActive = (s: StepState): boolean => s.status === 'submitting' || s.status === 'running';
 
 /**

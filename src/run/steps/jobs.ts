@@ -6,19 +6,16 @@ import { capabilitiesOf, parseVersionComment } from '../../doris/capabilities.js
 import { progressFraction, type JobRow } from '../../doris/parse-results.js';
 import { isMigrateError } from '../../errors.js';
 import { attemptLabel } from '../../plan/labels.js';
-import type { BackupStep, RestoreStep } from '../../plan/schema.js';
 import { stepStatements } from '../../plan/statements.js';
 import type { RunContext } from '../context.js';
 import { explainJobFailure } from '../explain.js';
 import { jobsWithLabel, observeBackup, observeRestore } from '../observe.js';
 import { decideBackup, decideRestore, type Action, type Observation } from '../reconcile.js';
-import { restoreJobKey } from '../state-model.js';
+import { restoreJobKey, type JobStep } from '../state-model.js';
 import { jobTimes, NEAR_MS, nextPollDelay, noteProgress, type ProgressMemory } from '../watcher.js';
 import { noteSnapshotVersions, versionsBeforeBackup } from '../capture.js';
 import { clusterGone, LOST_REPLY_LOOKS, overdue, SNAPSHOT_POLLS } from './bounds.js';
 import { recreateRepository } from './setup.js';
-
-export type JobStep = BackupStep | RestoreStep;
 
 /** Whether a backup's object is a table (with partitions), not a view; plans without a read record say by their follow-ups' absence. */
 const isTable = (plan: RunContext['plan'], database: string, name: string): boolean =>
