@@ -67,13 +67,18 @@ export function writeFileAtomic(path: string, text: string, mode = 0o644): void 
   // The rename is done; syncing the directory makes it durable. A directory that cannot be
   // opened for that (some network file systems) does not undo the write.
   try {
-    const dir = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    syncDirectoryOf(path);
   } catch (e) {
     throw fileError('write', path, e, 'the new content may not survive a crash of this machine');
+  }
+}
+
+/** Makes a rename into, or a file created in, `path`'s directory durable. */
+export function syncDirectoryOf(path: string): void {
+  const dir = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
   }
 }

@@ -1,11 +1,9 @@
 // The last lines of an apply: the real outcome (✔ only when the run is done), steps, bytes,
 // follow-ups waiting for a person, the verification verdict and where the report is.
 import type { Plan } from '../plan/schema.js';
-import { formatBytes } from '../plan/render.js';
+import { formatBytes, plural as count } from '../plan/render.js';
 import type { RunResult } from '../run/events.js';
 import type { RunState } from '../run/state-model.js';
-
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const HEADLINE: Record<RunResult, string> = {
   done: '✔ done',

@@ -19,9 +19,7 @@
 // other damage is a named error (exit 2) naming the file, never a silent restart.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from '../file-layer.js';
-import { dirname } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
-import { fileError } from '../atomic-file.js';
+import { fileError, syncDirectoryOf, writeFileAtomic } from '../atomic-file.js';
 import { usageError } from '../errors.js';
 import type { FileCheckpoint } from './checkpoint.js';
 import { RunStateSchema, StepStateSchema, type RunState } from './state-model.js';
@@ -153,15 +151,6 @@ function load(path: string): Loaded | undefined {
   }
 }
 
-function fsyncDir(path: string): void {
-  const fd = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function writeAll(fd: number, buffer: Buffer): void {
   for (let off = 0; off < buffer.length; ) off += writeSync(fd, buffer, off, buffer.length - off);
 }
@@ -189,7 +178,7 @@ export function journalStore(path: string): FileCheckpoint & { counters: Journal
     try {
       if (!checked && !created) ftruncateSync(fd, goodBytes);
       checked = true;
-      if (created) fsyncDir(jpath);
+      if (created) syncDirectoryOf(jpath);
       write(fd);
     } finally {
       closeSync(fd);
