@@ -92,7 +92,11 @@ async function createMaterializedView(c: Cursor, ctx: Ctx): Promise<Result> {
   const parts = c.qualified();
   const name = parts[parts.length - 1]!;
   const clausesFrom = c.offset;
-  while (!c.done && !c.at('AS')) c.next();
+  let mvProps: Record<string, string> = {};
+  while (!c.done && !c.at('AS')) {
+    if (c.accept('PROPERTIES')) mvProps = c.properties();
+    else c.next();
+  }
   const clauses = c.sql.slice(clausesFrom, c.offset).trim();
   c.expect('AS');
   const query = c.rest().replace(/;\s*$/, '');
@@ -122,8 +126,6 @@ async function createMaterializedView(c: Cursor, ctx: Ctx): Promise<Result> {
     if (!base.tables[ref.name]) throw dorisError(`Table [${ref.name}] does not exist in database [${ref.database}].`);
   }
   // Replicas are placed by the MV's own properties (default 3), refused like CREATE TABLE when too few backends live.
-  const propsText = /\bPROPERTIES\s*(\([\s\S]*\))\s*$/i.exec(clauses)?.[1];
-  const mvProps = propsText ? Object.fromEntries([...propsText.matchAll(/"([^"]+)"\s*=\s*"([^"]*)"/g)].map((m) => [m[1]!, m[2]!])) : {};
   const allocation = resolveAllocation(sim, mvProps, DEFAULT_ALLOCATION);
   const explicit = /^\(([^)]*)\)/.exec(clauses)?.[1]?.split(',').map((s) => s.trim().replace(/`/g, '').split(/\s+/)[0]!);
   const columnNames = explicit ?? selectColumns(query);
