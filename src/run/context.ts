@@ -4,6 +4,7 @@ import type { DorisClient } from '../doris/client.js';
 import type { Plan, Step } from '../plan/schema.js';
 import type { RepositoryBackend } from '../storage/backend.js';
 import type { RepositorySecrets } from '../storage/properties.js';
+import { repositorySecretValues, secretMask, type Mask } from '../secrets.js';
 import { coalescedSaves, type CheckpointStore } from './checkpoint.js';
 import type { RunEvent } from './events.js';
 import { isJobStep, type RunState, type StepState } from './state-model.js';
@@ -62,7 +63,12 @@ export interface RunContext {
    * the run can start the next job in its slot while the outcome is written (their writes coalesce).
    */
   finish(step: Step, note?: string): Promise<void>;
-  /** Marks the step failed (durably), then reports it. `inFlight`: its attempt may still be live on Doris. */
+  /**
+   * Masks the repository's secrets in a text about to be recorded or reported: a Doris error may
+   * echo CREATE REPOSITORY, the only statement of ours that carries secrets.
+   */
+  mask: Mask;
+  /** Marks the step failed (durably, its error masked), then reports it. `inFlight`: its attempt may still be live on Doris. */
   fail(step: Step, error: string, inFlight?: 'submitting' | 'running'): Promise<void>;
   /** Throughput of this run's finished jobs, per cluster: what the watcher expects of the next. */
   throughput: Throughput;
@@ -100,6 +106,7 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState, jobEnded:
     state,
     st: (id) => state.steps[id]!,
     throughput: new Throughput(),
+    mask: secretMask(repositorySecretValues(deps.secrets)),
     client: (cluster) => (cluster === 'source' ? deps.source : deps.target),
     save: (...steps: string[]) => {
       for (const id of steps) dirty.add(id);
@@ -125,7 +132,8 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState, jobEnded:
       await saved;
       deps.emit({ kind: 'step-finished', step: step.id, title: step.title, ...(note ? { note } : {}) });
     },
-    async fail(step, error, inFlight) {
+    async fail(step, text, inFlight) {
+      const error = ctx.mask(text);
       const s = ctx.st(step.id);
       s.status = 'failed';
       s.lastError = error;

@@ -17,6 +17,7 @@ const PURE = [
   'src/run/scheduler.ts',
   'src/run/reconcile.ts',
   'src/run/state-model.ts',
+  'src/secrets.ts',
   'src/storage/location.ts',
   'src/storage/properties.ts',
   'src/storage/settings.ts',

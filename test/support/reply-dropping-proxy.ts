@@ -3,6 +3,10 @@
 // starts answering, both connections are reset, so the client never sees the reply. That is the
 // fault "the write took effect but we do not know it" that a real network produces.
 //
+// It can also stand for an FE that refuses a chosen statement with an error of its own (`refuse`):
+// the statement never reaches the server and the client gets that error, e.g. one that echoes the
+// statement, secrets and all.
+//
 // It reads the client's packets (3-byte length, 1-byte sequence id): a command starts at sequence
 // id 0 and COM_QUERY is command byte 0x03 followed by the statement text.
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -12,6 +16,8 @@ export interface ReplyDroppingProxy {
   port: number;
   /** Loses the reply to the next `times` statements matching `pattern` (the statements still run). */
   dropReplyTo(pattern: RegExp, times?: number): void;
+  /** Answers the next `times` statements matching `pattern` with error 1105 and `message(statement)`; they never reach the server. */
+  refuse(pattern: RegExp, message: (statement: string) => string, times?: number): void;
   /** Statements whose reply was lost, in order. */
   readonly dropped: string[];
   /** Every statement that went through, in order. */
@@ -21,8 +27,18 @@ export interface ReplyDroppingProxy {
 
 const COM_QUERY = 0x03;
 
+/** A MySQL ERR packet (sequence id 1, the reply to a command): 0xff, errno, '#', SQLSTATE, text. */
+function errPacket(errno: number, sqlState: string, message: string): Buffer {
+  const payload = Buffer.concat([Buffer.from([0xff, errno & 0xff, errno >> 8]), Buffer.from(`#${sqlState}${message}`, 'utf8')]);
+  const header = Buffer.alloc(4);
+  header.writeUIntLE(payload.length, 0, 3);
+  header[3] = 1;
+  return Buffer.concat([header, payload]);
+}
+
 export async function startReplyDroppingProxy(upstream: { host: string; port: number }): Promise<ReplyDroppingProxy> {
   const rules: { pattern: RegExp; left: number }[] = [];
+  const refusals: { pattern: RegExp; left: number; message: (statement: string) => string }[] = [];
   const dropped: string[] = [];
   const statements: string[] = [];
   const sockets = new Set<Socket>();
@@ -65,6 +81,12 @@ export async function startReplyDroppingProxy(upstream: { host: string; port: nu
         if (sequence === 0 && packet[4] === COM_QUERY) {
           const statement = packet.subarray(5).toString('utf8');
           statements.push(statement);
+          const refusal = refusals.find((r) => r.left > 0 && r.pattern.test(statement));
+          if (refusal) {
+            refusal.left--;
+            client.write(errPacket(1105, 'HY000', refusal.message(statement)));
+            continue;
+          }
           const rule = rules.find((r) => r.left > 0 && r.pattern.test(statement));
           if (rule) {
             rule.left--;
@@ -82,6 +104,9 @@ export async function startReplyDroppingProxy(upstream: { host: string; port: nu
     port,
     dropReplyTo(pattern, times = 1) {
       rules.push({ pattern, left: times });
+    },
+    refuse(pattern, message, times = 1) {
+      refusals.push({ pattern, left: times, message });
     },
     dropped,
     statements,

@@ -23,6 +23,7 @@ import type { RepositoryBackend } from '../../storage/backend.js';
 import type { RepositorySecrets } from '../../storage/properties.js';
 import type { Trail } from '../trail.js';
 import { VERSION } from '../version.js';
+import { maskError, planSecretMask, type Mask } from '../../secrets.js';
 import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export interface ApplyFlags {
@@ -76,6 +77,15 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     if (ask) for (const variable of missingSecrets(plan, env)) env[variable] = await ask.password(`${variable} is not set: ${secretPurpose(plan, variable)} (hidden; empty for none):`);
     const { readCredentials } = await import('../../storage/credentials.js');
     const secrets = readCredentials(plan.repository.settings, env);
+    // From here every error on its way out, every trail line, is masked with what was just read.
+    const mask = planSecretMask(plan, env, secrets);
+    try {
+      return await withSecrets(env, secrets, mask);
+    } catch (e) {
+      throw maskError(e, mask);
+    }
+  };
+  const withSecrets = async (env: NodeJS.ProcessEnv, secrets: RepositorySecrets, mask: Mask): Promise<number> => {
     const { openRepository } = await import('../../storage/backend.js');
     const repository = plan.repository.settings.backend === 'hdfs' && !plan.repository.settings.webhdfs ? undefined : await openRepository(plan.repository.settings, secrets);
     const { openRunState } = await import('../apply-state.js');
@@ -88,7 +98,7 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
       }
     }
     const { openTrail } = await import('../trail.js');
-    const trail = openTrail(planFile, [env[plan.source.passwordEnv], env[plan.target.passwordEnv], ...Object.values(secrets as Record<string, string | undefined>)], flags.json ? (line) => writeLine(io.stdout, line) : undefined);
+    const trail = openTrail(planFile, mask, flags.json ? (line) => writeLine(io.stdout, line) : undefined);
     trail.write({ kind: 'apply-started', plan: plan.name, fingerprint: plan.fingerprint, tool: VERSION, operator: operatorName(), host: hostname(), pid: process.pid });
     const ended = (result: string, exitCode: number, extra: { error?: string; report?: string } = {}) => trail.write({ kind: 'apply-ended', result, exitCode, ...extra });
     try {

@@ -131,7 +131,8 @@ function pollDelay(ctx: RunContext, step: JobStep, watch: Watch, job: JobRow): n
 }
 
 /** Starts a new attempt after the last one ended badly (or its label was taken). */
-async function retry(ctx: RunContext, step: JobStep, reason: string): Promise<void> {
+async function retry(ctx: RunContext, step: JobStep, why: string): Promise<void> {
+  const reason = ctx.mask(why);
   const s = ctx.st(step.id);
   s.history.push({ attempt: s.attempt, label: s.label!, outcome: reason, at: ctx.deps.now().toISOString() });
   await intend(ctx, step);
