@@ -1,39 +1,22 @@
-// apply's state: the local file and the copy in the repository (whichever is newer), bound to the
-// plan's clusters and repository, and checked against the plan it was made with.
-import { isMigrateError, usageError, refusedError } from '../errors.js';
+// apply's state: the local file and the copy in the repository (whichever is newer, load-run-state.ts),
+// bound to the plan's clusters and repository, and checked against the plan it was made with.
+import { usageError, refusedError } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import type { CheckpointStore } from '../run/checkpoint.js';
 import type { RunState } from '../run/state-model.js';
 import { diffDigests, stepDigests } from '../plan/fingerprint.js';
 import type { RepositoryBackend } from '../storage/backend.js';
 import { writeLine, type CliIO } from './io.js';
-import { statePath } from './run-context.js';
 
 export async function openRunState(plan: Plan, planFile: string, planArg: string, repository: RepositoryBackend | undefined, flags: { acceptPlanChanges?: boolean }, io: CliIO): Promise<{ checkpoint: CheckpointStore; state: RunState | undefined }> {
-  const { fileCheckpoint } = await import('../run/checkpoint.js');
-  const { mirroredCheckpoint, newerState, readRecord, recordName } = await import('../run/state-mirror.js');
+  const { loadRunState } = await import('./load-run-state.js');
   const { bindingOf, bindingProblem } = await import('../run/state-model.js');
-  const local = fileCheckpoint(statePath(planFile));
-  const where = plan.repository.settings.location;
-  const record = repository?.runRecord;
-  const checkpoint = record ? mirroredCheckpoint(local, record, recordName(plan), where) : local;
-  const localState = local.load();
-  let remote: RunState | undefined;
-  try {
-    remote = record ? await readRecord(record, recordName(plan), where) : undefined;
-  } catch (e) {
-    // The record is a copy written after the local file, so a readable local state is at least as
-    // new; a damaged copy (an upload cut short on a store that keeps partial objects) is rewritten
-    // from it at the next save. Without a local state there is nothing to fall back on.
-    if (!localState || !isMigrateError(e) || e.code !== 'state-unreadable') throw e;
-    writeLine(io.stderr, `state: the run's record in ${where} cannot be read; continuing from ${local.path}, which writes it anew`);
-  }
-  const { state, from } = newerState(localState, remote);
-  if (from === 'repository') writeLine(io.stderr, `state: resumed from the run's record in ${where} (newer than ${local.path}, or that file is gone)`);
+  const { state, checkpoint, note, path } = await loadRunState(plan, planFile, { strict: { repository, verb: 'resumed' } });
+  if (note) writeLine(io.stderr, note);
   if (!state) return { checkpoint, state };
 
   const problem = bindingProblem(plan, state);
-  if (problem) throw refusedError('state-elsewhere', `the state of ${plan.name} belongs to another migration (${problem}): a state is never carried to other clusters or another repository; make a plan with another --name for these, or move ${local.path} away`);
+  if (problem) throw refusedError('state-elsewhere', `the state of ${plan.name} belongs to another migration (${problem}): a state is never carried to other clusters or another repository; make a plan with another --name for these, or move ${path} away`);
   state.binding ??= bindingOf(plan);
   if (state.fingerprint !== plan.fingerprint) acceptChanges(plan, planArg, state, flags.acceptPlanChanges ?? false);
   // A state of this plan that lacks one of its steps was cut or edited by hand: the run would

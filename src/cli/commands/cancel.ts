@@ -2,7 +2,7 @@
 // running, and record exactly those, so the next apply starts them again under new labels.
 // Everything else in the state is left as it is: a job that finished while apply was down is
 // recorded by the next apply, not called cancelled.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { DorisQueryError, type DorisClient } from '../../doris/client.js';
@@ -14,18 +14,15 @@ import { ownBackupJob, ownRestoreJob } from '../../run/reconcile.js';
 import { mayBeLive, type StepState } from '../../run/state-model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
-import { lockPath, openClusters, statePath } from '../run-context.js';
+import { lockPath, openClusters } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 import { helpAfter, PASSWORD_ENV } from '../help.js';
 
 async function stopRunningApply(lock: string, io: CliIO): Promise<void> {
-  let holder: { pid?: unknown; host?: unknown };
-  try {
-    holder = JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown; host?: unknown };
-  } catch {
-    return; // no lock (or not one we can read): acquireLock below says what it finds
-  }
-  if (typeof holder.pid !== 'number' || holder.host !== hostname()) return;
+  const { lockHolder } = await import('../../run/lock.js');
+  // Only an apply on this host can be asked; acquireLock below says what it finds otherwise.
+  const holder = lockHolder(lock);
+  if (!holder?.running || holder.host !== hostname() || holder.pid <= 0 || holder.pid === process.pid) return;
   try {
     process.kill(holder.pid, 'SIGTERM');
     writeLine(io.stderr, `asked the running apply (pid ${holder.pid}) to stop`);
@@ -74,14 +71,17 @@ async function cancelOne(step: Extract<Plan['steps'][number], { kind: 'backup' |
 export async function runCancel(planArg: string, io: CliIO): Promise<number> {
   const planFile = resolve(io.cwd, planArg);
   const plan = readPlanFile(planFile);
-  const { fileCheckpoint } = await import('../../run/checkpoint.js');
   const { acquireLock } = await import('../../run/lock.js');
-  const checkpoint = fileCheckpoint(statePath(planFile));
+  const { loadRunState, whereLooked } = await import('../load-run-state.js');
   await stopRunningApply(lockPath(planFile), io);
   const lock = acquireLock(lockPath(planFile), new Date().toISOString());
   try {
-    const state = checkpoint.load();
-    if (!state) throw usageError('not-started', `${plan.name} has not been applied: nothing to cancel`);
+    // The newer of the local state and the run's record (another machine's apply, a lost local
+    // file); what is cancelled is written to both, as apply writes.
+    const loaded = await loadRunState(plan, planFile, { env: io.env });
+    if (loaded.note) writeLine(io.stderr, loaded.note);
+    const { state, checkpoint } = loaded;
+    if (!state) throw usageError('not-started', `${plan.name} has not been applied: nothing to cancel (no state in ${whereLooked(loaded)})`);
     const clusters = await openClusters(plan, io);
     let cancelled = 0;
     try {
@@ -97,7 +97,7 @@ export async function runCancel(planArg: string, io: CliIO): Promise<number> {
         st.lastError = 'cancelled by doris-migrate cancel';
         st.history.push({ attempt: st.attempt, label: st.label, outcome: 'cancelled by user', at: new Date().toISOString() });
         state.updatedAt = new Date().toISOString();
-        checkpoint.save(state);
+        await checkpoint.save(state);
       }
     } finally {
       await clusters.close();

@@ -9,7 +9,7 @@ import { ExitCode, usageError } from '../../errors.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile, writePlanFile } from '../plan-file.js';
 import { readProgress } from '../progress-lines.js';
-import { openClusters, statePath } from '../run-context.js';
+import { openClusters } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
 import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
@@ -23,9 +23,12 @@ export interface CatchUpFlags {
 export async function runCatchUp(planArg: string, flags: CatchUpFlags, io: CliIO, now: () => Date): Promise<number> {
   const planFile = resolve(io.cwd, planArg);
   const previous = readPlanFile(planFile);
-  const { fileCheckpoint } = await import('../../run/checkpoint.js');
-  const state = fileCheckpoint(statePath(planFile)).load();
-  if (!state) throw usageError('not-applied', `${planArg} has no state (${statePath(planArg)}): apply it first, then catch up`);
+  // The newer of the local state and the run's record, as apply resumes (a catch-up made on another machine).
+  const { loadRunState, whereLooked } = await import('../load-run-state.js');
+  const loaded = await loadRunState(previous, planFile, { env: io.env });
+  if (loaded.note) writeLine(io.stderr, loaded.note);
+  const { state } = loaded;
+  if (!state) throw usageError('not-applied', `${planArg} has no state (none in ${whereLooked(loaded)}): apply it first, then catch up`);
   const { runOutcome } = await import('../../run/captured.js');
   const outcome = runOutcome(previous, state, planArg);
   const number = (previous.catchUp?.number ?? 0) + 1;
@@ -53,7 +56,7 @@ export async function runCatchUp(planArg: string, flags: CatchUpFlags, io: CliIO
     const target = await readTargetFacts(clusters.target, catalog, mapping);
     const { readCredentials } = await import('../../storage/credentials.js');
     const { openRepository } = await import('../../storage/backend.js');
-    const repository = await openRepository(previous.repository.settings, readCredentials(previous.repository.settings, io.env));
+    const repository = loaded.repository ?? (await openRepository(previous.repository.settings, readCredentials(previous.repository.settings, io.env)));
     const existingLabels = (await repository.listSnapshots(previous.repository.name)).map((s) => s.label);
 
     const { buildCatchUpPlan } = await import('../../plan/catchup.js');

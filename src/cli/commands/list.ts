@@ -7,7 +7,7 @@ import { ExitCode, isMigrateError, usageError } from '../../errors.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lockPath } from '../run-context.js';
-import { viewState } from '../view-state.js';
+import { loadRunState } from '../load-run-state.js';
 import type { CommandRegistrar } from './index.js';
 import { helpAfter, REPOSITORY_ENV } from '../help.js';
 
@@ -41,8 +41,10 @@ export async function runList(dirArg: string | undefined, flags: { json?: boolea
     const file = join(dir, f);
     try {
       const plan = readPlanFile(file);
-      // The local file, or the repository's record where that file is gone (as apply resumes).
-      const { state, from } = await viewState(plan, file, io.env);
+      // The newer of the local file and the repository's record, as apply resumes; a record that
+      // could not be read beside a local state is named on its own line (the column says which was used).
+      const { state, from, unread, localFound } = await loadRunState(plan, file, { env: io.env });
+      if (unread && localFound) writeLine(io.stderr, `${f}: the run's record in ${plan.repository.settings.location} cannot be read (${unread}); listed from the local state, which may be older`);
       const s = standingOf(plan, state, lockHolder(lockPath(file))?.running ?? false);
       const at = (c: { host: string; port: number }) => `${c.host}:${c.port}`;
       listed.push({ name: plan.name, file, source: at(plan.source), target: at(plan.target), state: s.standing, done: s.done, total: s.total, manual: s.manual, updatedAt: state?.updatedAt ?? plan.createdAt, stateFrom: from });
@@ -75,6 +77,6 @@ export const registerList: CommandRegistrar = (program: Command, io, done) => {
     .option('--json', 'machine-readable output')
     .addHelpText('after', `
 States: planned (never applied), running (an apply holds the lock), failed (a step failed), interrupted
-(stopped without a failure), done (every step done), verified (done, and the last verification matched).\n${helpAfter({ examples: ['doris-migrate list                # plans/', 'doris-migrate list archive/ --json'], env: ["without a plan's local state file (to read the run's record in its repository):", ...REPOSITORY_ENV.map((l) => `  ${l}`)], exits: ['0  listed', '2  the directory cannot be read'] })}`)
+(stopped without a failure), done (every step done), verified (done, and the last verification matched).\n${helpAfter({ examples: ['doris-migrate list                # plans/', 'doris-migrate list archive/ --json'], env: ["to read each plan's run record in its repository (without them: the local state files alone, with a warning):", ...REPOSITORY_ENV.map((l) => `  ${l}`)], exits: ['0  listed', '2  the directory cannot be read'] })}`)
     .action((dir: string | undefined, flags: { json?: boolean }) => done(runList(dir, flags, io)));
 };

@@ -1,19 +1,21 @@
-// `doris-migrate status PLAN [--json]`: where a migration stands, from its state file or, where
-// that file is gone, from the run's record in the repository.
+// `doris-migrate status PLAN [--json]`: where a migration stands, from its state file or the run's
+// record in the repository, whichever is newer (load-run-state.ts).
 import { resolve } from 'node:path';
 import { ExitCode } from '../../errors.js';
 import { formatBytes } from '../../plan/render.js';
 import { readPlanFile } from '../plan-file.js';
-import { stateSource, viewState } from '../view-state.js';
-import type { CliIO } from '../io.js';
+import { loadRunState } from '../load-run-state.js';
+import { stateSource } from '../view-state.js';
+import { writeLine, type CliIO } from '../io.js';
 import type { CommandRegistrar } from './index.js';
 import { helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export async function runStatus(planArg: string, flags: { json?: boolean; refresh?: boolean }, io: CliIO): Promise<number> {
   const planFile = resolve(io.cwd, planArg);
   const plan = readPlanFile(planFile);
-  // The local file, or the repository's record where that file is gone (as apply resumes).
-  const viewed = await viewState(plan, planFile, io.env);
+  // The newer of the local file and the repository's record, as apply resumes; read only.
+  const viewed = await loadRunState(plan, planFile, { env: io.env });
+  if (viewed.note) writeLine(io.stderr, viewed.note);
   const { state } = viewed;
   const rows = plan.steps.map((s) => {
     const st = state?.steps[s.id];
@@ -56,10 +58,10 @@ export async function runStatus(planArg: string, flags: { json?: boolean; refres
 export const registerStatus: CommandRegistrar = (program, io, done) => {
   program
     .command('status')
-    .description('show where a migration stands (from its state file, or the run\'s record in the repository)')
+    .description('show where a migration stands (from its state file or the run\'s record in the repository, whichever is newer)')
     .addHelpText('after', helpAfter({
       examples: ['doris-migrate status plans/q4-move.yaml', 'doris-migrate status plans/q4-move.yaml --refresh --json'],
-      env: ['with --refresh:', ...PASSWORD_ENV.map((l) => `  ${l}`), "without a local state file (to read the run's record in the repository):", ...REPOSITORY_ENV.map((l) => `  ${l}`)],
+      env: ['with --refresh:', ...PASSWORD_ENV.map((l) => `  ${l}`), "to read the run's record in the repository (without them: the local state file alone, with a warning):", ...REPOSITORY_ENV.map((l) => `  ${l}`)],
       exits: ['0  shown', '2  the plan or its state cannot be read'],
     }))
     .argument('<plan>', 'plan file')
