@@ -8,6 +8,7 @@ import { fingerprintOf } from './fingerprint.js';
 import { followUpSteps } from './followups.js';
 import { backupLabel, planIdOf } from './labels.js';
 import { repositoryDefinition } from '../storage/properties.js';
+import { restoreProperties } from './restore-properties.js';
 import type { ClusterRef, Exclusion, Plan, PlanOptions, Repository, RestoreStep, Step } from './schema.js';
 import { pickAlias } from './aliases.js';
 import { checkSelection, checkTargetNames, type PlanSelection } from './selection.js';
@@ -201,21 +202,18 @@ export function buildPlan(input: PlanInput): Plan {
         timeoutSeconds: options.jobTimeoutSeconds, title: `back up ${db.name} batch ${i + 1}/${batches.length} (${batch.tables.length} objects)`, dependsOn: ['repo:source'],
       });
       const inBatch = batch.tables.map((t) => keptByName.get(t.name)).filter((t): t is Table => t !== undefined);
-      const properties: Record<string, string> = {};
-      if ('num' in options.replication) properties.replication_num = String(options.replication.num);
-      else if ('allocation' in options.replication) properties.replication_allocation = options.replication.allocation;
-      else properties.reserve_replica = 'true';
       const part = batch.tables.length === 1 && batch.tables[0]!.partitions ? batch.tables[0]!.name : undefined;
       const laterPart = part !== undefined && firstPart.has(part);
-      // A split table's dynamic partitioning is switched on by a follow-up after its last part, so
-      // the target's scheduler neither adds nor drops partitions while other parts are restoring.
-      if (inBatch.some((t) => t.dynamicPartition?.enable === 'true' && !splitTables.has(key(db.name, t.name)))) properties.reserve_dynamic_partition_enable = 'true';
-      if (targetCaps.reserveColocate && sourceCaps.reserveColocate && inBatch.some((t) => t.colocateGroup)) properties.reserve_colocate = 'true';
-      if (!laterPart && batch.tables.some((t) => atomic.has(t.name))) {
-        properties.atomic_restore = 'true';
-        if (batch.tables.some((t) => existing.get(key(target, t.name))?.difference)) properties.force_replace = 'true';
-      }
-      properties.timeout = String(options.jobTimeoutSeconds);
+      const properties = restoreProperties({
+        replication: options.replication,
+        // A split table's dynamic partitioning is switched on by a follow-up after its last part, so
+        // the target's scheduler neither adds nor drops partitions while other parts are restoring.
+        dynamicPartition: inBatch.some((t) => t.dynamicPartition?.enable === 'true' && !splitTables.has(key(db.name, t.name))),
+        colocate: targetCaps.reserveColocate && sourceCaps.reserveColocate && inBatch.some((t) => t.colocateGroup),
+        atomic: !laterPart && batch.tables.some((t) => atomic.has(t.name)),
+        forceReplace: batch.tables.some((t) => existing.get(key(target, t.name))?.difference),
+        timeoutSeconds: options.jobTimeoutSeconds,
+      });
       const restoreId = `restore:${target}:${i + 1}`;
       steps.push({
         id: restoreId, kind: 'restore', cluster: 'target', database: target, sourceDatabase: db.name, backupStep: backupId,

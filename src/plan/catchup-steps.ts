@@ -7,6 +7,7 @@ import type { Capabilities } from '../doris/capabilities.js';
 import { refusedError } from '../errors.js';
 import { followUpSteps } from './followups.js';
 import { backupLabel } from './labels.js';
+import { restoreProperties } from './restore-properties.js';
 import type { Plan, PlanOptions, RestoreStep, Step, TableRef } from './schema.js';
 
 export interface TableWork {
@@ -92,19 +93,16 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
         id: backupId, kind: 'backup', cluster: 'source', database: db.source, label, tables: refs, bytes: jobBytes, timeoutSeconds: options.jobTimeoutSeconds,
         title: `back up what changed in ${db.source} (${items.length} table(s)${atomic ? ', schema changed' : ''})`, dependsOn: ['repo:source'],
       });
-      const properties: Record<string, string> = {};
-      // Overwriting a partition in place needs the replica count it already has: the migration's.
-      if ('num' in options.replication) properties.replication_num = String(options.replication.num);
-      else if ('allocation' in options.replication) properties.replication_allocation = options.replication.allocation;
-      else properties.reserve_replica = 'true';
       const whole = items.filter((w) => !db.inPlace.includes(w));
-      if (whole.some((w) => w.table.dynamicPartition?.enable === 'true')) properties.reserve_dynamic_partition_enable = 'true';
-      if (targetCaps.reserveColocate && sourceCaps.reserveColocate && whole.some((w) => w.table.colocateGroup)) properties.reserve_colocate = 'true';
-      if (atomic) {
-        properties.atomic_restore = 'true';
-        properties.force_replace = 'true';
-      }
-      properties.timeout = String(options.jobTimeoutSeconds);
+      const properties = restoreProperties({
+        // Overwriting a partition in place needs the replica count it already has: the migration's.
+        replication: options.replication,
+        dynamicPartition: whole.some((w) => w.table.dynamicPartition?.enable === 'true'),
+        colocate: targetCaps.reserveColocate && sourceCaps.reserveColocate && whole.some((w) => w.table.colocateGroup),
+        atomic,
+        forceReplace: true,
+        timeoutSeconds: options.jobTimeoutSeconds,
+      });
       const restoreId = `restore:${db.target}:${i + 1}`;
       const restore: RestoreStep = {
         id: restoreId, kind: 'restore', cluster: 'target', database: db.target, sourceDatabase: db.source, backupStep: backupId,

@@ -4,6 +4,7 @@ import type { AsyncMaterializedView, Catalog, Database } from '../catalog/model.
 import { sameAllocation } from '../doris/replica-allocation.js';
 import { sql } from '../doris/sql.js';
 import { targetMvStatement } from './mv-ddl.js';
+import { replicationProperties } from './restore-properties.js';
 import type { Exclusion, Replication, RestoreStep, Step } from './schema.js';
 
 export { renameDatabases } from './mv-ddl.js';
@@ -26,13 +27,6 @@ export interface FollowUpInput {
   warnings: string[];
   /** The plan's exclusions: an async MV that cannot be recreated gets its reason and remedy there. */
   excluded?: Exclusion[];
-}
-
-/** The MV properties that give it the plan's replication; undefined when the plan keeps the source's. */
-function plannedReplicationProperties(r: Replication): Record<string, string> | undefined {
-  if ('num' in r) return { replication_num: String(r.num) };
-  if ('allocation' in r) return { replication_allocation: r.allocation };
-  return undefined;
 }
 
 /** The plan's replication as an allocation; undefined when the plan keeps the source's. */
@@ -147,7 +141,7 @@ function mvSteps(input: FollowUpInput, target: (db: string) => string, aliases: 
     if (aliased.length) input.warnings.push(`async MV ${db}.${mv.name} reads ${aliased.map((b) => `${b} (restored as ${aliases.get(b)})`).join(', ')}: its recreated DDL still names the table that was on the target; fix the MV after the migration or plan without --on-conflict alias`);
     steps.push({
       id: stepId(db, mv.name), kind: 'mtmv', cluster: 'target', database: target(db), object: mv.name,
-      sql: [targetMvStatement(mv.createSql, target(db), input.renames, plannedReplicationProperties(input.replication)), sql.refreshMaterializedView(target(db), mv.name)], automatic: true,
+      sql: [targetMvStatement(mv.createSql, target(db), input.renames, replicationProperties(input.replication)), sql.refreshMaterializedView(target(db), mv.name)], automatic: true,
       title: `recreate async materialized view ${target(db)}.${mv.name} and refresh it`, dependsOn: [...new Set([`db:${target(db)}`, ...deps])],
     });
     done.add(key);
