@@ -2,6 +2,7 @@
 // already exist under the names we would restore to (and whether their schema differs).
 import type { DorisClient } from '../doris/client.js';
 import { requireText, text } from '../doris/parse-results.js';
+import { BASE_INDEX, describedIndexes, rollupNames } from '../doris/parse-describe.js';
 import { sql } from '../doris/sql.js';
 import { SYSTEM_DATABASES, type Catalog, type ExistingTable, type Table, type TargetFacts } from './model.js';
 import { readCatalog } from './reader.js';
@@ -40,26 +41,16 @@ export function schemaDifference(source: Table, target: Table): string | undefin
  * columns as `DESC ALL` prints them: RESTORE's signature covers them all (OlapTable#getSignature).
  */
 export async function readIndexes(client: DorisClient, database: string, table: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let current: string | undefined;
-  for (const r of await client.query(sql.describeAll(database, table))) {
-    const index = text(r, 'IndexName');
-    if (index) current = index === table ? '(base)' : index;
-    const field = text(r, 'Field');
-    if (!current || !field) continue;
-    const col = [field, text(r, 'Type'), text(r, 'Null'), text(r, 'Key'), text(r, 'Default'), text(r, 'Extra')].join(' ');
-    out.set(current, out.has(current) ? `${out.get(current)!}, ${col}` : col);
-  }
-  return out;
+  const indexes = describedIndexes(await client.query(sql.describeAll(database, table)), table);
+  return new Map([...indexes].map(([name, columns]) => [name, columns.join(', ')]));
 }
 
 /** How two tables' indexes differ (a rollup only one side has, or different columns), or undefined. */
 export function indexDifference(source: Map<string, string>, target: Map<string, string>): string | undefined {
-  const names = (m: Map<string, string>) => [...m.keys()].filter((n) => n !== '(base)').sort();
-  const [s, t] = [names(source), names(target)];
+  const [s, t] = [rollupNames(source), rollupNames(target)];
   if (s.join(',') !== t.join(',')) return `rollups differ: source (${s.join(', ') || 'none'}), target (${t.join(', ') || 'none'})`;
-  for (const name of ['(base)', ...s]) {
-    if (source.get(name) !== target.get(name)) return `${name === '(base)' ? 'base index' : `rollup ${name}`} columns differ: source (${source.get(name) ?? ''}), target (${target.get(name) ?? ''})`;
+  for (const name of [BASE_INDEX, ...s]) {
+    if (source.get(name) !== target.get(name)) return `${name === BASE_INDEX ? 'base index' : `rollup ${name}`} columns differ: source (${source.get(name) ?? ''}), target (${target.get(name) ?? ''})`;
   }
   return undefined;
 }

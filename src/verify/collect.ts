@@ -5,7 +5,8 @@ import type { Catalog } from '../catalog/model.js';
 import { readCatalog } from '../catalog/reader.js';
 import { eachLimited } from '../each-limited.js';
 import type { DorisClient } from '../doris/client.js';
-import { num, text, type Row } from '../doris/parse-results.js';
+import { num, type Row } from '../doris/parse-results.js';
+import { describedIndexes, rollupNames } from '../doris/parse-describe.js';
 import { sql } from '../doris/sql.js';
 import { countedPartitions, rowKey, type Observed } from './compare.js';
 import type { VerifyLevel } from './model.js';
@@ -50,8 +51,7 @@ export async function collectSide(client: DorisClient, side: 'source' | 'target'
     const table = catalog.databases.find((d) => d.name === w.db)!.tables.find((t) => t.name === w.name)!;
     if (table.kind === 'olap') {
       // DESC ALL, not SHOW DATA FROM db.tbl: without a current database 2.1 answers SHOW DATA with its per-database listing.
-      const indexes = (await client.query(sql.describeAll(w.db, w.name))).map((r) => text(r, 'IndexName') ?? '');
-      rollups.set(rowKey(w.db, w.name), indexes.filter((i) => i && i !== w.name).sort());
+      rollups.set(rowKey(w.db, w.name), rollupNames(describedIndexes(await client.query(sql.describeAll(w.db, w.name)), w.name)));
     }
     const existing = new Set(table.partitions.map((p) => p.name));
     if (!w.partitions) rows.set(rowKey(w.db, w.name), count(await client.query(sql.countRows(w.db, w.name))));
