@@ -2,19 +2,16 @@
 // upload or download task as `[<signature>: <finished>/<total>]` (files), joined by ", "
 // (BackupJob/RestoreJob#getInfo, the same in 2.0 to 4.0; newer builds show at most 100 tasks).
 // A job's bytes are counted by the share of files its tasks have moved. Pure.
+import { filesMoved, MOVING_STATES } from '../doris/job-states.js';
 import { progressFraction } from '../doris/parse-results.js';
 import type { Plan } from '../plan/schema.js';
 
 export { progressFraction };
 
-/** States after a job's files have all moved (backup: SAVE_META on; restore: COMMIT on). */
-const MOVED = new Set(['SAVE_META', 'UPLOAD_INFO', 'COMMIT', 'COMMITTING', 'FINISHED']);
-const MOVING = new Set(['UPLOADING', 'DOWNLOADING']);
-
 /** Share of a job's bytes moved in a Doris state with a Progress text. */
 export function movedShare(state: string, progress: string): number {
-  if (MOVED.has(state)) return 1;
-  if (MOVING.has(state)) return progressFraction(progress) ?? 0;
+  if (filesMoved(state)) return 1;
+  if (MOVING_STATES.has(state)) return progressFraction(progress) ?? 0;
   return 0;
 }
 

@@ -12,6 +12,7 @@
 //  - with no estimate at all, the wait grows with the job's age up to UNKNOWN_MAX_MS (75 s).
 // No wait exceeds the caller's bound (`--poll-interval`, MAX_GAP_MS by default). A 1-hour job with
 // an estimate costs about 22 polls; one with no estimate about 57.
+import { FINISHING_STATES, MOVING_STATES } from '../doris/job-states.js';
 
 /** Ages (ms since start) of the early polls that catch a job cancelled at once. */
 const EARLY_MS = [5_000, 15_000, 30_000, 60_000];
@@ -24,10 +25,6 @@ export const MAX_GAP_MS = 300_000;
 /** Below this share of files moved, Progress says too little to extrapolate from. */
 const MIN_FRACTION = 0.05;
 
-/** Doris states in which a job moves files (Progress counts them). */
-const MOVING = new Set(['UPLOADING', 'DOWNLOADING']);
-/** States after the files moved: the job is finishing (metadata, commit). */
-const FINISHING = new Set(['SAVE_META', 'UPLOAD_INFO', 'COMMIT', 'COMMITTING']);
 
 export interface JobView {
   /** Now and the job's start (when it was submitted, or first seen if adopted), epoch ms. */
@@ -63,17 +60,17 @@ export interface ProgressMemory {
  * poll before that, not the first that showed UPLOADING or DOWNLOADING.
  */
 export function noteProgress(m: ProgressMemory, nowMs: number, state: string, fraction: number | undefined): void {
-  if (MOVING.has(state) && fraction !== undefined && fraction > 0) m.firstMoved ??= { atMs: nowMs, fraction };
+  if (MOVING_STATES.has(state) && fraction !== undefined && fraction > 0) m.firstMoved ??= { atMs: nowMs, fraction };
   else if (!m.firstMoved) m.movingSinceMs = nowMs;
 }
 
 /** The job's expected end (epoch ms), or undefined when nothing allows a guess. */
 export function expectedEnd(v: JobView): number | undefined {
-  if (FINISHING.has(v.state)) return v.nowMs;
+  if (FINISHING_STATES.has(v.state)) return v.nowMs;
   // Progress beats the throughput of other jobs: it is this job, now. Two polls that both saw
   // files moved give its rate whatever it waited before; with one, the rate since it was last
   // seen idle (an end no earlier than the real one: the files may have started later).
-  if (MOVING.has(v.state) && v.fraction !== undefined && v.fraction >= MIN_FRACTION) {
+  if (MOVING_STATES.has(v.state) && v.fraction !== undefined && v.fraction >= MIN_FRACTION) {
     const first = v.firstMoved;
     if (first && v.fraction > first.fraction && v.nowMs > first.atMs) return v.nowMs + ((1 - v.fraction) * (v.nowMs - first.atMs)) / (v.fraction - first.fraction);
     if (v.movingSinceMs !== undefined) return v.movingSinceMs + (v.nowMs - v.movingSinceMs) / v.fraction;

@@ -13,6 +13,7 @@ const PURE = [
   'src/doris/sql.ts',
   'src/doris/quote.ts',
   'src/doris/capabilities.ts',
+  'src/doris/job-states.ts',
   'src/doris/parse-',
   'src/run/scheduler.ts',
   'src/run/reconcile.ts',
