@@ -1,6 +1,6 @@
 // Writes plans/<name>.report.md, .report.json and the timeline as .report.svg beside the plan, atomically.
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { writeFileAtomic } from '../atomic-file.js';
 import type { Plan } from '../plan/schema.js';
@@ -9,6 +9,7 @@ import type { Verification } from '../verify/model.js';
 import { buildReport, keptVerification, type ReportContext } from '../verify/report-model.js';
 import { logPath } from './trail.js';
 import { VERSION } from './version.js';
+import { operatorName } from './operator.js';
 import { reportMarkdown, timelineOptions } from '../verify/report-markdown.js';
 import { timelineSvg } from '../verify/timeline-svg.js';
 
@@ -44,13 +45,7 @@ export function writeReport(planPath: string, plan: Plan, state: RunState | unde
  * its last line (a killed apply has no `apply-ended`). Without a trail: whoever writes the report.
  */
 function reportContext(planPath: string): ReportContext {
-  let operator: string;
-  try {
-    operator = userInfo().username;
-  } catch {
-    operator = 'unknown';
-  }
-  const context: ReportContext = { tool: VERSION, operator, host: hostname(), runs: [] };
+  const context: ReportContext = { tool: VERSION, operator: operatorName(), host: hostname(), runs: [] };
   let text = '';
   try {
     text = readFileSync(logPath(planPath), 'utf8');

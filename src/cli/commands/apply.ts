@@ -1,6 +1,6 @@
 // `doris-migrate apply PLAN`: run a plan with a checkpoint after every transition; resume after
 // any interruption. Exit 0 done, 1 a step failed, 3 interrupted, 4 refused.
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, isMigrateError, MigrateError, refusedError, usageError } from '../../errors.js';
@@ -23,6 +23,7 @@ import type { RepositoryBackend } from '../../storage/backend.js';
 import type { RepositorySecrets } from '../../storage/properties.js';
 import type { Trail } from '../trail.js';
 import { VERSION } from '../version.js';
+import { operatorName } from '../operator.js';
 import { maskError, planSecretMask, type Mask } from '../../secrets.js';
 import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
@@ -224,15 +225,6 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
     return code;
   } finally {
     await clusters.close();
-  }
-}
-
-/** Who ran it: the login name, or the user id where there is none (containers). */
-export function operatorName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `uid ${process.getuid?.() ?? '?'}`;
   }
 }
 
