@@ -23,6 +23,7 @@ import type { RepositoryBackend } from '../../storage/backend.js';
 import type { RepositorySecrets } from '../../storage/properties.js';
 import type { Trail } from '../trail.js';
 import { VERSION } from '../version.js';
+import { credentialVariables, readCredentials } from '../../storage/credentials.js';
 import { operatorName } from '../operator.js';
 import { maskError, planSecretMask, type Mask } from '../../secrets.js';
 import { CI_ENV, helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
@@ -76,7 +77,6 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     // or connected; they live in this process only.
     const env = { ...io.env };
     if (ask) for (const variable of missingSecrets(plan, env)) env[variable] = await ask.password(`${variable} is not set: ${secretPurpose(plan, variable)} (hidden; empty for none):`);
-    const { readCredentials } = await import('../../storage/credentials.js');
     const secrets = readCredentials(plan.repository.settings, env);
     // From here every error on its way out, every trail line, is masked with what was just read.
     const mask = planSecretMask(plan, env, secrets);
@@ -230,8 +230,7 @@ async function runWithClusters(plan: Plan, planFile: string, io: CliIO, flags: A
 
 /** The environment variables this plan's clusters and repository read that are not set. */
 function missingSecrets(plan: Plan, env: NodeJS.ProcessEnv): string[] {
-  const s = plan.repository.settings;
-  const repo = s.backend === 's3' ? [s.accessKeyEnv, s.secretKeyEnv] : s.backend === 'azure' ? [s.accountKeyEnv] : [];
+  const repo = credentialVariables(plan.repository.settings).filter((v) => v.required).map((v) => v.variable);
   return [...new Set([plan.source.passwordEnv, plan.target.passwordEnv, ...repo])].filter((v) => env[v] === undefined);
 }
 
