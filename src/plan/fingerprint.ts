@@ -35,14 +35,8 @@ export function diffDigests(before: Record<string, string>, after: Record<string
 
 /** Lines naming what differs between two plans (steps added, removed or changed; other fields). */
 export function diffPlans(before: Plan, after: Plan): string[] {
-  const out: string[] = [];
-  const a = new Map(before.steps.map((s) => [s.id, canonicalJson(s)]));
-  const b = new Map(after.steps.map((s) => [s.id, canonicalJson(s)]));
-  for (const id of a.keys()) if (!b.has(id)) out.push(`step ${id} removed`);
-  for (const [id, text] of b) {
-    if (!a.has(id)) out.push(`step ${id} added`);
-    else if (a.get(id) !== text) out.push(`step ${id} changed`);
-  }
+  const steps = diffDigests(stepDigests(before), stepDigests(after));
+  const out = [...steps.removed.map((id) => `step ${id} removed`), ...steps.added.map((id) => `step ${id} added`), ...steps.changed.map((id) => `step ${id} changed`)];
   // Every other top-level field, in the schema's order, so any edit that moves the fingerprint shows.
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => f !== 'steps' && f !== 'fingerprint');
   for (const field of fields) {
