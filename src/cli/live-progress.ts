@@ -6,8 +6,7 @@ import type { Plan } from '../plan/schema.js';
 import { formatBytes, formatDuration } from '../plan/render.js';
 import type { RunEvent } from '../run/events.js';
 import { ByteMeter } from './progress-bytes.js';
-
-const elapsed = (ms: number): string => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : formatDuration(ms / 1000));
+import { formatElapsed } from '../elapsed.js';
 
 export async function withLiveProgress<T>(plan: Plan, run: (emit: (e: RunEvent) => void) => Promise<T>, succeeded: (result: T) => boolean): Promise<T> {
   const { Listr } = await import('listr2');
@@ -46,7 +45,7 @@ export async function withLiveProgress<T>(plan: Plan, run: (emit: (e: RunEvent) 
             if (e.kind === 'step-started' && e.label) jobs.set(e.step, `${e.step} [${e.label}] submitted`);
             if (e.kind === 'job-state') {
               bytes.job(e.step, e.state, e.progress);
-              jobs.set(e.step, `${e.database} ${e.label}: ${e.state}${e.progress ? ` ${e.progress}` : ''} (${elapsed(e.elapsedMs)})`);
+              jobs.set(e.step, `${e.database} ${e.label}: ${e.state}${e.progress ? ` ${e.progress}` : ''} (${formatElapsed(e.elapsedMs / 1000)})`);
             }
             if (e.kind === 'step-finished') {
               jobs.delete(e.step);

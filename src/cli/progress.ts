@@ -3,6 +3,7 @@
 import type { RunEvent } from '../run/events.js';
 import type { CliIO } from './io.js';
 import { formatBytes } from '../plan/render.js';
+import { formatElapsed } from '../elapsed.js';
 
 export function lineRenderer(io: CliIO): (e: RunEvent) => void {
   const lastState = new Map<string, string>();
@@ -17,7 +18,7 @@ export function lineRenderer(io: CliIO): (e: RunEvent) => void {
       case 'job-state':
         if (lastState.get(e.step) === e.state) return;
         lastState.set(e.step, e.state);
-        return line(`job    ${e.step} ${e.database} ${e.label}: ${e.state}${e.progress ? ` ${e.progress}` : ''} (${Math.round(e.elapsedMs / 1000)} s)`);
+        return line(`job    ${e.step} ${e.database} ${e.label}: ${e.state}${e.progress ? ` ${e.progress}` : ''} (${formatElapsed(e.elapsedMs / 1000)})`);
       case 'step-finished':
         return line(`done   ${e.step}${e.note ? `  (${e.note})` : ''}`);
       case 'step-retry':

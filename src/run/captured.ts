@@ -2,6 +2,7 @@
 // the plan's own baseline (a catch-up's partitions it did not copy) overlaid with what each of its
 // backups captured. Pure.
 import { usageError } from '../errors.js';
+import { secondsBetween } from '../elapsed.js';
 import type { PartitionVersions, Plan } from '../plan/schema.js';
 import type { RunState } from './state-model.js';
 
@@ -12,8 +13,6 @@ export interface RunOutcome {
   /** The run's pace: bytes through backup and restore per second of wall time, and the shortest job pair. */
   pace?: { bytesPerSecond: number; jobOverheadSeconds: number };
 }
-
-const seconds = (from?: string, to?: string): number | undefined => (from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : undefined);
 
 export function runOutcome(plan: Plan, state: RunState, planFile: string): RunOutcome {
   const unfinished = plan.steps.filter((s) => (s.kind === 'backup' || s.kind === 'restore' || s.kind === 'drop') && state.steps[s.id]?.status !== 'done');
@@ -39,12 +38,12 @@ export function runOutcome(plan: Plan, state: RunState, planFile: string): RunOu
     if (s.finishedAt && s.finishedAt > since) since = s.finishedAt;
     const restore = plan.steps.find((r) => r.kind === 'restore' && r.backupStep === step.id);
     const end = restore ? state.steps[restore.id]?.finishedAt : undefined;
-    const pair = seconds(s.startedAt, end);
+    const pair = secondsBetween(s.startedAt, end);
     if (pair !== undefined) shortest = Math.min(shortest ?? pair, pair);
     bytes += step.bytes;
     if (s.startedAt && (!firstStart || s.startedAt < firstStart)) firstStart = s.startedAt;
     if (end && (!lastEnd || end > lastEnd)) lastEnd = end;
   }
-  const wall = seconds(firstStart, lastEnd);
+  const wall = secondsBetween(firstStart, lastEnd);
   return { known, since, ...(wall && shortest !== undefined ? { pace: { bytesPerSecond: bytes / wall, jobOverheadSeconds: shortest } } : {}) };
 }

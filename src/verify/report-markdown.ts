@@ -1,5 +1,6 @@
 // The report as Markdown for a change ticket or a pull request, with the timeline inline. Pure.
 import { formatBytes, plural } from '../plan/render.js';
+import { formatElapsed } from '../elapsed.js';
 import type { Report } from './report-model.js';
 import { timelineSvg, type TimelineOptions } from './timeline-svg.js';
 
@@ -39,15 +40,6 @@ const fenced = (lang: string, text: string, indent: string): string[] => {
   return [`${indent}${fence}${lang}`, ...text.split('\n').map((l) => `${indent}${l}`), `${indent}${fence}`];
 };
 
-export function duration(seconds: number | undefined): string {
-  if (seconds === undefined) return '—';
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round(seconds % 60);
-  return h ? `${h} h ${m} min` : `${m} min ${s} s`;
-}
-
 /** `svgFile`: the timeline also written beside the report, linked for viewers that strip inline SVG. */
 export function reportMarkdown(r: Report, svgFile?: string): string {
   const t = r.totals;
@@ -73,7 +65,7 @@ export function reportMarkdown(r: Report, svgFile?: string): string {
         ]),
     `| started | ${r.startedAt ?? '—'} |`,
     `| ended | ${r.status === 'done' || r.status === 'failed' ? (r.finishedAt ?? '—') : `not yet (last activity ${r.finishedAt ?? '—'})`} |`,
-    `| wall time | ${duration(r.seconds)}${r.runs.length > 1 ? ` over ${r.runs.length} applies` : ''} |`,
+    `| wall time | ${formatElapsed(r.seconds)}${r.runs.length > 1 ? ` over ${r.runs.length} applies` : ''} |`,
     `| jobs | ${r.jobs.submitted} submitted, ${r.jobs.retries} retried, ${r.jobs.failed} failed |`,
     `| verification | ${verdict} |`,
     `| report made | ${r.generatedAt} |`,
@@ -87,13 +79,13 @@ export function reportMarkdown(r: Report, svgFile?: string): string {
     '',
     '| stage | steps | done | took |',
     '| --- | ---: | ---: | ---: |',
-    ...r.stages.map((s) => `| ${s.stage} | ${s.steps} | ${s.done} | ${duration(s.seconds)} |`),
+    ...r.stages.map((s) => `| ${s.stage} | ${s.steps} | ${s.done} | ${formatElapsed(s.seconds)} |`),
     '',
     '## Databases',
     '',
     '| source | target | tables | partitions | size | rows | jobs | retries | status | took |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
-    ...r.databases.map((d) => `| ${code(d.source)} | ${code(d.target)} | ${d.tables} | ${d.partitions} | ${formatBytes(d.bytes)} | ${d.rows} | ${d.jobs} | ${d.retries} | ${d.status} | ${duration(d.seconds)} |`),
+    ...r.databases.map((d) => `| ${code(d.source)} | ${code(d.target)} | ${d.tables} | ${d.partitions} | ${formatBytes(d.bytes)} | ${d.rows} | ${d.jobs} | ${d.retries} | ${d.status} | ${formatElapsed(d.seconds)} |`),
   ];
   if (r.renames.length) out.push('', '## Restored under another name', '', '| on the source | on the target |', '| --- | --- |', ...r.renames.map((x) => `| ${code(x.from)} | ${code(x.to)} |`));
   if (r.failures.length) out.push('', '## Failed steps', '', ...r.failures.map((f) => `- ${code(f.step, false)}: ${mdCell(f.error)}`));

@@ -5,6 +5,7 @@ import { foldSystemDatabases, renamesOf, type Rename } from '../plan/renames.js'
 import type { Plan, Step } from '../plan/schema.js';
 import type { RunState, StepState } from '../run/state-model.js';
 import type { Verification } from './model.js';
+import { secondsBetween } from '../elapsed.js';
 
 export type Stage = 'preflight' | 'repository' | 'backup' | 'restore' | 'follow-ups' | 'verify';
 
@@ -96,7 +97,6 @@ const STAGE_OF: Record<Step['kind'], Stage> = {
   drop: 'restore',
 };
 
-const seconds = (from?: string, to?: string): number | undefined => (from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : undefined);
 const earliest = (xs: (string | undefined)[]): string | undefined => xs.filter((x): x is string => !!x).sort()[0];
 const latest = (xs: (string | undefined)[]): string | undefined => xs.filter((x): x is string => !!x).sort().at(-1);
 
@@ -137,7 +137,7 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
     if (!steps.length) return [];
     const startedAt = earliest(steps.map((s) => st(s.id).startedAt));
     const finishedAt = latest(steps.map((s) => end(st(s.id))));
-    const t = seconds(startedAt, finishedAt);
+    const t = secondsBetween(startedAt, finishedAt);
     return [{ stage, steps: steps.length, done: steps.filter((s) => st(s.id).status === 'done').length, ...(startedAt ? { startedAt } : {}), ...(finishedAt ? { finishedAt } : {}), ...(t !== undefined ? { seconds: t } : {}) }];
   });
 
@@ -148,7 +148,7 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
     const status: DatabaseReport['status'] = all.some((s) => s.status === 'failed') ? 'failed' : all.every((s) => s.status === 'done' || s.status === 'manual') ? 'done' : all.some((s) => s.status !== 'pending') ? 'running' : 'pending';
     const startedAt = earliest(all.map((s) => s.startedAt));
     const finishedAt = status === 'done' ? latest(all.map(end)) : undefined;
-    const t = seconds(startedAt, finishedAt);
+    const t = secondsBetween(startedAt, finishedAt);
     return {
       ...d, jobs: jobs.reduce((n, s) => n + s.attempt, 0), retries: jobs.reduce((n, s) => n + Math.max(0, s.attempt - 1), 0), status,
       ...(startedAt ? { startedAt } : {}), ...(finishedAt ? { finishedAt } : {}), ...(t !== undefined ? { seconds: t } : {}),
@@ -172,7 +172,7 @@ export function buildReport(plan: Plan, state: RunState | undefined, now: string
 
   const startedAt = earliest(plan.steps.map((s) => st(s.id).startedAt));
   const finishedAt = latest(plan.steps.map((s) => end(st(s.id))));
-  const t = seconds(startedAt, finishedAt);
+  const t = secondsBetween(startedAt, finishedAt);
   const total = <K extends 'tables' | 'partitions' | 'bytes' | 'rows'>(k: K) => plan.databases.reduce((n, d) => n + d[k], 0);
   const status: Report['status'] = !state ? 'not started' : statuses.some((s) => s === 'failed') ? 'failed' : statuses.every((s) => s === 'done' || s === 'manual') ? 'done' : 'in progress';
   const verified = verification ?? state?.verification;

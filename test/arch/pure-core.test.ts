@@ -19,6 +19,7 @@ const PURE = [
   'src/run/reconcile.ts',
   'src/run/state-model.ts',
   'src/secrets.ts',
+  'src/elapsed.ts',
   'src/storage/location.ts',
   'src/storage/properties.ts',
   'src/storage/settings.ts',
