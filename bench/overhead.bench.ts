@@ -1,7 +1,8 @@
 // Overhead of apply itself, against an in-process fake FE whose jobs finish at once (no simulator,
 // no network): steps per second and bytes written to the state (snapshot + journal) at about
 // 2,000 and 10,000 steps; and resuming a half-done 10,000-step state with jobs in flight, from
-// reading the state to the first new BACKUP/RESTORE submission.
+// reading the state to the first new BACKUP/RESTORE submission. Then apply again with the run's
+// record copied to a repository (a local directory): bytes uploaded, per transition (one save).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,12 @@ import { fileCheckpoint } from '../src/run/checkpoint.js';
 import type { RunDeps } from '../src/run/executor.js';
 import { applyPlan } from '../src/run/executor.js';
 import { journalStore } from '../src/run/journal.js';
+import { mirroredCheckpoint, recordName } from '../src/run/state-mirror.js';
+import { runRecordStore } from '../src/storage/backend.js';
 import { initialState, type RunState } from '../src/run/state-model.js';
 import { settingsFromLocation } from '../src/storage/location.js';
 import { aCatalog, targetFacts } from '../test/support/catalog-builder.js';
+import { dirStore } from './support/dir-store.js';
 import { fakeFe, fakeRepository, type FakeFe } from './support/fake-fe.js';
 
 const CONCURRENCY = 4;
@@ -54,19 +58,22 @@ function deps(plan: Plan, statePath: string, signal = new AbortController().sign
   };
 }
 
-async function applyAlone(tables: number) {
+/** With `withRecord`, the state is also copied to the run's record in a repository (a local directory). */
+async function applyAlone(tables: number, withRecord = false) {
   const plan = planOf(tables);
   const dir = mkdtempSync(join(tmpdir(), 'dm-bench-apply-'));
   try {
     const path = join(dir, 'big.state.json');
     const d = deps(plan, path);
     const store = journalStore(path);
+    const objects = dirStore(join(dir, 'repository'));
+    const checkpoint = withRecord ? mirroredCheckpoint(store, runRecordStore(objects, 'bench'), recordName(plan), 'bench') : store;
     const t0 = performance.now();
-    const { result, state } = await applyPlan(plan, { ...d, checkpoint: store });
+    const { result, state } = await applyPlan(plan, { ...d, checkpoint });
     const seconds = (performance.now() - t0) / 1000;
     const failed = Object.entries(state.steps).filter(([, s]) => s.status === 'failed');
     if (result !== 'done') throw new Error(`apply ended ${result}: ${failed.slice(0, 2).map(([id, s]) => `${id}: ${s.lastError}`).join('; ')}`);
-    return { steps: plan.steps.length, seconds, bytes: store.counters.bytesWritten, appends: store.counters.appends, compactions: store.counters.compactions };
+    return { steps: plan.steps.length, seconds, bytes: store.counters.bytesWritten, appends: store.counters.appends, compactions: store.counters.compactions, recordBytes: objects.counters.bytesPut, recordPuts: objects.counters.puts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -142,6 +149,9 @@ export async function run(): Promise<Record<string, string | number>> {
   const small = await applyAlone(10);
   const large = await applyAlone(50);
   const r = await resume();
+  const [smallRecord, largeRecord] = [await applyAlone(10, true), await applyAlone(50, true)];
+  // A transition here is one save (the transitions of one event-loop turn share it): one journal append.
+  const perSave = (a: typeof smallRecord) => Math.round(a.recordBytes / (a.appends + a.compactions));
   return {
     'apply alone: workload': `100 databases of 10 or 50 one-job tables, ${CONCURRENCY} jobs per cluster, fake FE (jobs finish at once), state as snapshot + journal`,
     'apply alone: steps': `${small.steps} / ${large.steps}`,
@@ -152,5 +162,9 @@ export async function run(): Promise<Record<string, string | number>> {
     'apply alone: state bytes per step at 2,000 / 10,000 steps': `${Math.round(small.bytes / small.steps)} / ${Math.round(large.bytes / large.steps)}`,
     'apply alone: journal appends / compactions at 10,000 steps': `${large.appends} / ${large.compactions}`,
     'resume to first submission, 10,000 steps (s)': Number(r.seconds.toFixed(2)),
+    'apply alone: record bytes uploaded at 2,000 / 10,000 steps (MiB)': `${(smallRecord.recordBytes / MiB).toFixed(1)} / ${(largeRecord.recordBytes / MiB).toFixed(1)}`,
+    'apply alone: record bytes per transition at 2,000 / 10,000 steps': `${perSave(smallRecord)} / ${perSave(largeRecord)}`,
+    'apply alone: record objects written at 10,000 steps': largeRecord.recordPuts,
+    'apply alone: steps per second at 10,000 steps, with the record in a repository (local directory)': Math.round(largeRecord.steps / largeRecord.seconds),
   };
 }

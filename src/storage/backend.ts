@@ -113,28 +113,7 @@ export async function openRepository(settings: RepositorySettings, secrets: Repo
         return e instanceof StoreError ? e.message : (e as Error).message;
       }
     },
-    ...(store
-      ? {
-          runRecord: {
-            async read(name: string) {
-              const key = runRecordKey(name);
-              try {
-                if (!(await store.list(key)).some((o) => o.key === key)) return undefined;
-                return (await store.get(key)).toString('utf8');
-              } catch (e) {
-                return refuse(location, e);
-              }
-            },
-            async write(name: string, text: string) {
-              try {
-                await store.put(runRecordKey(name), Buffer.from(text));
-              } catch (e) {
-                refuse(location, e);
-              }
-            },
-          },
-        }
-      : {}),
+    ...(store ? { runRecord: runRecordStore(store, location) } : {}),
     async deleteSnapshot(repo, label) {
       if (!store) throw refusedError('cleanup-unsupported', `cleanup of ${location} is not supported from here: delete ${snapshotDir(repo, label)} with the storage's own tools`);
       try {
@@ -143,6 +122,28 @@ export async function openRepository(settings: RepositorySettings, secrets: Repo
         return objects.length;
       } catch (e) {
         return refuse(location, e);
+      }
+    },
+  };
+}
+
+/** The run's record over an object store (exported for benchmarks over other stores). */
+export function runRecordStore(store: ObjectStore, location: string): NonNullable<RepositoryBackend['runRecord']> {
+  return {
+    async read(name: string) {
+      const key = runRecordKey(name);
+      try {
+        if (!(await store.list(key)).some((o) => o.key === key)) return undefined;
+        return (await store.get(key)).toString('utf8');
+      } catch (e) {
+        return refuse(location, e);
+      }
+    },
+    async write(name: string, text: string) {
+      try {
+        await store.put(runRecordKey(name), Buffer.from(text));
+      } catch (e) {
+        refuse(location, e);
       }
     },
   };
