@@ -45,7 +45,8 @@ export interface LoadOptions {
 
 export async function loadRunState(plan: Plan, planFile: string, opts: LoadOptions): Promise<LoadedRunState> {
   const { fileCheckpoint } = await import('../run/checkpoint.js');
-  const { mirroredCheckpoint, newerState, readRecord, recordName } = await import('../run/state-mirror.js');
+  const { mirroredCheckpoint, newerState, recordName } = await import('../run/state-mirror.js');
+  const { readRecord } = await import('../run/record-read.js');
   const path = statePath(planFile);
   const where = plan.repository.settings.location;
   const local = fileCheckpoint(path);

@@ -28,9 +28,9 @@ import { RunStateSchema, StepStateSchema, type RunState } from './state-model.js
 const COMPACT_MIN = 1_000;
 
 /** The state's fields other than its steps (and the clock), journalled as one line when any changes. */
-const RunFieldsSchema = RunStateSchema.omit({ steps: true, updatedAt: true }).partial();
-type RunFields = Omit<RunState, 'steps' | 'updatedAt'>;
-const runFields = (state: RunState): RunFields => {
+export const RunFieldsSchema = RunStateSchema.omit({ steps: true, updatedAt: true }).partial();
+export type RunFields = Omit<RunState, 'steps' | 'updatedAt'>;
+export const runFields = (state: RunState): RunFields => {
   const { steps: _steps, updatedAt: _at, ...rest } = state;
   return rest;
 };

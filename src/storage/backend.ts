@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { refusedError } from '../errors.js';
 import type { RepositorySettings } from './settings.js';
-import { probeKey, runRecordKey, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
+import { probeKey, runRecordKey, runRecordPrefix, RUNS_FOLDER, snapshotDir, snapshotsFromKeys, snapshotsPrefix, type SnapshotEntry } from './layout.js';
 import { parseLocation } from './location.js';
 import { infoKey, parseSnapshotVersions, type SnapshotVersions } from './snapshot-info.js';
 import type { RepositorySecrets } from './properties.js';
@@ -42,13 +42,10 @@ export interface RepositoryBackend {
    */
   snapshotVersions(repo: string, label: string, timestamp: string): Promise<SnapshotVersions | string>;
   /**
-   * The run's record kept beside the snapshots (run/state-mirror.ts), by name; absent where the
-   * store cannot be reached from here (HDFS).
+   * The objects of the run's records kept beside the snapshots (run/state-mirror.ts), absent where
+   * the store cannot be reached from here (HDFS).
    */
-  runRecord?: {
-    read(name: string): Promise<string | undefined>;
-    write(name: string, text: string): Promise<void>;
-  };
+  runRecord?: RunRecordObjects;
 }
 
 async function openStore(settings: RepositorySettings, secrets: RepositorySecrets): Promise<ObjectStore | undefined> {
@@ -127,24 +124,37 @@ export async function openRepository(settings: RepositorySettings, secrets: Repo
   };
 }
 
-/** The run's record over an object store (exported for benchmarks over other stores). */
-export function runRecordStore(store: ObjectStore, location: string): NonNullable<RepositoryBackend['runRecord']> {
+/**
+ * The objects of run records (keys from layout.ts runRecordPartKey / runRecordKey, only under the
+ * runs folder). Every failure is a one-line refusal naming the location.
+ */
+export interface RunRecordObjects {
+  /** Keys of record `name`'s objects (its parts and the older single object), in no order. */
+  list(name: string): Promise<string[]>;
+  read(key: string): Promise<string>;
+  write(key: string, text: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Run records over an object store (exported for benchmarks over other stores). */
+export function runRecordStore(store: ObjectStore, location: string): RunRecordObjects {
+  // A key from anywhere else would be a bug here, and must never touch Doris's snapshots.
+  const checked = (key: string): string => {
+    if (!key.startsWith(RUNS_FOLDER) || key.includes('..')) throw new Error(`not a run record key: ${key}`);
+    return key;
+  };
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      return refuse(location, e);
+    }
+  };
   return {
-    async read(name: string) {
-      const key = runRecordKey(name);
-      try {
-        if (!(await store.list(key)).some((o) => o.key === key)) return undefined;
-        return (await store.get(key)).toString('utf8');
-      } catch (e) {
-        return refuse(location, e);
-      }
-    },
-    async write(name: string, text: string) {
-      try {
-        await store.put(runRecordKey(name), Buffer.from(text));
-      } catch (e) {
-        refuse(location, e);
-      }
-    },
+    // One listing for both shapes: the folder `name/` and the older `name.state.json`.
+    list: (name) => guard(async () => (await store.list(`${RUNS_FOLDER}${name}`)).map((o) => o.key).filter((k) => k === runRecordKey(name) || k.startsWith(runRecordPrefix(name)))),
+    read: (key) => guard(async () => (await store.get(checked(key))).toString('utf8')),
+    write: (key, text) => guard(() => store.put(checked(key), Buffer.from(text))),
+    delete: (key) => guard(() => store.delete(checked(key))),
   };
 }

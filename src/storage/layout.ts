@@ -7,9 +7,31 @@ export const snapshotDir = (repo: string, label: string): string => `${snapshots
 
 /**
  * The run's record (a copy of its state) beside the repository's snapshots, outside Doris's
- * directory: one object per migration, named by its plan's name and id.
+ * directory, named by its plan's name and id (run/state-mirror.ts): a folder of numbered parts,
+ * each numbered by the last save it holds. Records written before the parts were one object,
+ * `runRecordKey`, read as a snapshot numbered 0.
  */
-export const runRecordKey = (name: string): string => `__doris_migrate_runs/${name}.state.json`;
+export const RUNS_FOLDER = '__doris_migrate_runs/';
+export const runRecordKey = (name: string): string => `${RUNS_FOLDER}${name}.state.json`;
+export const runRecordPrefix = (name: string): string => `${RUNS_FOLDER}${name}/`;
+
+/** A snapshot holds the whole state; a delta one save's changes; a segment the deltas `from`..`seq` merged. */
+export type RecordPart = { kind: 'snapshot' | 'delta'; seq: number } | { kind: 'segment'; from: number; seq: number };
+
+const seqText = (n: number): string => String(n).padStart(12, '0');
+export const runRecordPartKey = (name: string, part: RecordPart): string =>
+  `${runRecordPrefix(name)}${part.kind}-${part.kind === 'segment' ? `${seqText(part.from)}-` : ''}${seqText(part.seq)}.json`;
+
+/** The part a key of record `name` names (the older single object is a snapshot numbered 0), or undefined. */
+export function parseRunRecordKey(name: string, key: string): RecordPart | undefined {
+  if (key === runRecordKey(name)) return { kind: 'snapshot', seq: 0 };
+  const prefix = runRecordPrefix(name);
+  if (!key.startsWith(prefix)) return undefined;
+  const m = /^(snapshot|delta|segment)-(\d{12})(?:-(\d{12}))?\.json$/.exec(key.slice(prefix.length));
+  if (!m) return undefined;
+  if (m[1] === 'segment') return m[3] ? { kind: 'segment', from: Number(m[2]), seq: Number(m[3]) } : undefined;
+  return m[3] ? undefined : { kind: m[1] as 'snapshot' | 'delta', seq: Number(m[2]) };
+}
 
 /** Where our preflight writes its probe object (outside any repository directory). */
 export const probeKey = (nonce: string): string => `__doris_migrate_probe_${nonce}`;

@@ -41,15 +41,18 @@ describe('a lost state file', () => {
   }, 60_000);
 
   it('a damaged record (an upload cut short) is written anew from a readable local state; without one, apply refuses naming it', async () => {
-    const objects = filesUnder(join(m.dir, 'sandbox', 's3'), '__doris_migrate_runs').filter((f) => f.endsWith('_S3rver_object'));
-    expect(objects.length).toBeGreaterThan(0);
-    const cut = () => objects.forEach((f) => writeFileSync(f, readFileSync(f).subarray(0, 40)));
+    // Every object of the record (its snapshot and the parts after it), as the object server keeps them.
+    const objects = () => filesUnder(join(m.dir, 'sandbox', 's3'), '__doris_migrate_runs').filter((f) => f.endsWith('_S3rver_object'));
+    expect(objects().length).toBeGreaterThan(0);
+    const cut = () => objects().forEach((f) => writeFileSync(f, readFileSync(f).subarray(0, 40)));
     const jobs = submitted();
     cut();
     const kept = await apply();
     expect(kept.code, kept.out + kept.err).toBe(0);
     expect(kept.err).toMatch(/state: the run's record in s3:\/\/doris-migrate\/apply\S* cannot be read; continuing from .*mig\.state\.json, which writes it anew/);
-    expect(objects.every((f) => JSON.parse(readFileSync(f, 'utf8')) !== undefined)).toBe(true);
+    // Written anew: a new snapshot, the damaged parts it holds deleted.
+    expect(objects().length).toBeGreaterThan(0);
+    expect(objects().every((f) => JSON.parse(readFileSync(f, 'utf8')) !== undefined)).toBe(true);
 
     cut();
     const aside = [statePath(), journalPath(statePath())].map((f) => [f, `${f}.aside`] as const).filter(([f]) => statSync(f, { throwIfNoEntry: false }));
