@@ -45,7 +45,17 @@ export function planSummary(plan: Plan) {
     jobs: jobs.length,
     followUps: plan.steps.filter((s) => s.kind === 'colocate' || s.kind === 'dynamic-partition' || s.kind === 'mtmv' || s.kind === 'manual').length,
     estimate: `${formatDuration(seconds)} at ${formatBytes(ASSUMED_BYTES_PER_SECOND)}/s per job, ${plural(concurrency, 'job')} at a time per cluster`,
+    order: jobOrder(plan),
   };
+}
+
+/** How the run picks among ready jobs: the searched order (its gain and first jobs) or the formula. */
+function jobOrder(plan: Plan): string {
+  const workers = `${plural(plan.options.transferWorkers ?? 1, 'transfer worker')} per backend`;
+  if (!plan.schedule) return `by the ranking formula (a job's remaining chain or its database's remaining serial work), ${workers}`;
+  const gain = Math.round((plan.schedule.gain - 1) * 1000) / 10;
+  const first = plan.schedule.order.slice(0, 3).join(', ');
+  return `searched at plan time, ${gain} % shorter than the ranking formula in the planning model (${workers}); first: ${first}${plan.schedule.order.length > 3 ? ', ...' : ''}`;
 }
 
 /** A catch-up plan's summary and what it found changed, for text and Markdown alike. */
@@ -73,6 +83,7 @@ export function renderText(plan: Plan): string {
     '',
     `${plural(sum.databases, 'database')}, ${plural(sum.tables, 'table')}, ${plural(sum.partitions, 'partition')}, ${formatBytes(sum.bytes)}, ${plural(sum.rows, 'row')}`,
     `${plural(sum.jobs, 'BACKUP/RESTORE job')}, ${plural(sum.followUps, 'follow-up')}; estimated ${sum.estimate}`,
+    `Job order: ${sum.order}`,
     ...(plan.catchUp ? ['', ...catchUpLines(plan)] : []),
     '',
     'Databases:',
@@ -106,6 +117,7 @@ export function renderMarkdown(plan: Plan): string {
     `| size | ${sum.databases} databases, ${sum.tables} tables, ${sum.partitions} partitions, ${formatBytes(sum.bytes)} |`,
     `| jobs | ${sum.jobs} BACKUP/RESTORE, ${sum.followUps} follow-ups |`,
     `| estimate | ${sum.estimate} |`,
+    `| job order | ${md(sum.order)} |`,
     `| fingerprint | \`${plan.fingerprint}\` |`,
     ...(plan.catchUp ? ['', '### Catch-up', '', '```', ...catchUpLines(plan), '```'] : []),
     '',

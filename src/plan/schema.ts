@@ -58,6 +58,12 @@ export const OptionsSchema = z.strictObject({
   conflicts: ConflictPolicySchema,
   /** Retries of a cancelled/failed job under a new attempt label before the step fails. */
   maxAttempts: z.number().int().min(1).default(3),
+  /**
+   * Upload (source) and download (target) workers per backend, as the clusters are configured
+   * (Doris's upload_worker_count / download_worker_count; absent: 1, Doris's default). Only the
+   * searched job order reads it: it says how many jobs' transfers a cluster moves at once.
+   */
+  transferWorkers: z.number().int().min(1).optional(),
 });
 export type PlanOptions = z.infer<typeof OptionsSchema>;
 
@@ -286,6 +292,19 @@ export const PlanSchema = z.strictObject({
   read: SourceReadSchema.optional(),
   /** Set on plans written by `catch-up`. */
   catchUp: CatchUpSchema.optional(),
+  /**
+   * The order its jobs start in, searched on a duration model when the plan was made
+   * (run/job-order.ts); absent for plans too big to search or made before it existed, which
+   * run by the ranking formula alone.
+   */
+  schedule: z
+    .strictObject({
+      /** Job step ids, first to start first. */
+      order: z.array(z.string()),
+      /** The formula's modelled makespan over this order's (1.05: the order is 5 % shorter in the model). */
+      gain: z.number().positive(),
+    })
+    .optional(),
   /** sha256 of the canonical plan without this field (plan/fingerprint.ts). */
   fingerprint: z.string(),
 });

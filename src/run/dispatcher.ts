@@ -120,8 +120,11 @@ export class Dispatcher {
       const step = this.byId.get(id)!;
       if (now === 'done') db.open.delete(step);
       else db.open.add(step);
-      for (const [s, r] of priorities({ ...db.plan, steps: [...db.open] }, this.state, this.chain)) this.rank.set(s, r);
-      db.best = undefined;
+      // A searched order (the plan's `schedule`) ranks the same whatever is done.
+      if (!db.plan.schedule) {
+        for (const [s, r] of priorities({ ...db.plan, steps: [...db.open] }, this.state, this.chain)) this.rank.set(s, r);
+        db.best = undefined;
+      }
     }
   }
 

@@ -7,6 +7,9 @@
 // cluster (the database's jobs there run one at a time, then the shortest tail that follows the
 // last of them). The second term is what makes a 5 TiB database of twelve batches start before a
 // lone 480 GiB batch.
+//
+// A plan made with a searched job order (job-order.ts, the plan's `schedule`) ranks its jobs by
+// that order instead; the formula then only seeds the search.
 import type { Plan, Step } from '../plan/schema.js';
 import { isJob, type RunState } from './state-model.js';
 
@@ -42,6 +45,7 @@ const jobKey = (s: Step): string | undefined => (isJob(s) ? `${s.cluster}\u0000$
  * included, plus the shortest tail after them) when that is longer.
  */
 export function priorities(plan: Plan, state: RunState, chain = remainingChain(plan)): Map<string, number> {
+  if (plan.schedule) return searchedRanks(plan, chain);
   const serial = new Map<string, { work: number; tail: number }>();
   for (const s of plan.steps) {
     const status = state.steps[s.id]?.status;
@@ -57,6 +61,22 @@ export function priorities(plan: Plan, state: RunState, chain = remainingChain(p
     const own = chain.get(s.id) ?? 0;
     const db = isJob(s) ? serial.get(jobKey(s)!) : undefined;
     out.set(s.id, db ? Math.max(own, db.work + db.tail) : own);
+  }
+  return out;
+}
+
+/**
+ * Ranks from the plan's searched order (job-order.ts): the first job ranks highest, and no job's
+ * rank changes as others finish. A job the order leaves out (none, unless the plan was made by
+ * hand) ranks above the listed ones by the formula's own term, its remaining chain.
+ */
+function searchedRanks(plan: Plan, chain: Map<string, number>): Map<string, number> {
+  const position = new Map(plan.schedule!.order.map((id, i) => [id, i]));
+  const listed = position.size;
+  const out = new Map<string, number>();
+  for (const s of plan.steps) {
+    const at = isJob(s) ? position.get(s.id) : undefined;
+    out.set(s.id, at !== undefined ? listed - at : (chain.get(s.id) ?? 0) + listed);
   }
   return out;
 }

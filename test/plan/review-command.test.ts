@@ -44,6 +44,7 @@ describe('review', () => {
 
 1 database, 2 tables, 2 partitions, 4.0 GiB, 1050 rows
 2 BACKUP/RESTORE jobs, 0 follow-ups; estimated 1 min at 200.0 MiB/s per job, 1 job at a time per cluster
+Job order: by the ranking formula (a job's remaining chain or its database's remaining serial work), 1 transfer worker per backend
 
 Databases:
   shop -> shop_v2: 2 tables, 4.0 GiB

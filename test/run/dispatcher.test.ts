@@ -28,7 +28,11 @@ function randomPlan(random: () => number): Plan {
   const sizes = Array.from({ length: 2 + Math.floor(random() * 14) }, () => Math.round(GiB * Math.pow(5 * 1024, random() ** 2)));
   const plan = skewedPlan({ sizes, concurrency: pick(random, [1, 2, 3, 4, 8]), batchBytes: pick(random, [64, 128, 512, 2048]) * GiB });
   const target = pick(random, [1, 2, 4, plan.options.concurrency.source]);
-  return { ...plan, options: { ...plan.options, concurrency: { source: plan.options.concurrency.source, target } } };
+  const options = { ...plan.options, concurrency: { source: plan.options.concurrency.source, target } };
+  if (random() < 0.5) return { ...plan, options };
+  // Half the plans carry a job order (as `plan` searches one): a random one, so ranks never change.
+  const order = plan.steps.filter((s) => s.kind === 'backup' || s.kind === 'restore').map((s) => ({ id: s.id, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.id);
+  return { ...plan, options, schedule: { order, gain: 1.01 } };
 }
 
 /**

@@ -68,8 +68,10 @@ export async function runCatchUp(planArg: string, flags: CatchUpFlags, io: CliIO
       writeLine(io.stdout, `nothing changed since ${result.since}`);
       return ExitCode.Ok;
     }
+    const { withJobOrder } = await import('../../run/job-order.js');
+    const plan = withJobOrder(result.plan);
     const { renderText } = await import('../../plan/render.js');
-    io.stdout.write(renderText(result.plan));
+    io.stdout.write(renderText(plan));
     if (io.interactive && flags.interactive !== false && !flags.yes) {
       const { confirm } = await import('@inquirer/prompts');
       if (!(await confirm({ message: `write the catch-up plan to ${relative(io.cwd, out)}?`, default: true }))) {
@@ -77,7 +79,7 @@ export async function runCatchUp(planArg: string, flags: CatchUpFlags, io: CliIO
         return ExitCode.Ok;
       }
     }
-    writePlanFile(out, result.plan);
+    writePlanFile(out, plan);
     writeLine(io.stdout, `plan: ${relative(io.cwd, out)}`);
     return ExitCode.Ok;
   } finally {

@@ -48,6 +48,7 @@ export interface PlanFlags {
   onConflict?: string;
   labelPrefix?: string;
   concurrency?: string;
+  transferWorkers?: string;
   batchSize?: string;
   jobTimeout?: string;
   name?: string;
@@ -91,6 +92,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
   if (flags.onConflict && !CONFLICTS.includes(flags.onConflict as ConflictPolicy)) throw usageError('bad-conflict', `--on-conflict must be one of ${CONFLICTS.join(', ')}, got '${flags.onConflict}'`);
   const renames = keyValues(flags.rename, '--rename');
   const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? 2;
+  const transferWorkers = positiveInt(flags.transferWorkers, '--transfer-workers');
   const batchBytes = parseSize(flags.batchSize, '--batch-size') ?? 1024 ** 4;
   const jobTimeoutSeconds = positiveInt(flags.jobTimeout, '--job-timeout') ?? 86_400;
   if (jobTimeoutSeconds < 600) throw usageError('bad-timeout', '--job-timeout must be at least 600 seconds (Doris refuses shorter jobs)');
@@ -196,10 +198,12 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
       replication: chosenReplication,
       conflicts: conflicts ?? 'refuse',
       maxAttempts: 3,
+      ...(transferWorkers !== undefined ? { transferWorkers } : {}),
     };
     const { buildPlan } = await import('../../plan/build-plan.js');
     const ref = (u: ClusterUrl, passwordEnv: string) => ({ host: u.host, port: u.port, user: u.user, passwordEnv, tls });
-    const plan: Plan = buildPlan({
+    const { withJobOrder } = await import('../../run/job-order.js');
+    const plan: Plan = withJobOrder(buildPlan({
       name,
       now: now.toISOString(),
       source: { catalog, ref: ref(source.url, source.passwordEnv) },
@@ -208,7 +212,7 @@ export async function runPlan(flags: PlanFlags, io: CliIO, deps: PlanDeps): Prom
       options,
       selection: { ...(databases ? { databases } : {}), ...(flags.tables ? { tables: list(flags.tables)! } : {}), ...(flags.exclude ? { exclude: list(flags.exclude)! } : {}), renames },
       existingLabels: repository.preflight.snapshots.map((s) => s.label),
-    });
+    }));
     const { labelsInJobHistory } = await import('../../run/label-history.js');
     const taken = await labelsInJobHistory(plan, { source: source.client, target: target.client });
     if (taken.length) throw refusedError('label-collision', `the clusters already ran jobs with this plan's labels (${taken.slice(0, 3).join('; ')}${taken.length > 3 ? '; ...' : ''}): another migration uses the label prefix ${options.labelPrefix}; choose another --label-prefix or leave it out (the default is unique to the plan)`);
@@ -278,6 +282,7 @@ function equivalentCommand(flags: PlanFlags, a: Answers): string {
   if (a.conflicts) f.push(['--on-conflict', a.conflicts]);
   if (a.labelPrefix) f.push(['--label-prefix', a.labelPrefix]);
   if (flags.concurrency && flags.concurrency !== '2') f.push(['--concurrency', flags.concurrency]);
+  if (flags.transferWorkers) f.push(['--transfer-workers', flags.transferWorkers]);
   if (flags.batchSize && flags.batchSize !== '1TiB') f.push(['--batch-size', flags.batchSize]);
   if (flags.jobTimeout && flags.jobTimeout !== '86400') f.push(['--job-timeout', flags.jobTimeout]);
   if (flags.checkTempPartitions === false) f.push(['--no-check-temp-partitions']);
@@ -326,6 +331,7 @@ export const registerPlan: CommandRegistrar = (program: Command, io, done) => {
     .option('--on-conflict <policy>', 'tables that exist on the target: refuse | skip | alias | atomic-replace', undefined)
     .option('--label-prefix <p>', "snapshot label prefix (default dm<date>_<plan id>, unique to this plan)")
     .option('--concurrency <n>', 'BACKUP/RESTORE jobs at a time per cluster', '2')
+    .option('--transfer-workers <n>', "upload/download workers per backend (the BEs' upload_worker_count / download_worker_count; default 1): shapes the searched job order")
     .option('--batch-size <size>', 'bytes per backup job before a database is split (e.g. 1TiB)', '1TiB')
     .option('--job-timeout <seconds>', 'Doris job timeout (>= 600)', '86400')
     .option('--no-check-temp-partitions', 'before 2.1.7 / 3.0.2: skip the per-table probe for temporary partitions (huge catalogs; BACKUP then refuses such tables at run time)')
