@@ -54,8 +54,9 @@ function jobOrder(plan: Plan): string {
   const workers = `${plural(plan.options.transferWorkers ?? 1, 'transfer worker')} per backend`;
   if (!plan.schedule) return `by the ranking formula (a job's remaining chain or its database's remaining serial work), ${workers}`;
   const gain = Math.round((plan.schedule.gain - 1) * 1000) / 10;
-  const first = plan.schedule.order.slice(0, 3).join(', ');
-  return `searched at plan time, ${gain} % shorter than the ranking formula in the planning model (${workers}); first: ${first}${plan.schedule.order.length > 3 ? ', ...' : ''}`;
+  const backups = new Set(plan.steps.filter((s) => s.kind === 'backup').map((s) => s.id));
+  const first = plan.schedule.order.filter((id) => backups.has(id));
+  return `searched at plan time, ${gain} % shorter than the ranking formula in the planning model (${workers}); first backups: ${first.slice(0, 3).join(', ')}${first.length > 3 ? ', ...' : ''}`;
 }
 
 /** A catch-up plan's summary and what it found changed, for text and Markdown alike. */

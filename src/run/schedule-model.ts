@@ -48,7 +48,6 @@ export function simulate(inst: Instance, policy: Policy): { makespan: number; st
   const rank = policy.order ? undefined : policy(inst);
   const done = new Set<string>();
   const running = new Set<string>();
-  const busyDb = new Set<string>();
   const slots: Record<Cluster, number> = { source: 0, target: 0 };
   // When each transfer lane of a cluster is next free.
   const lanes: Record<Cluster, number[]> = { source: Array<number>(inst.lanes ?? 1).fill(0), target: Array<number>(inst.lanes ?? 1).fill(0) };
@@ -56,40 +55,65 @@ export function simulate(inst: Instance, policy: Policy): { makespan: number; st
   const events: { at: number; kind: 'book' | 'end'; job: ModelJob; seq: number }[] = [];
   let seq = 0;
   const rankOf = new Map((policy.order ?? inst.jobs.map((j) => j.id)).map((id, i) => [id, i]));
-  // Jobs whose dependencies are done, kept in priority order (for a fixed order the first
-  // eligible ones are the picks), and how many unfinished dependencies each other job waits on.
+  // Jobs whose dependencies are done, per database on its cluster in priority order (for a fixed
+  // order a database's first is its only candidate), and how many unfinished dependencies each
+  // other job waits on.
+  const databases: Record<Cluster, Map<string, { busy: boolean; released: ModelJob[] }>> = { source: new Map(), target: new Map() };
+  const databaseOf = (j: ModelJob) => databases[j.cluster].get(j.database) ?? databases[j.cluster].set(j.database, { busy: false, released: [] }).get(j.database)!;
   const waiting = new Map(inst.jobs.map((j) => [j.id, j.after.length]));
   const dependents = new Map<string, ModelJob[]>();
-  for (const j of inst.jobs) for (const a of j.after) dependents.set(a, [...(dependents.get(a) ?? []), j]);
-  let released: ModelJob[] = inst.jobs.filter((j) => j.after.length === 0).sort((a, b) => rankOf.get(a.id)! - rankOf.get(b.id)!);
-  const release = (j: ModelJob): void => {
-    const at = rankOf.get(j.id)!;
-    let i = released.length;
-    while (i > 0 && rankOf.get(released[i - 1]!.id)! > at) i--;
-    released.splice(i, 0, j);
+  for (const j of inst.jobs) for (const a of j.after) (dependents.get(a) ?? dependents.set(a, []).get(a)!).push(j);
+  // A fixed order picks each cluster's best database head; the heads wait in a heap per cluster,
+  // and an entry that is no longer a free database's head is dropped when it comes up.
+  const heads: Record<Cluster, MinHeap<ModelJob>> = { source: new MinHeap(), target: new MinHeap() };
+  const offerHead = (c: Cluster, db: { busy: boolean; released: ModelJob[] }): void => {
+    const head = db.released[0];
+    if (!db.busy && head) heads[c].push(rankOf.get(head.id)!, head);
   };
+  const release = (j: ModelJob): void => {
+    const queue = databaseOf(j).released;
+    const at = rankOf.get(j.id)!;
+    let i = queue.length;
+    while (i > 0 && rankOf.get(queue[i - 1]!.id)! > at) i--;
+    queue.splice(i, 0, j);
+    if (i === 0) offerHead(j.cluster, databaseOf(j));
+  };
+  for (const j of inst.jobs) if (j.after.length === 0) release(j);
   const started: string[] = [];
   let left = inst.jobs.length;
   let now = 0;
-  const eligible = (j: ModelJob): boolean => slots[j.cluster] < inst.concurrency[j.cluster] && !busyDb.has(`${j.cluster}\u0000${j.database}`);
+  const start = (j: ModelJob): void => {
+    const db = databaseOf(j);
+    db.busy = true;
+    db.released.splice(db.released.indexOf(j), 1);
+    slots[j.cluster]++;
+    running.add(j.id);
+    left--;
+    started.push(j.id);
+    if (inst.shared) events.push({ at: now + j.pre, kind: 'book', job: j, seq: seq++ });
+    else events.push({ at: now + solo(j), kind: 'end', job: j, seq: seq++ });
+  };
+  const free = (c: Cluster): boolean => slots[c] < inst.concurrency[c];
   const startReady = (): void => {
-    const ready = rank ? released.filter(eligible) : released;
-    if (ready.length === 0) return;
-    const picked = new Set<ModelJob>();
-    for (const j of rank ? rank(ready, done, running) : ready) {
-      if (slots.source >= inst.concurrency.source && slots.target >= inst.concurrency.target) break;
-      if (!eligible(j)) continue;
-      const key = `${j.cluster}\u0000${j.database}`;
-      busyDb.add(key);
-      slots[j.cluster]++;
-      running.add(j.id);
-      picked.add(j);
-      left--;
-      started.push(j.id);
-      if (inst.shared) events.push({ at: now + j.pre, kind: 'book', job: j, seq: seq++ });
-      else events.push({ at: now + solo(j), kind: 'end', job: j, seq: seq++ });
+    for (const cluster of ['source', 'target'] as const) {
+      if (rank) {
+        if (!free(cluster)) continue;
+        const ready: ModelJob[] = [];
+        for (const db of databases[cluster].values()) if (!db.busy) ready.push(...db.released);
+        for (const j of rank(ready, done, running)) {
+          if (!free(cluster)) break;
+          if (!databaseOf(j).busy) start(j);
+        }
+        continue;
+      }
+      while (free(cluster)) {
+        const j = heads[cluster].pop();
+        if (!j) break;
+        const db = databaseOf(j);
+        if (db.busy || db.released[0] !== j) continue;
+        start(j);
+      }
     }
-    if (picked.size) released = released.filter((j) => !picked.has(j));
   };
   startReady();
   while (events.length > 0) {
@@ -111,7 +135,8 @@ export function simulate(inst: Instance, policy: Policy): { makespan: number; st
       waiting.set(d.id, n);
       if (n === 0) release(d);
     }
-    busyDb.delete(`${e.job.cluster}\u0000${e.job.database}`);
+    databaseOf(e.job).busy = false;
+    offerHead(e.job.cluster, databaseOf(e.job));
     slots[e.job.cluster]--;
     // Jobs ending at the same instant all free their slots before the next pick.
     if (events.some((x) => x.at === now && x.kind === 'end')) continue;
@@ -120,7 +145,6 @@ export function simulate(inst: Instance, policy: Policy): { makespan: number; st
   if (left > 0) throw new Error(`model stuck with ${left} jobs left`);
   return { makespan: now, started };
 }
-
 
 /** A fixed priority order: earlier in `order` goes first. */
 export const fixedOrder = (order: string[]): Policy =>
@@ -220,3 +244,46 @@ export function instanceOf(plan: Plan, timing: (s: JobStep) => { pre: number; tr
   return { jobs, concurrency: plan.options.concurrency, shared };
 }
 
+
+/** A binary min-heap of values by a numeric key. */
+class MinHeap<T> {
+  private readonly keys: number[] = [];
+  private readonly values: T[] = [];
+
+  push(key: number, value: T): void {
+    let i = this.keys.length;
+    this.keys.push(key);
+    this.values.push(value);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.keys[parent]! <= key) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const n = this.keys.length;
+    if (n === 0) return undefined;
+    const top = this.values[0];
+    this.swap(0, n - 1);
+    this.keys.pop();
+    this.values.pop();
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n - 1 && this.keys[l]! < this.keys[m]!) m = l;
+      if (r < n - 1 && this.keys[r]! < this.keys[m]!) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+    return top;
+  }
+
+  private swap(a: number, b: number): void {
+    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
+    [this.values[a], this.values[b]] = [this.values[b]!, this.values[a]!];
+  }
+}

@@ -5,7 +5,8 @@ import { fingerprintOf } from '../../src/plan/fingerprint.js';
 import { PlanSchema, type Plan } from '../../src/plan/schema.js';
 import { planFromYaml, planToYaml } from '../../src/plan/yaml.js';
 import { planningModels, searchJobOrder, withJobOrder } from '../../src/run/job-order.js';
-import { fixedOrder, ranking, simulate } from '../../src/run/schedule-model.js';
+import { renderText } from '../../src/plan/render.js';
+import { fixedOrder, ranking, simulate, type Policy } from '../../src/run/schedule-model.js';
 import { readySteps } from '../../src/run/scheduler.js';
 import { initialState, isJob } from '../../src/run/state-model.js';
 import { skewedPlan } from '../support/skewed-plan.js';
@@ -43,6 +44,24 @@ describe('searched job order', () => {
     expect(ordered.fingerprint).toBe(fingerprintOf(ordered));
     expect(ordered.fingerprint).not.toBe(plan.fingerprint);
     expect(planFromYaml(planToYaml(ordered), 'plan.yaml')).toEqual(PlanSchema.parse(ordered));
+  });
+
+  it('shows in the review with its gain and first backups', () => {
+    const ordered = withJobOrder(plan);
+    const firstBackup = ordered.schedule!.order.find((id) => id.startsWith('backup:'))!;
+    expect(renderText(ordered)).toMatch(new RegExp(`Job order: searched at plan time, [0-9.]+ % shorter than the ranking formula in the planning model \\(1 transfer worker per backend\\); first backups: ${firstBackup}, `));
+    expect(renderText(plan)).toContain('Job order: by the ranking formula');
+  });
+
+  it('simulates a fixed order exactly as a ranking that sorts by it', () => {
+    for (const inst of planningModels(plan)) {
+      for (const seed of [1, 2, 3]) {
+        const order = jobIds(plan).map((id, i) => ({ id, k: Math.sin(i * 7919 + seed) })).sort((a, b) => a.k - b.k).map((x) => x.id);
+        const at = new Map(order.map((id, i) => [id, i]));
+        const sorting: Policy = () => (ready) => [...ready].sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+        expect(simulate(inst, fixedOrder(order)).makespan).toBe(simulate(inst, sorting).makespan);
+      }
+    }
   });
 
   it('is what the run follows: the first picks are the order first jobs, not the formula', () => {
