@@ -20,7 +20,7 @@ import type { Plan } from '../plan/schema.js';
 import type { RunRecordObjects } from '../storage/backend.js';
 import { parseRunRecordKey, runRecordPartKey } from '../storage/layout.js';
 import type { CheckpointStore, FileCheckpoint } from './checkpoint.js';
-import { runFields } from './journal.js';
+import { runFields, type RunFields } from './journal.js';
 import type { RunState } from './state-model.js';
 
 export type RunRecordStore = RunRecordObjects;
@@ -39,6 +39,25 @@ function partText(head: { seq: number; from?: number; at: string }, steps: Map<s
   return `{"seq":${head.seq},${head.from !== undefined ? `"from":${head.from},` : ''}"at":${JSON.stringify(head.at)},"steps":{${entries}}${run !== undefined ? `,"run":${run}` : ''}}`;
 }
 
+/**
+ * The run's other fields set anew since `last` (compared by reference first: they are replaced, not
+ * edited), 'removed' when one was unset, or undefined when none changed.
+ */
+function runChanges(state: RunState, last: RunFields | undefined): Partial<RunFields> | 'removed' | undefined {
+  const now = runFields(state);
+  if (!last) return now;
+  const changed: Partial<RunFields> = {};
+  let any = false;
+  for (const k of new Set([...Object.keys(now), ...Object.keys(last)]) as Set<keyof RunFields>) {
+    const [a, b] = [now[k], last[k]];
+    if (a === b || JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (a === undefined) return 'removed';
+    Object.assign(changed, { [k]: a });
+    any = true;
+  }
+  return any ? changed : undefined;
+}
+
 export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore, name: string, where: string): CheckpointStore {
   /** The last save in the record; 0 until this process wrote its first snapshot. */
   let seq = 0;
@@ -49,10 +68,11 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
   const pending = new Map<string, string>();
   let pendingRun: string | undefined;
   let mergeFrom = 0;
-  let lastRun: string | undefined;
+  let lastRun: RunFields | undefined;
 
-  const snapshot = async (state: RunState, runText: string): Promise<void> => {
+  const snapshot = async (state: RunState): Promise<void> => {
     const json = JSON.stringify(state); // serialised now: later changes belong to the next write
+    const run = runFields(state);
     // What is there already (a crashed process's parts too): the new snapshot is numbered past it.
     const before = await record.list(name);
     const n = Math.max(seq, ...before.map((k) => parseRunRecordKey(name, k)?.seq ?? 0)) + 1;
@@ -65,7 +85,7 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
     pending.clear();
     pendingRun = undefined;
     mergeFrom = n + 1;
-    lastRun = runText;
+    lastRun = run;
     // Everything older is held by the new snapshot. A delete that fails leaves an object readers
     // pass over (numbered below the snapshot); the next snapshot deletes it.
     await Promise.allSettled(before.filter((k) => (parseRunRecordKey(name, k)?.seq ?? n) < n).map((k) => record.delete(k)));
@@ -88,13 +108,15 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
     await Promise.allSettled(deltas.map((k) => record.delete(k)));
   };
 
-  const delta = async (state: RunState, changed: Iterable<string>, runText: string): Promise<void> => {
+  const delta = async (state: RunState, changed: Iterable<string>): Promise<void> => {
     const steps = new Map<string, string>();
     for (const id of changed) {
       const step = state.steps[id];
       if (step) steps.set(id, JSON.stringify(step));
     }
-    const run = runText !== lastRun ? runText : undefined;
+    const changedRun = runChanges(state, lastRun);
+    if (changedRun === 'removed') return snapshot(state); // a delta only sets fields
+    const run = changedRun ? JSON.stringify(changedRun) : undefined;
     if (steps.size === 0 && run === undefined) return;
     const n = seq + 1;
     const at = state.updatedAt;
@@ -104,7 +126,11 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
     await record.write(runRecordPartKey(name, { kind: 'delta', seq: n }), text);
     seq = n;
     since += text.length;
-    if (run !== undefined) lastRun = pendingRun = run;
+    if (changedRun) {
+      lastRun = runFields(state);
+      // A segment holds every field its deltas set, the later over the earlier.
+      pendingRun = JSON.stringify({ ...(pendingRun ? (JSON.parse(pendingRun) as object) : {}), ...changedRun });
+    }
     for (const [id, json] of steps) pending.set(id, json);
     if (seq - mergeFrom + 1 >= MERGE_EVERY) await merge(at);
   };
@@ -114,10 +140,9 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
     load: () => local.load(),
     async save(state, changed) {
       local.save(state, changed);
-      const runText = JSON.stringify(runFields(state));
       try {
-        if (seq === 0 || !changed || since >= Math.max(COMPACT_MIN, snapshotBytes)) await snapshot(state, runText);
-        else await delta(state, changed, runText);
+        if (seq === 0 || !changed || since >= Math.max(COMPACT_MIN, snapshotBytes)) await snapshot(state);
+        else await delta(state, changed);
       } catch (e) {
         throw stepFailedError('state-copy-failed', `cannot write the run's record to ${where} (${(e as Error).message}); the local state is saved: run apply again once the repository is reachable`, e);
       }

@@ -64,6 +64,8 @@ function* transitions(plan: Plan, state: RunState, count: number): Generator<str
       Object.assign(st, { status: i % 2 ? 'done' : 'running', label: `${id}_a${st.attempt}`, jobId: String(1000 + i), dorisState: i % 2 ? 'FINISHED' : 'UPLOADING' });
       st.history.push({ attempt: st.attempt, label: st.label!, outcome: 'submitted', at: `2026-12-04T09:00:${String(i % 60).padStart(2, '0')}.000Z` });
     }
+    // Now and then a field of the run itself is set anew (as --accept-drift's skipped objects are).
+    if (i % 50 === 7) state.skipped = [...(state.skipped ?? []), `db0.t${i}`];
     state.updatedAt = new Date(Date.parse('2026-12-04T09:00:00.000Z') + i * 1000).toISOString();
     yield ids;
   }
