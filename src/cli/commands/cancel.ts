@@ -16,7 +16,7 @@ import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
 import { lockPath, openClusters } from '../run-context.js';
 import type { CommandRegistrar } from './index.js';
-import { helpAfter, PASSWORD_ENV } from '../help.js';
+import { helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 async function stopRunningApply(lock: string, io: CliIO): Promise<void> {
   const { lockHolder } = await import('../../run/lock.js');
@@ -115,7 +115,7 @@ export const registerCancel: CommandRegistrar = (program, io, done) => {
     .description('stop a running apply and cancel its running Doris jobs (only jobs proved ours)')
     .addHelpText('after', helpAfter({
       examples: ['doris-migrate cancel plans/q4-move.yaml'],
-      env: PASSWORD_ENV,
+      env: [...PASSWORD_ENV, "to read the run's record in the repository (without them: the local state file alone, with a warning):", ...REPOSITORY_ENV.map((l) => `  ${l}`)],
       exits: ['0  cancelled (or nothing of ours was running)', '1  a cluster could not be reached', '2  bad usage or plan', '4  a cluster refused the login'],
     }))
     .argument('<plan>', 'plan file')

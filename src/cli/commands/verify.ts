@@ -6,10 +6,10 @@ import { ExitCode, usageError } from '../../errors.js';
 import type { Verification, VerifyLevel } from '../../verify/model.js';
 import { writeLine, type CliIO } from '../io.js';
 import { readPlanFile } from '../plan-file.js';
-import { openClusters, statePath } from '../run-context.js';
+import { openClusters } from '../run-context.js';
 import { verifyProgress } from '../verify-progress.js';
 import type { CommandRegistrar } from './index.js';
-import { helpAfter, PASSWORD_ENV } from '../help.js';
+import { helpAfter, PASSWORD_ENV, REPOSITORY_ENV } from '../help.js';
 
 export interface VerifyFlags {
   json?: boolean;
@@ -32,11 +32,13 @@ export async function runVerify(planArg: string, flags: VerifyFlags, io: CliIO):
     progress.done();
     await clusters.close();
   }
-  // The report shows this verification next to the run it checks (the state is read, never written).
-  const { existsSync } = await import('node:fs');
-  const { fileCheckpoint } = await import('../../run/checkpoint.js');
+  // The report shows this verification next to the run it checks (the state is read, never
+  // written), read as status reads it: the newer of the local state and the run's record.
+  const { loadRunState } = await import('../load-run-state.js');
   const { writeReport } = await import('../report-file.js');
-  const state = existsSync(statePath(planFile)) ? fileCheckpoint(statePath(planFile)).load() : undefined;
+  const loaded = await loadRunState(plan, planFile, { env: io.env });
+  if (loaded.note) writeLine(io.stderr, loaded.note);
+  const { state } = loaded;
   const report = writeReport(planFile, plan, state, new Date(), verification);
   if (flags.json) writeLine(io.stdout, JSON.stringify(verification, null, 2));
   else {
@@ -52,7 +54,7 @@ export const registerVerify: CommandRegistrar = (program: Command, io, done) => 
     .description('compare what the plan migrated on the source and the target (exit 5 on differences)')
     .addHelpText('after', helpAfter({
       examples: ['doris-migrate verify plans/q4-move.yaml', 'doris-migrate verify plans/q4-move.yaml --level full --json'],
-      env: PASSWORD_ENV,
+      env: [...PASSWORD_ENV, "to read the run's record in the repository for the report (without them: the local state file alone, with a warning):", ...REPOSITORY_ENV.map((l) => `  ${l}`)],
       exits: ['0  source and target match', '1  a cluster could not be reached', '2  bad usage or plan', '4  a cluster refused the login', '5  differences found (listed, and in the report)'],
     }))
     .argument('<plan>', 'plan file')
