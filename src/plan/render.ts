@@ -24,10 +24,12 @@ export function formatBytes(n: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
+/** A coarse duration for estimates: whole minutes (at least one), hours above 59 of them. */
 export function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.round((seconds % 3600) / 60);
-  return h ? `${h} h ${m} min` : `${Math.max(1, m)} min`;
+  // Rounded once, in minutes: rounding the minutes within the hour gave "1 h 60 min" at 7,190 s.
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  const h = Math.floor(minutes / 60);
+  return h ? `${h} h ${minutes % 60} min` : `${minutes} min`;
 }
 
 export function planSummary(plan: Plan) {
