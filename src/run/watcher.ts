@@ -17,7 +17,7 @@ import { FINISHING_STATES, MOVING_STATES } from '../doris/job-states.js';
 /** Ages (ms since start) of the early polls that catch a job cancelled at once. */
 const EARLY_MS = [5_000, 15_000, 30_000, 60_000];
 /** The shortest wait near the expected end: how late a finished job may be noticed. */
-export const NEAR_MS = 10_000;
+export const NEAR_MS = 5_000;
 /** The longest wait while an estimate is missing. */
 const UNKNOWN_MAX_MS = 75_000;
 /** The default bound on any wait (what `--poll-interval` sets). */
