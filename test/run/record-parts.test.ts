@@ -12,7 +12,7 @@ import { journalStore } from '../../src/run/journal.js';
 import { readRecord } from '../../src/run/record-read.js';
 import { MERGE_EVERY, mirroredCheckpoint, type RunRecordStore } from '../../src/run/state-mirror.js';
 import { initialState, type RunState } from '../../src/run/state-model.js';
-import { startS3Server, type S3Server } from '../../src/sandbox/stack/object-servers.js';
+import { startAzurite, startS3Server, type S3Server } from '../../src/sandbox/stack/object-servers.js';
 import { openRepository } from '../../src/storage/backend.js';
 import { parseRunRecordKey, runRecordKey, runRecordPartKey } from '../../src/storage/layout.js';
 import { settingsFromLocation } from '../../src/storage/location.js';
@@ -153,4 +153,26 @@ describe("the run's record as a snapshot and numbered parts", () => {
     expect(await objects.list('legacy')).toEqual([runRecordPartKey('legacy', { kind: 'snapshot', seq: 1 })]);
     expect(await readRecord(objects, 'legacy', 's3://doris-migrate/legacy')).toEqual(state);
   });
+
+  it('works the same on Azure Blob (Azurite): parts listed, merged, read back and replaced', async () => {
+    const azure = await startAzurite({ containers: ['backups'] });
+    try {
+      const location = 'azure://devstoreaccount1/backups/parts';
+      const objects = (await openRepository(settingsFromLocation(location, { azureEndpoint: azure.endpoint }), { azureKey: azure.accountKey })).runRecord!;
+      const plan = planOf(2, 5);
+      const local = journalStore(join(dir, 'azure.state.json'));
+      const mirror = mirroredCheckpoint(local, objects, 'az', location);
+      const state = initialState(plan, '2026-12-04T09:00:00.000Z');
+      await mirror.save(state);
+      for (const changed of transitions(plan, state, MERGE_EVERY + 3)) await mirror.save(state, changed);
+      const kinds = (await objects.list('az')).map((k) => parseRunRecordKey('az', k)!.kind).sort();
+      expect(kinds).toEqual(['delta', 'delta', 'delta', 'segment', 'snapshot']);
+      expect(await readRecord(objects, 'az', location)).toEqual(local.load());
+      await mirror.save(state);
+      expect((await objects.list('az')).map((k) => parseRunRecordKey('az', k)!.kind)).toEqual(['snapshot']);
+      expect(await readRecord(objects, 'az', location)).toEqual(local.load());
+    } finally {
+      await azure.stop();
+    }
+  }, 60_000);
 });
