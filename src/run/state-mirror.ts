@@ -40,11 +40,10 @@ function partText(head: { seq: number; from?: number; at: string }, steps: Map<s
 }
 
 /**
- * The run's other fields set anew since `last` (compared by reference first: they are replaced, not
- * edited), 'removed' when one was unset, or undefined when none changed.
+ * The run's fields (other than its steps) set anew since `last` (compared by reference first: they
+ * are replaced, not edited), 'removed' when one was unset, or undefined when none changed.
  */
-function runChanges(state: RunState, last: RunFields | undefined): Partial<RunFields> | 'removed' | undefined {
-  const now = runFields(state);
+function runChanges(now: RunFields, last: RunFields | undefined): Partial<RunFields> | 'removed' | undefined {
   if (!last) return now;
   const changed: Partial<RunFields> = {};
   let any = false;
@@ -114,7 +113,8 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
       const step = state.steps[id];
       if (step) steps.set(id, JSON.stringify(step));
     }
-    const changedRun = runChanges(state, lastRun);
+    const nowRun = runFields(state); // as written now, whatever changes during the upload
+    const changedRun = runChanges(nowRun, lastRun);
     if (changedRun === 'removed') return snapshot(state); // a delta only sets fields
     const run = changedRun ? JSON.stringify(changedRun) : undefined;
     if (steps.size === 0 && run === undefined) return;
@@ -127,7 +127,7 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
     seq = n;
     since += text.length;
     if (changedRun) {
-      lastRun = runFields(state);
+      lastRun = nowRun;
       // A segment holds every field its deltas set, the later over the earlier.
       pendingRun = JSON.stringify({ ...(pendingRun ? (JSON.parse(pendingRun) as object) : {}), ...changedRun });
     }

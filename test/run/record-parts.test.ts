@@ -141,6 +141,25 @@ describe("the run's record as a snapshot and numbered parts", () => {
     expect(await readRecord(objects, 'torn', 's3://doris-migrate/torn')).toEqual(expected);
   }, 60_000);
 
+  it('a change made while a delta is uploading goes in the next one', async () => {
+    const plan = planOf(1, 3);
+    const { objects: real } = await records('s3://doris-migrate/during');
+    const state = initialState(plan, '2026-12-04T09:00:00.000Z');
+    // The run goes on while a delta is on its way: a field of the run is set anew meanwhile.
+    let during: (() => void) | undefined;
+    const objects: RunRecordStore = { ...real, write: (key, text) => (during?.(), (during = undefined), real.write(key, text)) };
+    const local = journalStore(join(dir, 'during.state.json'));
+    const mirror = mirroredCheckpoint(local, objects, 'during', 's3://doris-migrate/during');
+    await mirror.save(state);
+    const steps = transitions(plan, state, 2);
+    const first = steps.next().value as string[];
+    state.skipped = ['db0.t000'];
+    during = () => (state.skipped = ['db0.t000', 'db0.t001']);
+    await mirror.save(state, first);
+    await mirror.save(state, steps.next().value as string[]);
+    expect(await readRecord(objects, 'during', 's3://doris-migrate/during')).toEqual(JSON.parse(JSON.stringify(state)));
+  });
+
   it('reads a record written before the parts (one object), and replaces it at the first save', async () => {
     const plan = planOf(1, 3);
     const { objects } = await records('s3://doris-migrate/legacy');
