@@ -43,8 +43,8 @@ export function searchJobOrder(plan: Plan): { order: string[]; gain: number } | 
   const evaluations = Math.min(MAX_EVALUATIONS, Math.floor(BUDGET / FIXED_SECONDS.length / Math.max(1, jobs.length)));
   if (jobs.length < 2 || evaluations < MIN_EVALUATIONS) return undefined;
   // With a worker for every job a cluster runs, transfers never queue and the formula is close to
-  // the best order found (within 4 % over the benchmarks' sweep), while an order searched on
-  // modelled durations fitted them and lost up to 6 % on measured ones: keep the formula.
+  // the best order found (within 4 % over the benchmarks' sweep), while an order searched in such
+  // models fitted their durations: on the sweep's, which differ, it lost up to 6 %. Keep the formula.
   const workers = plan.options.transferWorkers ?? 1;
   if (workers >= Math.max(plan.options.concurrency.source, plan.options.concurrency.target)) return undefined;
   const { schedule: _ignored, ...unordered } = plan;
