@@ -4,7 +4,12 @@
 // are readySteps' for the same state (test/run/dispatcher.test.ts compares them on random runs):
 // - a step is ready when it is pending and every step it depends on is done (counted down);
 // - a job's rank depends only on which jobs of its own database on its cluster are not done yet
-//   (the formula's serial term), so a job's end re-ranks those alone, by the same formula;
+//   (the formula's serial term S, the same for all of them), and is the larger of its own chain
+//   and S: so among its database's jobs the order is by chain then id whatever S is (and by the
+//   searched order's, fixed, for a plan with one). A database's ready jobs wait in that fixed
+//   order, its best is the first, and a job's end only moves S (its weight off the sum, and the
+//   shortest tail of those left): O(log n) per transition, where ranking the database again cost
+//   O(n), O(n^2) over a large database's run;
 // - the jobs running per cluster and per database are counted as they start and end.
 // A step it hands out counts as started until its drive ends, even before its intent is recorded:
 // two picks in that window never put two jobs on one database or exceed the cluster's limit.
@@ -13,7 +18,8 @@
 // next job's intent may then share the outcome's write, and nothing that needs the outcome starts
 // before it is on disk.
 import type { Plan, Step } from '../plan/schema.js';
-import { priorities, rankOrder, remainingChain } from './priority.js';
+import { LeastSet } from './least-set.js';
+import { priorities, rankOrder, remainingChain, tailOf, weight } from './priority.js';
 import type { Limits } from './scheduler.js';
 import { isJob, type JobStep, type RunState, type StepStatus } from './state-model.js';
 
@@ -23,15 +29,14 @@ const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => void (map.get(k
 /** A database's jobs on one cluster: they run one at a time and are ranked together. */
 interface Database {
   cluster: Cluster;
-  /** The plan, for the ranking formula (called on this database's jobs alone). */
-  plan: Plan;
-  /** Its jobs not done: the only ones the formula counts, and the only ones still to rank. */
-  open: Set<Step>;
-  ready: Set<Step>;
+  /** Its ready jobs, the first in its fixed order least: its best. */
+  ready: LeastSet<Step>;
+  /** Its jobs not done (the only ones the formula counts), the one of the shortest tail least. */
+  open: LeastSet<Step>;
+  /** The open jobs' weights summed: with the shortest tail, the formula's serial term. */
+  work: number;
   /** Its jobs running (or handed out and not yet recorded). */
   busy: number;
-  /** Its best ready job; undefined once the ready set or the ranks changed. */
-  best: Step | undefined;
 }
 
 export class Dispatcher {
@@ -49,6 +54,10 @@ export class Dispatcher {
   /** Handed out and not yet settled: their status is read again before every pick. */
   private readonly moving = new Set<string>();
   private readonly byId: Map<string, Step>;
+  /** A job's place in its database's fixed order. */
+  private readonly position = new Map<string, number>();
+  /** The plan has a searched order: ranks never change. */
+  private readonly fixed: boolean;
 
   constructor(
     plan: Plan,
@@ -59,6 +68,7 @@ export class Dispatcher {
     this.chain = remainingChain(plan);
     this.rank = priorities(plan, state, this.chain);
     this.order = rankOrder(this.rank, this.chain);
+    this.fixed = plan.schedule !== undefined;
     const jobs = new Map<string, JobStep[]>();
     for (const s of plan.steps) {
       this.status.set(s.id, state.steps[s.id]?.status);
@@ -67,9 +77,19 @@ export class Dispatcher {
       if (isJob(s)) push(jobs, `${s.cluster}\u0000${s.database}`, s);
     }
     for (const steps of jobs.values()) {
-      const open = new Set(steps.filter((s) => state.steps[s.id]?.status !== 'done'));
-      const db: Database = { cluster: steps[0]!.cluster, plan, open, ready: new Set(), busy: 0, best: undefined };
-      for (const s of steps) this.databaseOf.set(s.id, db);
+      // The order by the ranks of now is the order for every state (the header says why).
+      steps.sort(this.order).forEach((s, i) => this.position.set(s.id, i));
+      const db: Database = {
+        cluster: steps[0]!.cluster,
+        ready: new LeastSet((s) => this.position.get(s.id)!),
+        open: new LeastSet((s) => tailOf(s, this.chain)),
+        work: 0,
+        busy: 0,
+      };
+      for (const s of steps) {
+        this.databaseOf.set(s.id, db);
+        if (state.steps[s.id]?.status !== 'done') this.open(db, s, 1);
+      }
     }
     for (const s of plan.steps) this.enter(s);
   }
@@ -93,7 +113,7 @@ export class Dispatcher {
       const free = this.limits.concurrency[cluster] - this.running[cluster];
       if (free <= 0) continue;
       const bests: Step[] = [];
-      for (const db of this.withReady[cluster]) if (db.busy === 0) bests.push((db.best ??= this.bestOf(db)));
+      for (const db of this.withReady[cluster]) if (db.busy === 0) bests.push(this.bestOf(db));
       out.push(...bests.sort(this.order).slice(0, free));
     }
     out.sort(this.order);
@@ -101,10 +121,18 @@ export class Dispatcher {
     return out;
   }
 
+  /** The database's best ready job, ranked for the current state (the formula's ranks move with S). */
   private bestOf(db: Database): Step {
-    let best: Step | undefined;
-    for (const s of db.ready) if (!best || this.order(s, best) < 0) best = s;
-    return best!;
+    const best = db.ready.least()!;
+    if (!this.fixed) this.rank.set(best.id, Math.max(this.chain.get(best.id) ?? 0, db.work + tailOf(db.open.least()!, this.chain)));
+    return best;
+  }
+
+  /** Counts a job of the database as open (not done) or no longer. */
+  private open(db: Database, s: Step, sign: 1 | -1): void {
+    if (sign > 0) db.open.add(s);
+    else db.open.delete(s);
+    db.work += sign * weight(s);
   }
 
   /** Reads the step's status again and follows what changed with it. */
@@ -114,18 +142,9 @@ export class Dispatcher {
     if (now === before) return;
     this.change(this.byId.get(id)!, () => this.status.set(id, now));
     const db = this.databaseOf.get(id);
-    // The formula reads of a job only whether it is done, and counts only the jobs not done (the
-    // random runs of the test would find a change): a database's end costs its open jobs, not all.
-    if (db && (before === 'done') !== (now === 'done')) {
-      const step = this.byId.get(id)!;
-      if (now === 'done') db.open.delete(step);
-      else db.open.add(step);
-      // A searched order (the plan's `schedule`) ranks the same whatever is done.
-      if (!db.plan.schedule) {
-        for (const [s, r] of priorities({ ...db.plan, steps: [...db.open] }, this.state, this.chain)) this.rank.set(s, r);
-        db.best = undefined;
-      }
-    }
+    // The formula reads of a job only whether it is done (the random runs of the test would find
+    // a change): the rest of a status change moves no rank.
+    if (db && (before === 'done') !== (now === 'done')) this.open(db, this.byId.get(id)!, now === 'done' ? -1 : 1);
   }
 
   /** Done for what depends on it: recorded done, and its drive (which makes that durable) over. */
@@ -170,7 +189,6 @@ export class Dispatcher {
       } else {
         if (sign > 0) db.ready.add(s);
         else db.ready.delete(s);
-        db.best = undefined;
         if (db.ready.size > 0) this.withReady[db.cluster].add(db);
         else this.withReady[db.cluster].delete(db);
       }

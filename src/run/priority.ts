@@ -15,7 +15,7 @@ import { isJob, type RunState } from './state-model.js';
 
 
 /** Work of a step for ranking: jobs weigh their bytes (plus a fixed cost), others a token. */
-const weight = (s: Step): number => (isJob(s) ? s.bytes + 1 : 1);
+export const weight = (s: Step): number => (isJob(s) ? s.bytes + 1 : 1);
 
 /** Longest chain of work from each step to the end of the plan (critical path). */
 export function remainingChain(plan: Plan): Map<string, number> {
@@ -37,6 +37,9 @@ export function remainingChain(plan: Plan): Map<string, number> {
   return memo;
 }
 
+/** The work that follows a step once it is done: its chain without itself. */
+export const tailOf = (s: Step, chain: Map<string, number>): number => (chain.get(s.id) ?? 0) - weight(s);
+
 const jobKey = (s: Step): string | undefined => (isJob(s) ? `${s.cluster}\u0000${s.database}` : undefined);
 
 /**
@@ -53,7 +56,7 @@ export function priorities(plan: Plan, state: RunState, chain = remainingChain(p
     const key = jobKey(s)!;
     const entry = serial.get(key) ?? { work: 0, tail: Infinity };
     entry.work += weight(s);
-    entry.tail = Math.min(entry.tail, (chain.get(s.id) ?? 0) - weight(s));
+    entry.tail = Math.min(entry.tail, tailOf(s, chain));
     serial.set(key, entry);
   }
   const out = new Map<string, number>();
@@ -89,6 +92,8 @@ export function priorityOrder(plan: Plan, state: RunState, chain = remainingChai
 /** The same order over ranks kept elsewhere (the run's Dispatcher updates them in place). */
 export function rankOrder(rank: Map<string, number>, chain: Map<string, number>): (a: Step, b: Step) => number {
   const by = (s: Step): number => rank.get(s.id) ?? 0;
-  // Ties (a database's batches weigh alike) go to the longer own chain, then plan order.
+  // Ties (a database's batches weigh alike) go to the longer own chain, then plan order. Within
+  // one database every job's rank is the larger of its chain and the same serial term, so its
+  // jobs keep one order, by chain then id, whatever is done: the Dispatcher relies on it.
   return (a, b) => by(b) - by(a) || (chain.get(b.id) ?? 0) - (chain.get(a.id) ?? 0) || (a.id < b.id ? -1 : 1);
 }
