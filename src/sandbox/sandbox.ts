@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from './simulator.js';
 import type { ResourceConfig } from './jobs/resources.js';
+import type { PortRetry } from './ports.js';
 import { startAzurite, startS3Server, type AzuriteServer, type S3Server } from './stack/object-servers.js';
 
 export interface SandboxOptions {
@@ -18,6 +19,8 @@ export interface SandboxOptions {
   rootPassword?: string;
   /** Start Azurite too (heavier); default true. */
   azure?: boolean;
+  /** How long a restart waits for a remembered port something else holds (tests shorten it). */
+  portRetry?: PortRetry;
 }
 
 export interface Sandbox {
@@ -39,7 +42,8 @@ interface Ports {
 
 /**
  * The ports a sandbox listened on, kept in its data directory: restarted on the same directory it
- * answers where its clients and plans expect it, as a restarted FE keeps its query_port.
+ * answers where its clients and plans expect it, as a restarted FE keeps its query_port. So every
+ * server here is restartable: its first port is taken outside the ephemeral range (ports.ts).
  */
 const portsFile = (dataDir: string): string => join(dataDir, 'ports.json');
 function rememberedPorts(dataDir: string): Ports {
@@ -58,13 +62,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const common = { timeScale: opts.timeScale, speedBytesPerSecond: opts.speedBytesPerSecond, resources: opts.resources, rootPassword: opts.rootPassword ?? '' };
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'], ...(last.s3 ? { port: last.s3 } : {}) });
+    const restartable = { restartable: true, retry: opts.portRetry };
+    const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'], ...restartable, port: last.s3 });
     started.push(s3);
-    const azure = opts.azure === false ? undefined : await startAzurite({ containers: ['doris-migrate'], ...(last.azure ? { port: last.azure } : {}) });
+    const azure = opts.azure === false ? undefined : await startAzurite({ containers: ['doris-migrate'], ...restartable, port: last.azure });
     if (azure) started.push(azure);
-    const source = await startSimulator({ ...common, version: opts.sourceVersion ?? '2.1', dataDir: join(opts.dataDir, 'source'), port: opts.sourcePort ?? last.source, seedSql: opts.seedSql });
+    const fe = { ...common, restartable: true, portRetry: opts.portRetry };
+    const source = await startSimulator({ ...fe, version: opts.sourceVersion ?? '2.1', dataDir: join(opts.dataDir, 'source'), port: opts.sourcePort ?? last.source, seedSql: opts.seedSql });
     started.push(source);
-    const target = await startSimulator({ ...common, version: opts.targetVersion ?? '3.0', dataDir: join(opts.dataDir, 'target'), port: opts.targetPort ?? last.target });
+    const target = await startSimulator({ ...fe, version: opts.targetVersion ?? '3.0', dataDir: join(opts.dataDir, 'target'), port: opts.targetPort ?? last.target });
     started.push(target);
     rememberPorts(opts.dataDir, { source: source.port, target: target.port, s3: Number(new URL(s3.endpoint).port), azure: azure ? Number(new URL(azure.endpoint).port) : last.azure });
     const endpoint = (sim: Simulator) => ({ host: sim.host, port: sim.port, user: sim.user, password: sim.password, version: sim.versionText });

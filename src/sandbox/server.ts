@@ -271,7 +271,14 @@ export async function listen(engine: Engine, host: string, port: number): Promis
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  // A port in use is an error the caller handles (sandbox/ports.ts waits for it), not a crash.
+  await new Promise<void>((resolve, reject) => {
+    server._server.once('error', reject);
+    server.listen(port, host, () => {
+      server._server.off('error', reject);
+      resolve();
+    });
+  });
   const boundPort = (server._server.address() as AddressInfo).port;
   return {
     port: boundPort,

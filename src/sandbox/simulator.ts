@@ -7,6 +7,7 @@ import { installJobs, type JobsHandle } from './jobs/index.js';
 import type { ResourceConfig } from './jobs/resources.js';
 import { addUser } from './exec/users.js';
 import { Persistence } from './persist.js';
+import { listenOnPort, type PortRetry } from './ports.js';
 import { listen, type WireServer } from './server.js';
 import { splitStatements } from './sql/lexer.js';
 import { allocId, emptyWorld } from './store.js';
@@ -18,8 +19,12 @@ export interface SimulatorOptions {
   /** Where the world is kept; a restart on the same directory comes back identical. */
   dataDir: string;
   host?: string;
-  /** 0 (default) = any free port. */
+  /** 0 (default) = any free port; a port given is waited for a bounded while if it is in use. */
   port?: number;
+  /** It will be restarted on the port it gets: pick that outside the ephemeral range (sandbox/ports.ts). */
+  restartable?: boolean;
+  /** How long a start on a given port waits for it (tests shorten it). */
+  portRetry?: PortRetry;
   /** Password of `root` (created with the world). Default empty. */
   rootPassword?: string;
   /** Simulated seconds per real second. Default 1. */
@@ -87,7 +92,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   persistence.flush();
 
   const host = options.host ?? '127.0.0.1';
-  const wire: WireServer = await listen(engine, host, options.port ?? 0);
+  let wire: WireServer;
+  try {
+    wire = await listenOnPort('the simulated FE', { port: options.port, restartable: options.restartable, retry: options.portRetry }, (port) => listen(engine, host, port));
+  } catch (e) {
+    jobs.stop();
+    persistence.flush();
+    throw e;
+  }
   engine.wire = wire;
   return {
     host,

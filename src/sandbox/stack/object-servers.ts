@@ -1,10 +1,13 @@
 // Loopback object stores for tests, the sandbox and the demo: s3rver (S3-compatible) and Azurite
 // (Azure Blob). Both bind 127.0.0.1 on a free port and stop without leaving a process behind.
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { addressInUse, listenOnPort, type PortChoice } from '../ports.js';
 
 export interface S3Server {
   endpoint: string;
@@ -29,40 +32,60 @@ export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2U
 
 const require = createRequire(import.meta.url);
 
-export async function startS3Server(opts: { directory?: string; port?: number; buckets?: string[] } = {}): Promise<S3Server> {
+/** Where an object server listens: `port` (a restart's) is waited for while in use; see ports.ts. */
+export type ObjectServerPort = Pick<PortChoice, 'port' | 'restartable' | 'retry'>;
+
+export async function startS3Server(opts: { directory?: string; buckets?: string[] } & ObjectServerPort = {}): Promise<S3Server> {
   const { default: S3rver } = await import('s3rver');
   const ownDir = opts.directory ? undefined : mkdtempSync(join(tmpdir(), 's3rver-'));
   const buckets = opts.buckets ?? ['doris-migrate'];
-  const server = new S3rver({
-    port: opts.port ?? 0,
-    address: '127.0.0.1',
+  const s3rver = new S3rver({
     silent: true,
     directory: opts.directory ?? ownDir!,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
-  const address = await server.run().catch((e: unknown) => {
+  // s3rver's own run() lets a port in use escape as an uncaught exception; its documented
+  // callback() behind our own HTTP server reports it to the caller, who may wait for the port.
+  const listenOnce = (port: number): Promise<Server> =>
+    new Promise((resolve, reject) => {
+      const server = createServer(s3rver.callback());
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  let server: Server;
+  try {
+    await s3rver.configureBuckets();
+    server = await listenOnPort('s3rver', opts, listenOnce);
+  } catch (e) {
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     throw e;
-  });
+  }
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     region: 'us-east-1',
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     bucket: buckets[0]!,
     async stop() {
-      await server.close();
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }
 
-export async function startAzurite(opts: { port?: number; containers?: string[] } = {}): Promise<AzuriteServer> {
+export async function startAzurite(opts: { containers?: string[] } & ObjectServerPort = {}): Promise<AzuriteServer> {
+  return listenOnPort('Azurite', opts, (port) => startAzuriteOnce(port, opts.containers ?? ['doris-migrate']));
+}
+
+async function startAzuriteOnce(blobPort: number, containers: string[]): Promise<AzuriteServer> {
   const main = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const workDir = mkdtempSync(join(tmpdir(), 'azurite-'));
   const child = spawn(
     process.execPath,
-    [main, '--blobHost', '127.0.0.1', '--blobPort', String(opts.port ?? 0), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'],
+    [main, '--blobHost', '127.0.0.1', '--blobPort', String(blobPort), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'],
     // Run inside a scratch directory so nothing Azurite writes lands in the caller's tree.
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: workDir },
   );
@@ -95,11 +118,11 @@ export async function startAzurite(opts: { port?: number; containers?: string[] 
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`Azurite exited with ${code}: ${out}`));
+      // Its port taken is the one failure a caller may wait out (ports.ts).
+      reject(/EADDRINUSE/.test(out) ? addressInUse(`Azurite: port ${blobPort} in use`) : new Error(`Azurite exited with ${code}: ${out}`));
     });
   }).catch(abandon);
   const endpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
-  const containers = opts.containers ?? ['doris-migrate'];
   const { BlobServiceClient, StorageSharedKeyCredential } = await import('@azure/storage-blob');
   const service = new BlobServiceClient(endpoint, new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY));
   await Promise.all(containers.map((name) => service.getContainerClient(name).createIfNotExists())).catch(abandon);
