@@ -4,6 +4,7 @@ import type { DorisClient } from '../doris/client.js';
 import { requireText, text } from '../doris/parse-results.js';
 import { BASE_INDEX, describedIndexes, rollupNames } from '../doris/parse-describe.js';
 import { sql } from '../doris/sql.js';
+import { mapLimited } from '../each-limited.js';
 import { SYSTEM_DATABASES, type Catalog, type ExistingTable, type Table, type TargetFacts } from './model.js';
 import { readCatalog } from './reader.js';
 import { probeRestoreProperties } from '../doris/probe-restore.js';
@@ -86,11 +87,27 @@ export function extrasDifference(source: SignatureExtras, target: SignatureExtra
   return undefined;
 }
 
+/** How the parts of the signature the catalog does not hold differ (indexes first, then the extras), or undefined. */
+async function signatureDifference(source: DorisClient, target: DorisClient, { srcName, dstName, name }: SignatureRead): Promise<string | undefined> {
+  return indexDifference(await readIndexes(source, srcName, name), await readIndexes(target, dstName, name))
+    ?? extrasDifference(await readSignatureExtras(source, srcName, name), await readSignatureExtras(target, dstName, name));
+}
+
 /** Bloom-filter columns and fpp (part of the signature), as table properties name them. */
 function bloomFilterDifference(source: Table, target: Table): string | undefined {
   const bf = (t: Table) => `${(t.properties.bloom_filter_columns ?? '').split(',').map((c) => c.trim()).filter(Boolean).sort().join(', ')}${t.properties.bloom_filter_columns ? ` fpp ${t.properties.bloom_filter_fpp ?? '0.05'}` : ''}`;
   return bf(source) !== bf(target) ? `bloom filter differs: source (${bf(source) || 'none'}), target (${bf(target) || 'none'})` : undefined;
 }
+
+/** A table of this name on both sides whose catalog facts agree: the rest of its signature is read. */
+interface SignatureRead {
+  srcName: string;
+  dstName: string;
+  name: string;
+}
+
+/** Tables whose whole signature is read at once (each reads its statements one after another, on one client at a time, and the pools hold four). */
+const SIGNATURES_IN_FLIGHT = 4;
 
 /**
  * Reads the target databases named by `mapping` (source db -> target db) and compares every
@@ -100,26 +117,35 @@ function bloomFilterDifference(source: Table, target: Table): string | undefined
 export async function readTargetFacts(target: DorisClient, source: Catalog, mapping: Record<string, string>, sourceClient?: DorisClient): Promise<TargetFacts> {
   const targetNames = [...new Set(Object.values(mapping))];
   const catalog = await readCatalog(target, { databases: targetNames, probeTemporaryPartitions: false });
-  const existingTables: ExistingTable[] = [];
+  // Every clash in plan order; those whose catalog facts agree have the rest of their signature
+  // read after (six round trips a table), a few tables at a time.
+  const clashes: { found: ExistingTable; read?: SignatureRead }[] = [];
   for (const [srcName, dstName] of Object.entries(mapping)) {
     const srcDb = source.databases.find((d) => d.name === srcName);
     const dstDb = catalog.databases.find((d) => d.name === dstName);
     if (!srcDb || !dstDb) continue;
+    const dstTables = new Map(dstDb.tables.map((x) => [x.name, x]));
+    const dstViews = new Set(dstDb.views.map((v) => v.name));
+    const dstMvs = new Set(dstDb.asyncMaterializedViews.map((m) => m.name));
     for (const t of srcDb.tables) {
-      const existing = dstDb.tables.find((x) => x.name === t.name);
+      const existing = dstTables.get(t.name);
       if (existing) {
-        let difference = schemaDifference(t, existing) ?? bloomFilterDifference(t, existing);
-        if (!difference && sourceClient && t.kind === 'olap' && existing.kind === 'olap') {
-          difference = indexDifference(await readIndexes(sourceClient, srcName, t.name), await readIndexes(target, dstName, existing.name))
-            ?? extrasDifference(await readSignatureExtras(sourceClient, srcName, t.name), await readSignatureExtras(target, dstName, existing.name));
-        }
-        existingTables.push({ database: dstName, name: t.name, ...(difference ? { difference } : {}) });
-      } else if (dstDb.views.some((v) => v.name === t.name) || dstDb.asyncMaterializedViews.some((m) => m.name === t.name)) {
-        existingTables.push({ database: dstName, name: t.name, difference: 'a view or materialized view has this name on the target' });
+        const difference = schemaDifference(t, existing) ?? bloomFilterDifference(t, existing);
+        const readMore = !difference && sourceClient && t.kind === 'olap' && existing.kind === 'olap';
+        clashes.push({ found: { database: dstName, name: t.name, ...(difference ? { difference } : {}) }, ...(readMore ? { read: { srcName, dstName, name: t.name } } : {}) });
+      } else if (dstViews.has(t.name) || dstMvs.has(t.name)) {
+        clashes.push({ found: { database: dstName, name: t.name, difference: 'a view or materialized view has this name on the target' } });
       }
     }
-    for (const v of srcDb.views) if (dstDb.views.some((x) => x.name === v.name) || dstDb.tables.some((x) => x.name === v.name)) existingTables.push({ database: dstName, name: v.name });
+    for (const v of srcDb.views) if (dstViews.has(v.name) || dstTables.has(v.name)) clashes.push({ found: { database: dstName, name: v.name } });
   }
+  const toRead = clashes.filter((c) => c.read);
+  const read = await mapLimited(toRead, SIGNATURES_IN_FLIGHT, (c) => signatureDifference(sourceClient!, target, c.read!));
+  const differences = new Map(toRead.map((c, i) => [c, read[i]]));
+  const existingTables = clashes.map((c) => {
+    const difference = differences.get(c);
+    return difference ? { ...c.found, difference } : c.found;
+  });
   // A probe needs a database that exists; with none to ask, the version table decides.
   const probeDb = catalog.cluster.version.cloud ? undefined : catalog.databases[0]?.name ?? (await someDatabase(target));
   const restoreProperties = probeDb ? await probeRestoreProperties(target, probeDb, DECISIVE_PROPERTIES) : undefined;
