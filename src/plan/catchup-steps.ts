@@ -41,7 +41,24 @@ export interface StepsInput {
   warnings: string[];
 }
 
-const bytesOf = (w: TableWork): number => (w.partitions ? w.table.partitions.filter((p) => w.partitions!.includes(p.name)).reduce((s, p) => s + p.dataBytes, 0) : w.table.dataBytes);
+/** The table's partitions the work names (all when it names none), in the table's order. */
+function partitionsOf(w: TableWork): Table['partitions'] {
+  if (!w.partitions) return w.table.partitions;
+  const named = new Set(w.partitions);
+  return w.table.partitions.filter((p) => named.has(p.name));
+}
+
+const bytesOf = (w: TableWork): number => (w.partitions ? partitionsOf(w).reduce((s, p) => s + p.dataBytes, 0) : w.table.dataBytes);
+
+/**
+ * Every `x` for which some label starts with `x_a`: a label the repository holds attempts of
+ * (`<label>_a<n>`), looked up at once instead of scanning all labels per job.
+ */
+function attemptedLabels(labels: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const l of labels) for (let i = l.indexOf('_a'); i >= 0; i = l.indexOf('_a', i + 1)) out.add(l.slice(0, i));
+  return out;
+}
 
 /** Cuts table work into jobs under the byte budget, in name order. */
 function batches(items: TableWork[], budget: number): TableWork[][] {
@@ -69,6 +86,7 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
   steps.push({ id: 'repo:target', kind: 'create-repository', cluster: 'target', readOnly: true, title: `create ${repoName} (read only) on the target (or find it there)`, dependsOn: ['preflight'] });
   const databases: Plan['databases'] = [];
   const taken = new Set(input.existingLabels);
+  const attempted = attemptedLabels(input.existingLabels);
   const restoredBy = new Map<string, string[]>();
   const recreated: Table[] = [];
   let partitions = 0;
@@ -78,6 +96,7 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
 
   for (const db of input.work) {
     const dbStep = `db:${db.target}`;
+    const inPlace = new Set(db.inPlace);
     const groups: { items: TableWork[]; atomic: boolean }[] = [
       ...batches([...db.inPlace, ...db.added], options.batchBytes).map((items) => ({ items, atomic: false })),
       ...batches(db.replace, options.batchBytes).map((items) => ({ items, atomic: true })),
@@ -85,7 +104,7 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
     if (groups.length) steps.push({ id: dbStep, kind: 'create-database', cluster: 'target', database: db.target, properties: db.properties, title: `create database ${db.target} on the target (or find it there)`, dependsOn: ['preflight'] });
     groups.forEach(({ items, atomic }, i) => {
       const label = backupLabel(options.labelPrefix, db.source, i + 1);
-      if (taken.has(label) || [...taken].some((l) => l.startsWith(`${label}_a`))) throw refusedError('label-collision', `the repository already holds snapshots labelled ${label}_a*: this catch-up was planned before; apply that plan or remove its snapshots`);
+      if (taken.has(label) || attempted.has(label)) throw refusedError('label-collision', `the repository already holds snapshots labelled ${label}_a*: this catch-up was planned before; apply that plan or remove its snapshots`);
       const refs: TableRef[] = items.map((w) => ({ name: w.table.name, ...(w.partitions ? { partitions: w.partitions } : {}) }));
       const jobBytes = items.reduce((s, w) => s + bytesOf(w), 0);
       const backupId = `backup:${db.source}:${i + 1}`;
@@ -93,7 +112,7 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
         id: backupId, kind: 'backup', cluster: 'source', database: db.source, label, tables: refs, bytes: jobBytes, timeoutSeconds: options.jobTimeoutSeconds,
         title: `back up what changed in ${db.source} (${items.length} table(s)${atomic ? ', schema changed' : ''})`, dependsOn: ['repo:source'],
       });
-      const whole = items.filter((w) => !db.inPlace.includes(w));
+      const whole = items.filter((w) => !inPlace.has(w));
       const properties = restoreProperties({
         // Overwriting a partition in place needs the replica count it already has: the migration's.
         replication: options.replication,
@@ -113,7 +132,7 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
       for (const w of items) {
         tables.add(`${db.source}.${w.table.name}`);
         partitions += w.partitions ? w.partitions.length : w.table.partitions.length;
-        if (!db.inPlace.includes(w)) {
+        if (!inPlace.has(w)) {
           restoredBy.set(`${db.source}.${w.table.name}`, [restoreId]);
           recreated.push(w.table);
         }
@@ -132,17 +151,18 @@ export function catchUpSteps(input: StepsInput): { steps: Step[]; databases: Pla
     if (counted.length) {
       databases.push({
         source: db.source, target: db.target, tables: counted.length, partitions: counted.reduce((s, w) => s + (w.partitions ? w.partitions.length : w.table.partitions.length), 0),
-        bytes: counted.reduce((s, w) => s + bytesOf(w), 0), rows: counted.reduce((s, w) => s + (w.partitions ? w.table.partitions.filter((p) => w.partitions!.includes(p.name)).reduce((r, p) => r + (p.rows ?? 0), 0) : w.table.rows), 0),
+        bytes: counted.reduce((s, w) => s + bytesOf(w), 0), rows: counted.reduce((s, w) => s + (w.partitions ? partitionsOf(w).reduce((r, p) => r + (p.rows ?? 0), 0) : w.table.rows), 0),
       });
     }
   }
   // Only a table the restore (re)creates loses what follow-ups set: colocation, and the replication
   // of the partitions its dynamic-partition scheduler adds. A partition overwritten in place keeps its table's properties.
   const names = new Set(recreated);
+  const changedDatabases = new Set(input.work.map((w) => w.source));
   const restores = steps.filter((s): s is RestoreStep => s.kind === 'restore');
   const followUps = followUpSteps({
     catalog: input.catalog,
-    databases: input.catalog.databases.filter((d) => input.work.some((w) => w.source === d.name)).map((d) => ({ ...d, tables: d.tables.filter((t) => names.has(t)), views: [], asyncMaterializedViews: [] })),
+    databases: input.catalog.databases.filter((d) => changedDatabases.has(d.name)).map((d) => ({ ...d, tables: d.tables.filter((t) => names.has(t)), views: [], asyncMaterializedViews: [] })),
     selectedMvs: new Set(), splitTables: new Set(), renames: Object.fromEntries(input.work.map((w) => [w.source, w.target])), restoredBy,
     targetReservesColocate: targetCaps.reserveColocate && sourceCaps.reserveColocate, restores, replication: options.replication, warnings: input.warnings,
   });

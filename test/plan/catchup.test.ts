@@ -83,6 +83,14 @@ describe('buildCatchUpPlan', () => {
     expect(planFromYaml(planToYaml(plan), 'x.yaml')).toEqual(plan);
   });
 
+  it('refuses labels the repository holds already or holds attempts of, and only those', () => {
+    const changed = sourceCatalog((c) => void (table(c, 'users').partitions[0]!.visibleVersion = 6));
+    const label = (planOf(catchUp(changed)).steps.find((s) => s.kind === 'backup') as BackupStep).label;
+    for (const held of [[label], [`${label}_a2`], ['other_a1', `${label}_a1`]]) expect(() => catchUp(changed, { existingLabels: held })).toThrow(/planned before/);
+    // Another batch's attempts (b1 vs b10), or the label without an attempt suffix, are no collision.
+    for (const held of [[`${label}0_a1`], [`${label}_b1`], [`x${label}_a1`]]) expect(planOf(catchUp(changed, { existingLabels: held })).steps.some((s) => s.kind === 'backup')).toBe(true);
+  });
+
   it('copies an unpartitioned table whole (its one partition), in place', () => {
     const plan = planOf(catchUp(sourceCatalog((c) => void (table(c, 'users').partitions[0]!.visibleVersion = 6))));
     expect((plan.steps.find((s) => s.kind === 'backup') as BackupStep).tables).toEqual([{ name: 'users' }]);
