@@ -1,9 +1,13 @@
 // The simulator's clock: simulated epoch milliseconds that run `scale` times faster than real
-// time, can be paused, and continue across restarts (the last reading is persisted).
+// time, can be paused, and continue across restarts (the last reading is persisted). A real FE's
+// wall clock runs on while it is down, and its jobs' timeouts and times count that time: so a
+// restart adds the real time since the last reading (scaled), unless the clock was paused.
 
 export interface ClockState {
   /** Simulated time at the last anchor. */
   simMs: number;
+  /** Real epoch ms of that reading; absent in data directories written before it was kept. */
+  realMs?: number;
   scale: number;
   paused: boolean;
 }
@@ -16,14 +20,19 @@ export class SimClock {
 
   constructor(state: ClockState, private readonly realNow: () => number = Date.now) {
     this.anchorReal = realNow();
-    this.anchorSim = state.simMs;
+    // The time it was down (never negative, should the real clock have been set back).
+    const downMs = state.paused || state.realMs === undefined ? 0 : Math.max(0, this.anchorReal - state.realMs);
+    this.anchorSim = state.simMs + Math.floor(downMs * state.scale);
     this.scaleValue = state.scale;
     this.pausedValue = state.paused;
   }
 
   now(): number {
+    return this.at(this.realNow());
+  }
+  private at(realMs: number): number {
     if (this.pausedValue) return this.anchorSim;
-    return Math.floor(this.anchorSim + (this.realNow() - this.anchorReal) * this.scaleValue);
+    return Math.floor(this.anchorSim + (realMs - this.anchorReal) * this.scaleValue);
   }
   get scale(): number {
     return this.scaleValue;
@@ -54,6 +63,7 @@ export class SimClock {
     this.anchorSim += ms;
   }
   state(): ClockState {
-    return { simMs: this.now(), scale: this.scaleValue, paused: this.pausedValue };
+    const realMs = this.realNow();
+    return { simMs: this.at(realMs), realMs, scale: this.scaleValue, paused: this.pausedValue };
   }
 }

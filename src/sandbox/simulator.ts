@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   seedSql?: string;
   /** Alive backends for a new world. Default 3. */
   backends?: number;
+  /** The real clock (epoch ms) the simulated one runs on; tests pass one to stand for time passing while it is down. */
+  realClock?: () => number;
 }
 
 export interface Simulator {
@@ -65,7 +67,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   }
   const isNew = !loaded;
   const world = loaded?.world ?? emptyWorld();
-  const clock = new SimClock(loaded?.clock ?? { simMs: Date.now(), scale: options.timeScale ?? 1, paused: false });
+  const realNow = options.realClock ?? Date.now;
+  const clock = new SimClock(loaded?.clock ?? { simMs: realNow(), scale: options.timeScale ?? 1, paused: false }, realNow);
   if (options.timeScale) clock.setScale(options.timeScale);
   const engine = new Engine(version, world, clock);
   engine.register(...coreStatements);

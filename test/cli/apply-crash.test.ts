@@ -123,12 +123,16 @@ describe('apply under SIGKILL', () => {
     let clusterKillsMidRun = 0;
     // The clusters' clocks stand still while a child starts up, so a slow start on a busy machine
     // does not let the jobs run ahead of the kills (the kill instants stay spread over the run).
+    // That includes their own restarts: a restarted cluster's clock counts the time it was down
+    // (sandbox/clock.ts) unless it was paused (a pause is written before its reply).
     const clocks = (verb: 'PAUSE' | 'RESUME') => Promise.all([fes.query('source', `ADMIN SIM ${verb} CLOCK`), fes.query('target', `ADMIN SIM ${verb} CLOCK`)]);
     const killClusters = async () => {
       if (unfinished()) clusterKillsMidRun++;
       clusterKills++;
+      await clocks('PAUSE');
       await fes.kill();
       await fes.start();
+      await clocks('RESUME');
     };
     let deleted = 0;
     for (let i = 0; i < 25; i++) {
