@@ -4,21 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, Step } from '../../src/plan/schema.js';
 import { Dispatcher } from '../../src/run/dispatcher.js';
+import { mulberry32 } from '../../src/run/schedule-model.js';
 import { readySteps } from '../../src/run/scheduler.js';
 import { initialState, type RunState, type StepStatus } from '../../src/run/state-model.js';
 import { skewedPlan } from '../support/skewed-plan.js';
 
 const GiB = 1024 ** 3;
-
-// mulberry32: a small deterministic generator, so the runs are the same every time.
-function generator(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ids = (steps: Step[]): string[] => steps.map((s) => s.id);
 const pick = <T>(random: () => number, xs: T[]): T => xs[Math.floor(random() * xs.length)]!;
@@ -85,7 +76,7 @@ function compareRun(plan: Plan, state: RunState, random: () => number): number {
 
 describe('Dispatcher', () => {
   it('picks what readySteps picks, turn after turn, on random runs from scratch and from half-done states', () => {
-    const random = generator(4242);
+    const random = mulberry32(4242);
     let turns = 0;
     for (let run = 0; run < 60; run++) {
       const plan = randomPlan(random);
@@ -98,7 +89,7 @@ describe('Dispatcher', () => {
   it('picks what readySteps picks on large single databases, from scratch and resumed with most of their jobs done', () => {
     // A database of hundreds of batches: its ready jobs wait in one fixed order and only its serial
     // term moves as they end; resumed, the job holding its shortest tail may be done already.
-    const random = generator(977);
+    const random = mulberry32(977);
     let turns = 0;
     for (let run = 0; run < 6; run++) {
       // One database of 40 tables of unlike sizes (320 partitions, so unlike chains) in batches of

@@ -1,5 +1,6 @@
 // The scheduler's rules, and how close its schedule gets to the best possible for a plan.
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/run/schedule-model.js';
 import { readySteps } from '../../src/run/scheduler.js';
 import { initialState } from '../../src/run/state-model.js';
 import { chainOnly, largestDatabaseFirst, simulateSchedule } from '../support/schedule-sim.js';
@@ -50,14 +51,8 @@ describe('makespan', () => {
   });
 
   it('is never more than 2% slower than "largest remaining database first" over random skewed workloads', () => {
-    let seed = 17;
-    // mulberry32: a small deterministic generator, so the workloads are the same on every run.
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    // Seeded, so the workloads are the same on every run.
+    const random = mulberry32(17);
     const worst: number[] = [];
     for (let w = 0; w < 40; w++) {
       const sizes = Array.from({ length: 8 + Math.floor(random() * 20) }, () => Math.round(GiB * Math.pow(5 * 1024, random() ** 2)));
