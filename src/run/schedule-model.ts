@@ -153,7 +153,6 @@ export const fixedOrder = (order: string[]): Policy =>
     throw new Error('a fixed order is applied by simulate itself');
   }, { order });
 
-
 /**
  * The run's own ranking (priority.ts, as the Dispatcher applies it): the plan's searched order
  * when it has one, else the formula, whose serial term for a database changes only when one of
@@ -213,12 +212,6 @@ export function searchOrder(cost: (order: string[]) => number, seeds: string[][]
   return best;
 }
 
-/** The order with the shortest makespan on `inst` that the search finds. */
-export function bestKnown(inst: Instance, seeds: string[][], evaluations: number, seed = 1): { makespan: number; order: string[] } {
-  const found = searchOrder((order) => simulate(inst, fixedOrder(order)).makespan, seeds, evaluations, seed);
-  return { makespan: found.cost, order: found.order };
-}
-
 /** mulberry32: a small seeded generator. */
 export function mulberry32(seed: number): () => number {
   let a = seed | 0;
@@ -229,7 +222,6 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
 
 /** The model jobs of a plan: job-step dependencies through other (instant) steps kept, durations from `timing`. */
 export function instanceOf(plan: Plan, timing: (s: JobStep) => { pre: number; transfer: number; post: number }, shared: boolean): Instance {
@@ -244,5 +236,3 @@ export function instanceOf(plan: Plan, timing: (s: JobStep) => { pre: number; tr
   const jobs = plan.steps.filter(isJob).map((s) => ({ id: s.id, cluster: s.cluster, database: s.kind === 'backup' ? s.database : s.sourceDatabase, bytes: s.bytes, after: jobDeps(s), ...timing(s) }));
   return { jobs, concurrency: plan.options.concurrency, shared };
 }
-
-
