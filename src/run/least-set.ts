@@ -15,10 +15,6 @@ export class LeastSet<T> {
     return this.members.size;
   }
 
-  has(value: T): boolean {
-    return this.members.has(value);
-  }
-
   add(value: T): void {
     this.members.add(value);
     if (this.queued.has(value)) return;
@@ -38,9 +34,5 @@ export class LeastSet<T> {
       this.heap.pop();
       this.queued.delete(top);
     }
-  }
-
-  values(): IterableIterator<T> {
-    return this.members.values();
   }
 }

@@ -3,10 +3,6 @@ export class MinHeap<T> {
   private readonly keys: number[] = [];
   private readonly values: T[] = [];
 
-  get size(): number {
-    return this.keys.length;
-  }
-
   push(key: number, value: T): void {
     let i = this.keys.length;
     this.keys.push(key);
