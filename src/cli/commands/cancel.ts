@@ -116,7 +116,7 @@ export const registerCancel: CommandRegistrar = (program, io, done) => {
     .addHelpText('after', helpAfter({
       examples: ['doris-migrate cancel plans/q4-move.yaml'],
       env: [...PASSWORD_ENV, "to read the run's record in the repository (without them: the local state file alone, with a warning):", ...REPOSITORY_ENV.map((l) => `  ${l}`)],
-      exits: ['0  cancelled (or nothing of ours was running)', '1  a cluster could not be reached', '2  bad usage or plan', '4  a cluster refused the login'],
+      exits: ['0  cancelled (or nothing of ours was running)', '1  a cluster could not be reached, or the run\'s record could not be written (the local state is saved)', '2  bad usage or plan', '4  a cluster refused the login'],
     }))
     .argument('<plan>', 'plan file')
     .action((plan: string) => done(runCancel(plan, io)));
