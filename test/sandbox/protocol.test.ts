@@ -84,6 +84,14 @@ describe('privileges', () => {
     await c.end();
   });
 
+  it('checks ADMIN before the repository name on CREATE REPOSITORY, as Doris analyses it', async () => {
+    // CreateRepositoryStmt.analyze: the ADMIN check, then FeNameFormat.checkRepositoryName.
+    const c = await sim.connect('reader', 'rpw');
+    const e = await failure(c, "CREATE REPOSITORY `9-not-a-name` WITH S3 ON LOCATION 's3://b/x' PROPERTIES ('s3.endpoint' = 'http://127.0.0.1:1')");
+    expect(e.message).toContain('the (ADMIN) privilege(s)');
+    await c.end();
+  });
+
   it('lets a LOAD-only user load but not create, and shows its grants', async () => {
     const c = await sim.connect('loader', 'lpw');
     await c.query('INSERT INTO shop.t VALUES (1), (2)');

@@ -60,8 +60,9 @@ export function createRepository(open: OpenStore): StatementHandler {
       const location = c.string();
       const properties = c.accept('PROPERTIES') ? c.properties() : {};
       c.end();
-      checkRepositoryName({ sim, session }, name);
+      // CreateRepositoryStmt.analyze: the ADMIN check comes before the name's.
       sim.requireAdmin(session);
+      checkRepositoryName({ sim, session }, name);
       const kind = checkDefinition(sim.version, { name, backend, ...(broker ? { broker } : {}), location, properties });
       const state = jobsState(sim.world);
       if (state.repositories[name]) throw dorisError(`Failed to create repository: repository with same name already exist: ${name}`);
