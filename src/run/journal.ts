@@ -34,18 +34,24 @@ export const runFields = (state: RunState): RunFields => {
   const { steps: _steps, updatedAt: _at, ...rest } = state;
   return rest;
 };
-/** Whether a run-level field was set anew since `last` (by reference: they are replaced, not edited). */
-const runChanged = (state: RunState, last: RunFields | undefined): boolean => {
-  if (!last) return true;
-  const now = runFields(state);
-  const keys = new Set([...Object.keys(now), ...Object.keys(last)]);
-  for (const k of keys) {
-    const [a, b] = [now[k as keyof RunFields], last[k as keyof RunFields]];
-    // Objects read back from disk (another store's load) are equal in content though not the same.
-    if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) return true;
+/**
+ * The run's fields (other than its steps) set anew since `last`, compared by reference first (they
+ * are replaced, not edited) and then by content (objects read back from disk are equal though not
+ * the same); 'removed' when one was unset, or undefined when none changed.
+ */
+export function runFieldChanges(now: RunFields, last: RunFields | undefined): Partial<RunFields> | 'removed' | undefined {
+  if (!last) return now;
+  const changed: Partial<RunFields> = {};
+  let any = false;
+  for (const k of new Set([...Object.keys(now), ...Object.keys(last)]) as Set<keyof RunFields>) {
+    const [a, b] = [now[k], last[k]];
+    if (a === b || JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (a === undefined) return 'removed';
+    Object.assign(changed, { [k]: a });
+    any = true;
   }
-  return false;
-};
+  return any ? changed : undefined;
+}
 
 export const journalPath = (statePath: string): string => `${statePath.replace(/\.json$/i, '')}.journal`;
 
@@ -238,7 +244,7 @@ export function journalStore(path: string): FileCheckpoint & { counters: Journal
         const step = state.steps[id];
         if (step) entries.push(JSON.stringify({ seq: ++next, at, step: id, state: step }));
       }
-      if (runChanged(state, lastRun)) entries.push(JSON.stringify({ seq: ++next, at, run: runFields(state) }));
+      if (runFieldChanges(runFields(state), lastRun) !== undefined) entries.push(JSON.stringify({ seq: ++next, at, run: runFields(state) }));
       if (entries.length === 0) return;
       const buffer = Buffer.from(`${entries.join('\n')}\n`);
       try {

@@ -20,7 +20,7 @@ import type { Plan } from '../plan/schema.js';
 import type { RunRecordObjects } from '../storage/backend.js';
 import { parseRunRecordKey, runRecordPartKey } from '../storage/layout.js';
 import type { CheckpointStore, FileCheckpoint } from './checkpoint.js';
-import { runFields, type RunFields } from './journal.js';
+import { runFieldChanges, runFields, type RunFields } from './journal.js';
 import type { RunState } from './state-model.js';
 
 export type RunRecordStore = RunRecordObjects;
@@ -37,24 +37,6 @@ export const recordName = (plan: Plan): string => `${plan.name}${plan.id ? `-${p
 function partText(head: { seq: number; from?: number; at: string }, steps: Map<string, string>, run: string | undefined): string {
   const entries = [...steps].map(([id, json]) => `${JSON.stringify(id)}:${json}`).join(',');
   return `{"seq":${head.seq},${head.from !== undefined ? `"from":${head.from},` : ''}"at":${JSON.stringify(head.at)},"steps":{${entries}}${run !== undefined ? `,"run":${run}` : ''}}`;
-}
-
-/**
- * The run's fields (other than its steps) set anew since `last` (compared by reference first: they
- * are replaced, not edited), 'removed' when one was unset, or undefined when none changed.
- */
-function runChanges(now: RunFields, last: RunFields | undefined): Partial<RunFields> | 'removed' | undefined {
-  if (!last) return now;
-  const changed: Partial<RunFields> = {};
-  let any = false;
-  for (const k of new Set([...Object.keys(now), ...Object.keys(last)]) as Set<keyof RunFields>) {
-    const [a, b] = [now[k], last[k]];
-    if (a === b || JSON.stringify(a) === JSON.stringify(b)) continue;
-    if (a === undefined) return 'removed';
-    Object.assign(changed, { [k]: a });
-    any = true;
-  }
-  return any ? changed : undefined;
 }
 
 export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore, name: string, where: string): CheckpointStore {
@@ -114,7 +96,7 @@ export function mirroredCheckpoint(local: FileCheckpoint, record: RunRecordStore
       if (step) steps.set(id, JSON.stringify(step));
     }
     const nowRun = runFields(state); // as written now, whatever changes during the upload
-    const changedRun = runChanges(nowRun, lastRun);
+    const changedRun = runFieldChanges(nowRun, lastRun);
     if (changedRun === 'removed') return snapshot(state); // a delta only sets fields
     const run = changedRun ? JSON.stringify(changedRun) : undefined;
     if (steps.size === 0 && run === undefined) return;
