@@ -52,8 +52,6 @@ export interface RunContext {
    * write-ahead rule.
    */
   save(step: string, ...more: string[]): Promise<void>;
-  /** Writes what is pending; the store creates the state file if there is none (a run's start). */
-  flush(): Promise<void>;
   /** Durably records the whole state at once (a snapshot: the journal is folded into it). */
   saveAll(): Promise<void>;
   /** Waits, or throws `Aborted` once the run is asked to stop. */
@@ -112,7 +110,6 @@ export function runContext(plan: Plan, deps: RunDeps, state: RunState, jobEnded:
       for (const id of steps) dirty.add(id);
       return saves.request();
     },
-    flush: () => saves.request(),
     saveAll: () => {
       all = true;
       return saves.request();
