@@ -21,7 +21,7 @@ import type { Plan, Step } from '../plan/schema.js';
 import { LeastSet } from './least-set.js';
 import { priorities, rankOrder, remainingChain, tailOf, weight } from './priority.js';
 import type { Limits } from './scheduler.js';
-import { isJob, type JobStep, type RunState, type StepStatus } from './state-model.js';
+import { databaseKey, isJob, type JobStep, type RunState, type StepStatus } from './state-model.js';
 
 type Cluster = JobStep['cluster'];
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => void (map.get(key) ?? map.set(key, []).get(key)!).push(value);
@@ -74,7 +74,7 @@ export class Dispatcher {
       this.status.set(s.id, state.steps[s.id]?.status);
       this.unmet.set(s.id, s.dependsOn.filter((d) => state.steps[d]?.status !== 'done').length);
       for (const d of s.dependsOn) push(this.dependents, d, s);
-      if (isJob(s)) push(jobs, `${s.cluster}\u0000${s.database}`, s);
+      if (isJob(s)) push(jobs, databaseKey(s), s);
     }
     for (const steps of jobs.values()) {
       // The order by the ranks of now is the order for every state (the header says why).

@@ -11,7 +11,7 @@
 // A plan made with a searched job order (job-order.ts, the plan's `schedule`) ranks its jobs by
 // that order instead; the formula then only seeds the search.
 import type { Plan, Step } from '../plan/schema.js';
-import { isJob, type RunState } from './state-model.js';
+import { databaseKey, isJob, type RunState } from './state-model.js';
 
 
 /** Work of a step for ranking: jobs weigh their bytes (plus a fixed cost), others a token. */
@@ -40,7 +40,7 @@ export function remainingChain(plan: Plan): Map<string, number> {
 /** The work that follows a step once it is done: its chain without itself. */
 export const tailOf = (s: Step, chain: Map<string, number>): number => (chain.get(s.id) ?? 0) - weight(s);
 
-const jobKey = (s: Step): string | undefined => (isJob(s) ? `${s.cluster}\u0000${s.database}` : undefined);
+const jobKey = (s: Step): string | undefined => (isJob(s) ? databaseKey(s) : undefined);
 
 /**
  * Each step's rank for the current state: its remaining chain, or for a job the remaining serial

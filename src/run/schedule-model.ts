@@ -8,7 +8,7 @@
 import type { Plan, Step } from '../plan/schema.js';
 import { MinHeap } from './min-heap.js';
 import { priorities, rankOrder, remainingChain } from './priority.js';
-import { initialState, isJob, type JobStep } from './state-model.js';
+import { databaseKey, initialState, isJob, type JobStep } from './state-model.js';
 
 type Cluster = 'source' | 'target';
 
@@ -166,7 +166,7 @@ export const ranking = (plan: Plan): Policy => () => {
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const open = new Map<string, Set<Step>>();
   for (const s of plan.steps.filter(isJob)) {
-    const key = `${s.cluster}\u0000${s.database}`;
+    const key = databaseKey(s);
     (open.get(key) ?? open.set(key, new Set()).get(key)!).add(s);
   }
   let seen = 0;
@@ -176,7 +176,7 @@ export const ranking = (plan: Plan): Policy => () => {
       for (const id of done) {
         if (i++ < seen) continue;
         const s = byId.get(id)! as JobStep;
-        const mine = open.get(`${s.cluster}\u0000${s.database}`)!;
+        const mine = open.get(databaseKey(s))!;
         mine.delete(s);
         for (const [k, r] of priorities({ ...plan, steps: [...mine] }, state, chain)) rank.set(k, r);
       }

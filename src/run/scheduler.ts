@@ -3,13 +3,11 @@
 // first is the ranking's (priority.ts).
 import type { Plan, Step } from '../plan/schema.js';
 import { priorityOrder, remainingChain } from './priority.js';
-import { isActive, isJob, type JobStep, type RunState } from './state-model.js';
+import { databaseKey, isActive, isJob, type RunState } from './state-model.js';
 
 export interface Limits {
   concurrency: { source: number; target: number };
 }
-
-const jobKey = (s: JobStep): string => `${s.cluster}\u0000${s.database}`;
 
 /**
  * The steps the rules allow now, taken in `order` (best first) until the per-cluster and
@@ -22,7 +20,7 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
     const st = state.steps[s.id];
     if (!st || !isActive(st) || !isJob(s)) continue;
     running[s.cluster]++;
-    busyDatabases.add(jobKey(s));
+    busyDatabases.add(databaseKey(s));
   }
   const candidates = plan.steps
     .filter((s) => state.steps[s.id]?.status === 'pending')
@@ -31,7 +29,7 @@ export function pickReady(plan: Plan, state: RunState, limits: Limits, order: (a
   const out: Step[] = [];
   for (const s of candidates) {
     if (isJob(s)) {
-      const key = jobKey(s);
+      const key = databaseKey(s);
       if (busyDatabases.has(key) || running[s.cluster] >= limits.concurrency[s.cluster]) continue;
       busyDatabases.add(key);
       running[s.cluster]++;

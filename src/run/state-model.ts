@@ -137,6 +137,8 @@ export const isJobStep = (kind: string): boolean => kind === 'backup' || kind ==
 /** The steps that run a Doris job (BACKUP or RESTORE). */
 export type JobStep = BackupStep | RestoreStep;
 export const isJob = (s: Step): s is JobStep => isJobStep(s.kind);
+/** The database a job occupies on its cluster: Doris runs one BACKUP or RESTORE per database at a time. */
+export const databaseKey = (s: JobStep): string => `${s.cluster}\u0000${s.database}`;
 export const isActive = (s: StepState): boolean => s.status === 'submitting' || s.status === 'running';
 
 /**
