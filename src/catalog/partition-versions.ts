@@ -2,14 +2,14 @@
 // the newest line (doris-facts.md Part A §1 query budget): one SHOW PARTITIONS per table, a few in
 // flight at once. Catch-up reads them to find what changed; apply reads them just before a BACKUP
 // is sent, where the snapshot's own record cannot be read from here.
-import type { DorisClient } from '../doris/client.js';
+import { CLIENT_POOL_SIZE, type DorisClient } from '../doris/client.js';
 import { sql } from '../doris/sql.js';
 import { eachLimited } from '../each-limited.js';
 import type { Partition } from './model.js';
 import { partitionFromShow } from './reader.js';
 
-/** SHOW PARTITIONS statements in flight at once (the connection pool holds four). */
-const IN_FLIGHT = 4;
+/** SHOW PARTITIONS statements in flight at once: one per pooled connection. */
+const IN_FLIGHT = CLIENT_POOL_SIZE;
 
 export interface TableName {
   database: string;

@@ -2,7 +2,7 @@
 // (doris-facts.md Part A §8). On 2.1.7+/3.0.2+ the count grows with databases, not tables.
 import { capabilitiesOf, parseVersionComment } from '../doris/capabilities.js';
 import type { DorisClient } from '../doris/client.js';
-import { DorisQueryError, eachRow } from '../doris/client.js';
+import { CLIENT_POOL_SIZE, DorisQueryError, eachRow } from '../doris/client.js';
 import { eachLimited } from '../each-limited.js';
 import { grantsShowAdmin, loadableDatabases, num, parseSize, replicaTotal, requireText, text, type Row } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
@@ -25,8 +25,8 @@ export interface ReadOptions {
   onEvent?: (e: ReadEvent) => void;
 }
 
-/** Per-table statements in flight at once (the connection pool holds four). */
-const PER_TABLE_IN_FLIGHT = 4;
+/** Per-table statements in flight at once: one per pooled connection. */
+const PER_TABLE_IN_FLIGHT = CLIENT_POOL_SIZE;
 
 const ENGINE_KIND: Record<string, Table['kind']> = { doris: 'olap', olap: 'olap', odbc: 'odbc' };
 const MODEL: Record<string, KeyModel> = { DUP: 'DUPLICATE', UNI: 'UNIQUE', AGG: 'AGGREGATE' };

@@ -2,6 +2,9 @@
 import { ExitCode, MigrateError } from '../errors.js';
 import type { Row } from './parse-results.js';
 
+/** Connections a client keeps open to one FE: the most statements it has in flight at once, so the most any reader sends together. */
+export const CLIENT_POOL_SIZE = 4;
+
 export interface DorisClient {
   /** `host:port` for messages. */
   readonly address: string;

@@ -10,7 +10,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Connection as CoreConnection } from 'mysql2';
 import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import { ExitCode, MigrateError } from '../errors.js';
-import { detailOf, DorisQueryError, isReadOnly, LostReplyError, statementKind, type DorisClient } from './client.js';
+import { CLIENT_POOL_SIZE, detailOf, DorisQueryError, isReadOnly, LostReplyError, statementKind, type DorisClient } from './client.js';
 import { connectAdvice } from './connect-failure.js';
 import type { Row } from './parse-results.js';
 
@@ -92,8 +92,8 @@ export function connect(options: ConnectionOptions): DorisClient {
     password: options.password,
     database: options.database,
     connectTimeout: connectTimeoutMs,
-    connectionLimit: 4,
-    maxIdle: 4,
+    connectionLimit: CLIENT_POOL_SIZE,
+    maxIdle: CLIENT_POOL_SIZE,
     stream: openSocket,
     multipleStatements: false,
     typeCast: utf8Strings,

@@ -5,14 +5,14 @@
 // Doris lists job history per database only (SHOW BACKUP / SHOW RESTORE take one database, the
 // current one without FROM), so this is one statement per database in the plan on each cluster;
 // they are independent reads, sent a few at a time per cluster and both clusters at once.
-import { DorisQueryError, type DorisClient } from '../doris/client.js';
+import { CLIENT_POOL_SIZE, DorisQueryError, type DorisClient } from '../doris/client.js';
 import { parseBackupRow, parseRestoreRow, type JobRow } from '../doris/parse-results.js';
 import { sql } from '../doris/sql.js';
 import { eachLimited } from '../each-limited.js';
 import type { Plan } from '../plan/schema.js';
 
-/** History statements in flight at once per cluster (the client's pool holds four connections). */
-const IN_FLIGHT = 4;
+/** History statements in flight at once per cluster: one per pooled connection. */
+const IN_FLIGHT = CLIENT_POOL_SIZE;
 
 type Kind = 'backup' | 'restore';
 
