@@ -1,6 +1,6 @@
 // Facts about the target that shape a plan: version, privileges, backends, and which tables
 // already exist under the names we would restore to (and whether their schema differs).
-import type { DorisClient } from '../doris/client.js';
+import { CLIENT_POOL_SIZE, type DorisClient } from '../doris/client.js';
 import { requireText, text } from '../doris/parse-results.js';
 import { BASE_INDEX, describedIndexes, rollupNames } from '../doris/parse-describe.js';
 import { sql } from '../doris/sql.js';
@@ -106,8 +106,8 @@ interface SignatureRead {
   name: string;
 }
 
-/** Tables whose whole signature is read at once (each reads its statements one after another, on one client at a time, and the pools hold four). */
-const SIGNATURES_IN_FLIGHT = 4;
+/** Tables whose whole signature is read at once (each reads its statements one after another, on one client at a time). */
+const SIGNATURES_IN_FLIGHT = CLIENT_POOL_SIZE;
 
 /**
  * Reads the target databases named by `mapping` (source db -> target db) and compares every
@@ -139,11 +139,8 @@ export async function readTargetFacts(target: DorisClient, source: Catalog, mapp
     }
     for (const v of srcDb.views) if (dstViews.has(v.name) || dstTables.has(v.name)) clashes.push({ found: { database: dstName, name: v.name } });
   }
-  const toRead = clashes.filter((c) => c.read);
-  const read = await mapLimited(toRead, SIGNATURES_IN_FLIGHT, (c) => signatureDifference(sourceClient!, target, c.read!));
-  const differences = new Map(toRead.map((c, i) => [c, read[i]]));
-  const existingTables = clashes.map((c) => {
-    const difference = differences.get(c);
+  const existingTables = await mapLimited(clashes, SIGNATURES_IN_FLIGHT, async (c) => {
+    const difference = c.read ? await signatureDifference(sourceClient!, target, c.read) : undefined;
     return difference ? { ...c.found, difference } : c.found;
   });
   // A probe needs a database that exists; with none to ask, the version table decides.
