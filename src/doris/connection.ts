@@ -12,6 +12,7 @@ import { createPool, type Pool, type PoolConnection, type PoolOptions } from 'my
 import { ExitCode, MigrateError } from '../errors.js';
 import { CLIENT_POOL_SIZE, detailOf, DorisQueryError, isReadOnly, LostReplyError, statementKind, type DorisClient } from './client.js';
 import { connectAdvice } from './connect-failure.js';
+import { sql } from './sql.js';
 import type { Row } from './parse-results.js';
 
 export interface ConnectionOptions {
@@ -107,7 +108,7 @@ export function connect(options: ConnectionOptions): DorisClient {
   let roundTrips = 0;
   // Connections that carry the session variables already (a pooled connection keeps them).
   const prepared = new WeakSet<object>();
-  const sessionSql = Object.entries(options.sessionVariables ?? {}).map(([k, v]) => `SET ${k} = ${v}`);
+  const sessionSql = Object.entries(options.sessionVariables ?? {}).map(([k, v]) => sql.setSessionVariable(k, v));
 
   const accessDenied = (e: DriverError) =>
     new MigrateError('access-denied', `${address}: ${e.message ?? 'access denied'} (check the user and ${options.passwordEnv ?? 'the password'})`, ExitCode.Refused);

@@ -46,6 +46,11 @@ export const sql = {
   dropTable: (database: string, table: string): string => `DROP TABLE IF EXISTS ${quoteQualified(database, table)}`,
   refreshMaterializedView: (database: string, name: string): string => `REFRESH MATERIALIZED VIEW ${quoteQualified(database, name)} COMPLETE`,
   use: (database: string): string => `USE ${quoteIdent(database)}`,
+  /** A session variable of ours (a plain name, a word or number as its value), as the FE takes it unquoted. */
+  setSessionVariable: (name: string, value: string): string => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !/^[\w.]+$/.test(value)) throw new Error(`not a session variable assignment: ${name} = ${value}`);
+    return `SET ${name} = ${value}`;
+  },
   showCreateTable: (database: string, table: string): string => `SHOW CREATE TABLE ${quoteQualified(database, table)}`,
   showCreateMaterializedView: (database: string, name: string): string => `SHOW CREATE MATERIALIZED VIEW ${quoteQualified(database, name)}`,
   showPartitions: (database: string, table: string, temporary = false): string => `SHOW ${temporary ? 'TEMPORARY ' : ''}PARTITIONS FROM ${quoteQualified(database, table)}`,
