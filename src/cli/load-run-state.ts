@@ -12,6 +12,7 @@ import type { Plan } from '../plan/schema.js';
 import type { CheckpointStore } from '../run/checkpoint.js';
 import type { RunState } from '../run/state-model.js';
 import type { RepositoryBackend } from '../storage/backend.js';
+import type { RepositorySecrets } from '../storage/properties.js';
 import { statePath } from './run-context.js';
 
 export interface LoadedRunState {
@@ -92,13 +93,17 @@ export async function loadRunState(plan: Plan, planFile: string, opts: LoadOptio
   return { state, from, path, localFound: localState !== undefined, where, checkpoint, ...(repository ? { repository } : {}), ...(unread !== undefined ? { unread } : {}), ...(note ? { note } : {}) };
 }
 
-/** The plan's repository with credentials from the environment, as apply opens it; undefined where there is no client for it here (HDFS). */
+/** The plan's repository with credentials from the environment, as apply opens it. */
 async function openFromPlan(plan: Plan, env: Record<string, string | undefined>): Promise<RepositoryBackend | undefined> {
-  const settings = plan.repository.settings;
-  if (settings.backend === 'hdfs' && !settings.webhdfs) return undefined;
   const { readCredentials } = await import('../storage/credentials.js');
+  return openReachableRepository(plan.repository.settings, readCredentials(plan.repository.settings, env));
+}
+
+/** The repository as this machine can reach it; undefined where there is no client for it here (HDFS without WebHDFS). */
+export async function openReachableRepository(settings: Plan['repository']['settings'], secrets: RepositorySecrets): Promise<RepositoryBackend | undefined> {
+  if (settings.backend === 'hdfs' && !settings.webhdfs) return undefined;
   const { openRepository } = await import('../storage/backend.js');
-  return openRepository(settings, readCredentials(settings, env));
+  return openRepository(settings, secrets);
 }
 
 /** Where a command that needs a state looked and found none, for its error: names a record that could not be read. */

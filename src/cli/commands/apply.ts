@@ -87,8 +87,8 @@ export async function runApply(planArg: string, flags: ApplyFlags, io: CliIO, si
     }
   };
   const withSecrets = async (env: NodeJS.ProcessEnv, secrets: RepositorySecrets, mask: Mask): Promise<number> => {
-    const { openRepository } = await import('../../storage/backend.js');
-    const repository = plan.repository.settings.backend === 'hdfs' && !plan.repository.settings.webhdfs ? undefined : await openRepository(plan.repository.settings, secrets);
+    const { openReachableRepository } = await import('../load-run-state.js');
+    const repository = await openReachableRepository(plan.repository.settings, secrets);
     const { openRunState } = await import('../apply-state.js');
     const { checkpoint, state } = await openRunState(plan, planFile, planArg, repository, flags, io);
     if (ask && !flags.yes) {
