@@ -150,7 +150,6 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
       if (count !== undefined) partitionNum.set(t, count);
     });
     const props = new Map<Table, Record<string, string>>();
-    tableOf = rowTable(tables);
     await eachRow(client, sql.infoSchema('table_properties', ['TABLE_SCHEMA', 'TABLE_NAME', 'PROPERTY_NAME', 'PROPERTY_VALUE'], scope, SYSTEM_DATABASES), (r) => {
       const t = tableOf(r);
       if (!t) return;
@@ -161,7 +160,6 @@ export async function readCatalog(client: DorisClient, options: ReadOptions = {}
     for (const [t, p] of props) applyProperties(t, p);
     // One table's partitions arrive together, so its partition expression is read once, not per row.
     let last: { table: Table; expression: string | undefined } | undefined;
-    tableOf = rowTable(tables);
     await eachRow(client, sql.infoSchema('partitions', ['TABLE_SCHEMA', 'TABLE_NAME', 'PARTITION_NAME', 'PARTITION_METHOD', 'PARTITION_EXPRESSION', 'PARTITION_DESCRIPTION', 'TABLE_ROWS', 'DATA_LENGTH'], scope, SYSTEM_DATABASES), (r) => {
       const t = tableOf(r);
       if (!t) return;

@@ -68,7 +68,7 @@ function systemRestartableRange(): [number, number] | undefined {
   return restartableRange(parseEphemeralRange(text));
 }
 
-export const isAddressInUse = (e: unknown): boolean => (e as { code?: unknown } | undefined)?.code === 'EADDRINUSE';
+const isAddressInUse = (e: unknown): boolean => (e as { code?: unknown } | undefined)?.code === 'EADDRINUSE';
 
 /** An error thrown by a start that found its port in use, for starts that only see text (Azurite). */
 export function addressInUse(message: string): Error {
