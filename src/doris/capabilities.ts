@@ -8,6 +8,9 @@ export function parseVersionComment(comment: string): DorisVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), comment, cloud: /\(Cloud Mode\)\s*$/i.test(comment) };
 }
 
+/** A version as a plan writes it (`2.1.7`); 0.0.0, older than every line, when it cannot be read. */
+export const planVersion = (version: string): Pick<DorisVersion, 'major' | 'minor' | 'patch'> => parseVersionComment(`doris-${version}`) ?? { major: 0, minor: 0, patch: 0 };
+
 export const versionString = (v: Pick<DorisVersion, 'major' | 'minor' | 'patch'>): string => `${v.major}.${v.minor}.${v.patch}`;
 
 /** At least `line.patch` on that line, or any newer line. */

@@ -2,6 +2,10 @@
 // variable `enable_unicode_name_support` (Doris's FeNameFormat). RESTORE does not check names, but
 // CREATE DATABASE and CREATE MATERIALIZED VIEW do: before 4.0 the variable is off by default, so a
 // database such as `Verkäufe` can be created only by a session that turns it on. Pure.
+import type { DorisVersion } from '../catalog/model.js';
+import { atLeast } from './capabilities.js';
+
+type Version = Pick<DorisVersion, 'major' | 'minor' | 'patch'>;
 
 export const UNICODE_NAMES_VARIABLE = 'enable_unicode_name_support';
 
@@ -28,20 +32,17 @@ const FROM_4: LineRules = {
 /** Doris's table_name_length_limit default, counted in UTF-16 units as Java does. */
 const TABLE_NAME_LIMIT = 64;
 
-function rulesFor(version: string): LineRules {
-  const major = Number(/^(\d+)\./.exec(version)?.[1] ?? 0);
-  return major >= 4 ? FROM_4 : BEFORE_4;
-}
+const rulesFor = (version: Version): LineRules => (atLeast(version, 4, 0) ? FROM_4 : BEFORE_4);
 
 const need = (name: string, rule: { plain: RegExp; unicode: RegExp }): NameNeed =>
   rule.plain.test(name) ? 'plain' : rule.unicode.test(name) ? 'unicode' : 'impossible';
 
-export function databaseNameNeed(version: string, name: string): NameNeed {
+export function databaseNameNeed(version: Version, name: string): NameNeed {
   return need(name, rulesFor(version).database);
 }
 
 /** Tables, views and materialized views. */
-export function tableNameNeed(version: string, name: string): NameNeed {
+export function tableNameNeed(version: Version, name: string): NameNeed {
   return name.length > TABLE_NAME_LIMIT ? 'impossible' : need(name, rulesFor(version).table);
 }
 

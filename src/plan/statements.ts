@@ -1,6 +1,6 @@
 // The SQL of each step, for the runbook (placeholders) and for the runner (real values). Pure.
 import { sql } from '../doris/sql.js';
-import { parseVersionComment } from '../doris/capabilities.js';
+import { planVersion } from '../doris/capabilities.js';
 import { repositoryDefinition, type RepositorySecrets } from '../storage/properties.js';
 import { attemptLabel } from './labels.js';
 import type { Plan, Step } from './schema.js';
@@ -16,7 +16,6 @@ export interface RunValues {
   backupLabel?: string;
 }
 
-const lineOf = (version: string) => parseVersionComment(`doris-${version}`) ?? { major: 0, minor: 0, patch: 0 };
 
 export const TIMESTAMP_PLACEHOLDER = '<backup_timestamp>';
 
@@ -25,7 +24,7 @@ export function stepStatements(plan: Plan, step: Step, values: RunValues = {}): 
   switch (step.kind) {
     case 'create-repository': {
       const cluster = step.cluster === 'source' ? plan.source : plan.target;
-      const def = repositoryDefinition(plan.repository.settings, lineOf(cluster.version), values.secrets);
+      const def = repositoryDefinition(plan.repository.settings, planVersion(cluster.version), values.secrets);
       return [sql.createRepository({ name: plan.repository.name, readOnly: step.readOnly, ...def })];
     }
     case 'create-database':

@@ -3,11 +3,12 @@
 // (doris/name-rules.ts): a name beyond ASCII needs `enable_unicode_name_support`, off by default
 // before 4.0, so the target's sessions turn it on when the plan holds such a name. Pure.
 import { databaseNameNeed, tableNameNeed, UNICODE_NAMES_VARIABLE, type NameNeed } from '../doris/name-rules.js';
+import { planVersion } from '../doris/capabilities.js';
 import type { Plan } from './schema.js';
 
 /** Names the plan creates on the target by a statement that checks them, with what each needs. */
 function createdNames(plan: Plan): NameNeed[] {
-  const version = plan.target.version;
+  const version = planVersion(plan.target.version);
   const needs: NameNeed[] = [];
   for (const step of plan.steps) {
     if (step.kind === 'create-database') needs.push(databaseNameNeed(version, step.database));

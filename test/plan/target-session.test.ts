@@ -1,9 +1,13 @@
 // Which target sessions need enable_unicode_name_support: only a plan that creates a database or
 // an MV whose name the target's default rules refuse.
 import { describe, expect, it } from 'vitest';
-import { databaseNameNeed, tableNameNeed } from '../../src/doris/name-rules.js';
+import { planVersion } from '../../src/doris/capabilities.js';
+import { databaseNameNeed as dbNeed, tableNameNeed as tableNeed } from '../../src/doris/name-rules.js';
 import { targetSessionVariables } from '../../src/plan/target-session.js';
 import type { Plan } from '../../src/plan/schema.js';
+
+const databaseNameNeed = (version: string, name: string) => dbNeed(planVersion(version), name);
+const tableNameNeed = (version: string, name: string) => tableNeed(planVersion(version), name);
 
 // Only what targetSessionVariables reads: the target's version and the steps.
 const plan = (version: string, steps: Partial<Plan['steps'][number]>[]): Plan => ({ target: { version }, steps }) as unknown as Plan;

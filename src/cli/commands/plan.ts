@@ -254,7 +254,7 @@ interface Answers {
 /** A database renamed to a name the target's CREATE DATABASE refuses in any session fails only in apply: refused here. */
 function refuseUncreatableDatabases(mapping: Record<string, string>, version: DorisVersion): void {
   for (const [from, to] of Object.entries(mapping)) {
-    if (to === from || databaseNameNeed(versionString(version), to) !== 'impossible') continue;
+    if (to === from || databaseNameNeed(version, to) !== 'impossible') continue;
     throw usageError('bad-rename', `--rename ${from}=${to}: Doris ${versionString(version)} cannot create a database named '${to}'; use ${databaseNameRule}`);
   }
 }
