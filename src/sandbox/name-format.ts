@@ -7,9 +7,8 @@
 // off by default before 4.0 and on from 4.0. Java's `\s` is ASCII white space only, hence WS below.
 import type { Ctx } from './engine.js';
 import { codedError, dorisError, type DorisError } from './errors.js';
-import { atLeast, type SimVersion } from './version.js';
-
-export const UNICODE_VARIABLE = 'enable_unicode_name_support';
+import { sessionVariable, UNICODE_VARIABLE } from './exec/variables.js';
+import { atLeast } from './version.js';
 
 /** Java's `\s` (no Unicode spaces) and `\S`. */
 const WS = ' \\t\\n\\x0B\\f\\r';
@@ -70,14 +69,8 @@ function regex(source: string): RegExp {
   return re;
 }
 
-/** `enable_unicode_name_support` by default: off before 4.0 (SessionVariable.java), on from 4.0. */
-export const unicodeByDefault = (v: SimVersion): boolean => atLeast(v, 4, 0);
-
-/** The session's setting: its own `SET`, else the version's default. */
-function unicodeNames(ctx: Ctx): boolean {
-  const own = ctx.session.vars[UNICODE_VARIABLE];
-  return own === undefined ? unicodeByDefault(ctx.sim.version) : /^(true|1|on)$/i.test(own);
-}
+/** The session's setting: its own `SET`, else the version's default (variables.ts). */
+const unicodeNames = (ctx: Ctx): boolean => /^(true|1|on)$/i.test(String(sessionVariable(ctx, UNICODE_VARIABLE)));
 
 function rules(ctx: Ctx): Rules {
   const set = atLeast(ctx.sim.version, 4, 0) ? NEWEST : OLD;

@@ -2,9 +2,13 @@
 // SET (database-ddl.ts) stores a session's own values; these are the defaults behind them.
 import { rows, type Ctx, type StatementHandler } from '../engine.js';
 import type { Cell } from '../store.js';
-import { versionComment } from '../version.js';
 import { likeFilter } from './show-catalog.js';
-import { UNICODE_VARIABLE, unicodeByDefault } from '../name-format.js';
+import { atLeast, versionComment, type SimVersion } from '../version.js';
+
+export const UNICODE_VARIABLE = 'enable_unicode_name_support';
+
+/** `enable_unicode_name_support` by default: off before 4.0 (SessionVariable.java), on from 4.0. */
+const unicodeByDefault = (v: SimVersion): boolean => atLeast(v, 4, 0);
 
 /** Defaults for the variables clients commonly read (a subset; others read as NULL / are absent). */
 function defaults(ctx: Ctx): Record<string, string> {
