@@ -62,12 +62,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const common = { timeScale: opts.timeScale, speedBytesPerSecond: opts.speedBytesPerSecond, resources: opts.resources, rootPassword: opts.rootPassword ?? '' };
   const started: { stop(): Promise<void> }[] = [];
   try {
+    // Every server here is restarted on the port it gets (ports.json).
     const restartable = { restartable: true, retry: opts.portRetry };
     const s3 = await startS3Server({ directory: join(opts.dataDir, 's3'), buckets: ['doris-migrate'], ...restartable, port: last.s3 });
     started.push(s3);
     const azure = opts.azure === false ? undefined : await startAzurite({ containers: ['doris-migrate'], ...restartable, port: last.azure });
     if (azure) started.push(azure);
-    const fe = { ...common, restartable: true, portRetry: opts.portRetry };
+    const fe = { ...common, ...restartable };
     const source = await startSimulator({ ...fe, version: opts.sourceVersion ?? '2.1', dataDir: join(opts.dataDir, 'source'), port: opts.sourcePort ?? last.source, seedSql: opts.seedSql });
     started.push(source);
     const target = await startSimulator({ ...fe, version: opts.targetVersion ?? '3.0', dataDir: join(opts.dataDir, 'target'), port: opts.targetPort ?? last.target });

@@ -7,24 +7,23 @@ import { installJobs, type JobsHandle } from './jobs/index.js';
 import type { ResourceConfig } from './jobs/resources.js';
 import { addUser } from './exec/users.js';
 import { Persistence } from './persist.js';
-import { listenOnPort, type PortRetry } from './ports.js';
+import { listenOnPort, type PortChoice } from './ports.js';
 import { listen, type WireServer } from './server.js';
 import { splitStatements } from './sql/lexer.js';
 import { allocId, emptyWorld } from './store.js';
 import { parseSimVersion, versionText, type SimVersion } from './version.js';
 
-export interface SimulatorOptions {
+/**
+ * A simulated FE. Its port (ports.ts PortChoice): `port` 0 (default) for any free one, else that one, waited for
+ * a bounded while if it is in use; `restartable` when it will be restarted on the port it gets, so
+ * that is picked outside the ephemeral range; `retry`, how long a given port is waited for.
+ */
+export interface SimulatorOptions extends Pick<PortChoice, 'port' | 'restartable' | 'retry'> {
   /** `2.0`, `2.1`, `3.0`, `4.0`, `cloud`, or a build such as `2.1.7`. Default 2.1. */
   version?: string;
   /** Where the world is kept; a restart on the same directory comes back identical. */
   dataDir: string;
   host?: string;
-  /** 0 (default) = any free port; a port given is waited for a bounded while if it is in use. */
-  port?: number;
-  /** It will be restarted on the port it gets: pick that outside the ephemeral range (sandbox/ports.ts). */
-  restartable?: boolean;
-  /** How long a start on a given port waits for it (tests shorten it). */
-  portRetry?: PortRetry;
   /** Password of `root` (created with the world). Default empty. */
   rootPassword?: string;
   /** Simulated seconds per real second. Default 1. */
@@ -97,7 +96,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const host = options.host ?? '127.0.0.1';
   let wire: WireServer;
   try {
-    wire = await listenOnPort('the simulated FE', { port: options.port, restartable: options.restartable, retry: options.portRetry }, (port) => listen(engine, host, port));
+    wire = await listenOnPort('the simulated FE', options, (port) => listen(engine, host, port));
   } catch (e) {
     jobs.stop();
     persistence.flush();
