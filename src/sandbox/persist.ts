@@ -3,8 +3,9 @@
 // The file is JSON lines: a head line (everything but the databases), then one line per database,
 // so no single string has to hold the whole world (V8 caps strings at ~512 MB; a 100 000-table
 // catalog is ~400 MB of JSON). A file of format 1 (one JSON document) still loads.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomicSync } from './atomic-write.js';
 import type { ClockState } from './clock.js';
 import type { SimWorld } from './store.js';
 
@@ -97,14 +98,12 @@ export class Persistence {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
-    const tmp = `${this.file}.tmp`;
     const { world, ...head } = this.snapshot();
     const { databases, ...rest } = world;
-    const fd = openSync(tmp, 'w');
-    try {
+    const lines = new Map<string, { db: object; line: string }>();
+    writeAtomicSync(this.file, (fd) => {
       // Lines are gathered into chunks of a few MB: fewer writes, no giant string.
       let chunk = `${JSON.stringify({ ...head, format: 2, world: rest })}\n`;
-      const lines = new Map<string, { db: object; line: string }>();
       for (const [name, db] of Object.entries(databases)) {
         const cached = this.lines.get(name);
         const line = cached && cached.db === db && !this.allDirty && !this.dirtyDbs.has(name) ? cached.line : JSON.stringify([name, db]);
@@ -116,19 +115,9 @@ export class Persistence {
         }
       }
       writeFileSync(fd, chunk); // loops over short writes, unlike writeSync
-      fsyncSync(fd);
-      this.lines = lines;
-      this.allDirty = false;
-      this.dirtyDbs.clear();
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dir = openSync(this.dataDir, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    });
+    this.lines = lines;
+    this.allDirty = false;
+    this.dirtyDbs.clear();
   }
 }

@@ -2,8 +2,9 @@
 // backends keep their snapshots on disk and the FE logs where they are (BackupJob.java: the job
 // is logged on entering UPLOAD_SNAPSHOT with its snapshot infos), so a backup that outlives an FE
 // restart still uploads the data as it was at the snapshot, not as it is after the restart.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomicSync } from '../atomic-write.js';
 import type { SnapshotMeta } from '../repository/snapshots.js';
 import type { BackupJob } from './model.js';
 
@@ -22,15 +23,7 @@ export function backupSnapshots(dataDir: string): BackupSnapshots {
     save(job, meta) {
       mkdirSync(dir, { recursive: true });
       // Written before the job's next state can reach world.json, and atomically.
-      const tmp = `${file(job)}.tmp`;
-      const fd = openSync(tmp, 'w');
-      try {
-        writeFileSync(fd, JSON.stringify(meta));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, file(job));
+      writeAtomicSync(file(job), (fd) => writeFileSync(fd, JSON.stringify(meta)));
     },
     load(job) {
       return existsSync(file(job)) ? (JSON.parse(readFileSync(file(job), 'utf8')) as SnapshotMeta) : undefined;
