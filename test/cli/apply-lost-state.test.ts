@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath } from '../../src/run/journal.js';
-import { demoMigration, type Migration } from '../support/migration.js';
+import { demoMigration, forgetLocalState, localStatePath, type Migration } from '../support/migration.js';
 
 let m: Migration;
 beforeAll(async () => {
@@ -15,12 +15,7 @@ afterAll(() => m.dispose());
 
 const apply = () => m.run(['apply', 'plans/mig.yaml', '--yes', '--poll-interval', '0.02']);
 const submitted = () => [...m.sandbox.source.jobs.history(), ...m.sandbox.target.jobs.history()].filter((h) => h.outcome === 'submitted').map((h) => `${h.statement} ${h.label}`);
-const statePath = () => join(m.dir, 'plans', 'mig.state.json');
-/** The whole local state: its snapshot and its journal. */
-const deleteState = () => {
-  rmSync(statePath());
-  rmSync(journalPath(statePath()), { force: true });
-};
+const statePath = () => localStatePath(m);
 
 /** Files under `dir` whose path contains `part` (the object server keeps objects as files). */
 function filesUnder(dir: string, part: string): string[] {
@@ -33,7 +28,7 @@ describe('a lost state file', () => {
     expect(first.code, first.out + first.err).toBe(0);
     const jobs = submitted();
     expect(jobs).toHaveLength(2);
-    deleteState();
+    forgetLocalState(m);
     const again = await apply();
     expect(again.code, again.out + again.err).toBe(0);
     expect(again.err).toMatch(/state: resumed from the run's record in s3:\/\/doris-migrate\/apply/);
@@ -70,7 +65,7 @@ describe('a lost state file', () => {
   }, 60_000);
 
   it('with no record either, apply refuses (exit 4) and says how to proceed, instead of restoring again', async () => {
-    deleteState();
+    forgetLocalState(m);
     const records = filesUnder(join(m.dir, 'sandbox', 's3'), '__doris_migrate_runs');
     expect(records.length).toBeGreaterThan(0);
     for (const f of records) rmSync(f);

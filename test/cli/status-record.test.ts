@@ -1,11 +1,8 @@
 // `status` and `list` on a machine without the local state file (a fresh checkout, another
 // machine): they read the run's record in the repository, as apply resumes from it, and say so.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileCheckpoint } from '../../src/run/checkpoint.js';
-import { journalPath } from '../../src/run/journal.js';
-import { demoMigration, type Migration } from '../support/migration.js';
+import { demoMigration, forgetLocalState, localStatePath, type Migration } from '../support/migration.js';
 
 let m: Migration;
 beforeAll(async () => {
@@ -21,15 +18,13 @@ describe('status and list without the local state', () => {
     await m.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 0');
     expect((await m.run(['apply', 'plans/mig.yaml', '--poll-interval', '0.02', '--yes'])).code).toBe(1);
     await m.sandbox.target.execute('ADMIN SIM SET ALIVE BACKENDS 3');
-    const statePath = join(m.dir, 'plans', 'mig.state.json');
-    const local = fileCheckpoint(statePath).load()!;
+    const local = fileCheckpoint(localStatePath(m)).load()!;
     const doneLocally = Object.entries(local.steps).filter(([, s]) => s.status === 'done').map(([id]) => id).sort();
     expect(doneLocally.length).toBeGreaterThan(0);
     const before = JSON.parse((await m.run(['status', 'plans/mig.yaml', '--json'])).out) as StatusJson;
     expect(before.stateFrom).toBe('local');
 
-    rmSync(statePath);
-    rmSync(journalPath(statePath), { force: true });
+    forgetLocalState(m);
     const status = await m.run(['status', 'plans/mig.yaml', '--json']);
     expect(status.code, status.err).toBe(0);
     const json = JSON.parse(status.out) as StatusJson;

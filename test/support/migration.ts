@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { journalPath } from '../../src/run/journal.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { captureIO } from './io.js';
 import { startReplyDroppingProxy, type ReplyDroppingProxy } from './reply-dropping-proxy.js';
@@ -60,6 +61,18 @@ export async function demoMigration(opts: MigrationOptions = {}): Promise<Migrat
     },
   };
 }
+
+/** The plan's local state file (its journal beside it). */
+export const localStatePath = (m: Migration): string => join(m.dir, 'plans', 'mig.state.json');
+
+/** Deletes the local state, snapshot and journal, as on another machine or a fresh checkout; the snapshot must be there. */
+export function forgetLocalState(m: Migration): void {
+  rmSync(localStatePath(m));
+  rmSync(journalPath(localStatePath(m)), { force: true });
+}
+
+/** What a command says on stderr when it read the state from the run's record: the local state was older, or gone. */
+export const READ_FROM_RECORD = /^state: read from the run's record in s3:\/\/doris-migrate\/apply \(newer than .*mig\.state\.json, or that file is gone\)$/m;
 
 /** Every migrated table's rows, source vs target, as comparable text. */
 export function tableContents(m: Migration, side: 'source' | 'target'): Record<string, string> {
